@@ -1,0 +1,29 @@
+package dev.whiskfeed.app;
+
+import dev.whiskfeed.feed.FeedKind;
+import dev.whiskfeed.feed.KindRules;
+import dev.whiskfeed.feed.TypeCheckedRules;
+import dev.whiskfeed.feed.TypeCheckedRules.Type;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The rules of each feed kind (API.md "Feed parameters"). */
+final class KindCatalog {
+  private KindCatalog() {}
+
+  static Map<FeedKind, KindRules> rules() {
+    Map<FeedKind, KindRules> rules = new EnumMap<>(FeedKind.class);
+    rules.put(FeedKind.CHANGES, new TypeCheckedRules(FeedKind.CHANGES, Map.of(
+        "table", Type.STRING, "events", Type.STRING_OR_ARRAY, "columns", Type.STRING_OR_ARRAY,
+        "payloadColumns", Type.STRING_OR_ARRAY, "source", Type.STRING, "database", Type.STRING,
+        "mode", Type.STRING, "pollIntervalSec", Type.INTEGER)));
+    rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
+        "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
+    rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(
+        Map.entry("cron", Type.STRING), Map.entry("minutes", Type.ANY), Map.entry("date", Type.ANY),
+        Map.entry("timezone", Type.STRING), Map.entry("startDate", Type.ANY), Map.entry("stopDate", Type.ANY),
+        Map.entry("trigger_payload", Type.ANY), Map.entry("deleteAfterFire", Type.ANY),
+        Map.entry("catchUp", Type.BOOLEAN), Map.entry("spreadSec", Type.INTEGER))));
+    return rules;
+  }
+}

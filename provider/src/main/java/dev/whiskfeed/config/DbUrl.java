@@ -1,0 +1,76 @@
+package dev.whiskfeed.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Postgres location given as {@code postgresql://user:pass@host:port/db}. {@link #toString()}
+ * masks the password so a DbUrl can be logged.
+ */
+public record DbUrl(String host, int port, String database, String user, String password, String query) {
+
+  public DbUrl {
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("host is missing");
+    if (database == null || database.isBlank()) throw new IllegalArgumentException("database name is missing");
+    if (user == null || user.isBlank()) throw new IllegalArgumentException("user is missing");
+    password = password == null ? "" : password;
+    query = query == null ? "" : query;
+  }
+
+  /** Parses {@code postgresql://} or {@code postgres://} URLs; throws IllegalArgumentException naming the problem. */
+  public static DbUrl parse(String text) {
+    if (text == null || text.isBlank()) throw new IllegalArgumentException("empty database URL");
+    URI uri;
+    try {
+      uri = new URI(text.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL: " + e.getReason());
+    }
+    if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("expected postgresql://user:pass@host:port/db");
+    }
+    String userInfo = uri.getRawUserInfo();
+    String user = null;
+    String password = null;
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String database = decode(path.startsWith("/") ? path.substring(1) : path);
+    int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+    return new DbUrl(uri.getHost(), port, database, user, password, uri.getRawQuery());
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  /** The full URL with credentials: for connecting, never for logging. */
+  public String toUri() {
+    return "postgresql://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port + "/" + encode(database)
+        + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  /** Where it points, without credentials. */
+  public String masked() {
+    return "postgresql://" + user + ":***@" + host + ":" + port + "/" + database;
+  }
+
+  @Override
+  public String toString() {
+    return masked();
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

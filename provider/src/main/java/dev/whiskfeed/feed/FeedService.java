@@ -1,0 +1,275 @@
+package dev.whiskfeed.feed;
+
+import dev.whiskfeed.error.ErrorCode;
+import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.store.EventRepository;
+import dev.whiskfeed.store.EventStore;
+import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.FeedRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The lifecycle use cases of API.md (CREATE, READ, UPDATE, DELETE, PAUSE, UNPAUSE) and the owner's
+ * event operations. Every change runs in one control-database transaction that holds the
+ * trigger's advisory lock, so concurrent calls on one trigger, through any instance, serialize.
+ * Validation happens before any write: bad input changes nothing.
+ */
+public final class FeedService {
+  private final Pool control;
+  private final FeedRepository feeds;
+  private final EventRepository events;
+  private final EventStores stores;
+  private final FeedCodec codec;
+  private final FeedView view;
+  private final TriggerAuth auth;
+  private final Map<FeedKind, KindRules> rules;
+  private final Clock clock;
+  private volatile Runnable onEventWritten = () -> {};
+
+  public FeedService(Pool control, FeedRepository feeds, EventRepository events, EventStores stores, FeedCodec codec,
+                     FeedView view, TriggerAuth auth, Map<FeedKind, KindRules> rules, Clock clock) {
+    this.control = control;
+    this.feeds = feeds;
+    this.events = events;
+    this.stores = stores;
+    this.codec = codec;
+    this.view = view;
+    this.auth = auth;
+    this.rules = Map.copyOf(rules);
+    this.clock = clock;
+  }
+
+  /** Called after this instance committed an event (the delivery engine's in-process wake-up). */
+  public void onEventWritten(Runnable signal) {
+    this.onEventWritten = signal;
+  }
+
+  public Future<JsonObject> create(FeedId id, String key, JsonObject body) {
+    FeedKind kind = FeedKind.parse(body.getValue("kind"));
+    KindRules kindRules = rulesFor(kind);
+    JsonObject params = body.copy();
+    params.remove("kind");
+    checkNames(kind, params.fieldNames(), false);
+    DeliverySettings delivery = DeliverySettings.parse(params);
+    return auth.authorize(id, key)
+        .compose(v -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
+            .compose(locked -> findFeed(tx, id))
+            .compose(previous -> kindRules.validate(new KindRules.ValidationInput(id, kindParams(params),
+                    params.fieldNames(), new JsonObject(), previous.orElse(null), true, clock.instant()))
+                .compose(valid -> {
+                  Feed fresh = new Feed(0, id, kind, merge(delivery, valid.config()), valid.secrets(), key,
+                      FeedStatus.active(clock.instant()), delivery, 0, null, valid.hookToken(), 0);
+                  return replace(tx, previous.orElse(null), fresh);
+                }))))
+        .compose(this::readBody)
+        .map(FeedService::success);
+  }
+
+  public Future<JsonObject> read(FeedId id, String key) {
+    return authorized(id, key).compose(this::readBody);
+  }
+
+  public Future<JsonObject> update(FeedId id, String key, JsonObject body) {
+    JsonObject changes = body.copy();
+    Object kindValue = changes.remove("kind");
+    if (changes.isEmpty()) throw new WhiskfeedException(ErrorCode.NO_UPDATABLE_PARAMETERS);
+    return authorized(id, key)
+        .compose(current -> {
+          if (kindValue != null && FeedKind.parse(kindValue) != current.kind()) {
+            throw WhiskfeedException.invalid("kind cannot be changed by UPDATE; CREATE the feed again");
+          }
+          checkNames(current.kind(), changes.fieldNames(), true);
+          JsonObject merged = current.config().copy().mergeIn(changes);
+          DeliverySettings delivery = DeliverySettings.parse(merged);
+          return inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
+              .compose(locked -> requireFeed(tx, id))
+              .compose(locked -> applyUpdate(tx, locked, changes, delivery)));
+        })
+        .compose(this::readBody)
+        .map(FeedService::success);
+  }
+
+  public Future<JsonObject> delete(FeedId id, String key) {
+    return auth.verify(id, key)
+        .compose(status -> status == 404 ? orphanCleanUp(id, key) : Future.succeededFuture(status))
+        .map(status -> {
+          TriggerAuth.requireSuccess(status);
+          return status;
+        })
+        .compose(v -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
+            .compose(locked -> requireFeed(tx, id))
+            .map(feed -> {
+              auth.requireStoredKey(feed, key);
+              return feed;
+            })
+            .compose(feed -> rulesFor(feed.kind()).uninstall(tx, feed)
+                .compose(u -> discardPending(tx, feed))
+                .compose(d -> feeds.delete(tx, feed.id())))))
+        .map(v -> new JsonObject().put("status", "success"));
+  }
+
+  public Future<JsonObject> pause(FeedId id, String key) {
+    return transition(id, key, s -> s.pause(clock.instant()));
+  }
+
+  public Future<JsonObject> unpause(FeedId id, String key) {
+    return transition(id, key, s -> s.unpause(id, clock.instant()));
+  }
+
+  /** A MANUAL event carrying {@code data}, delivered like any other. */
+  public Future<UUID> manualEvent(FeedId id, String key, JsonObject data) {
+    return authorized(id, key)
+        .compose(feed -> storeOf(feed).compose(store -> events.insert(store.pool(), feed.id(), "MANUAL",
+            new JsonObject().put("data", data))))
+        .onSuccess(eventId -> onEventWritten.run());
+  }
+
+  public Future<JsonArray> listEvents(FeedId id, String key, String state, int limit) {
+    return authorized(id, key)
+        .compose(feed -> storeOf(feed).compose(store -> events.list(store.pool(), feed.id(), state, limit)));
+  }
+
+  public Future<Void> redeliver(FeedId id, String key, UUID eventId) {
+    return authorized(id, key)
+        .compose(feed -> storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId)))
+        .map(outcome -> {
+          switch (outcome) {
+            case LEASED -> throw new WhiskfeedException(ErrorCode.EVENT_LEASED, eventId);
+            case NOT_FOUND -> throw new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event " + eventId
+                + " of trigger " + id);
+            default -> {
+              onEventWritten.run();
+              return null;
+            }
+          }
+        });
+  }
+
+  /** The feed's event store (the control database unless it names a source or database). */
+  public Future<EventStore> storeOf(Feed feed) {
+    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"));
+  }
+
+  public Future<JsonObject> readBody(Feed feed) {
+    return storeOf(feed).compose(store -> events.counts(store.pool(), feed.id())).map(counts -> view.read(feed, counts));
+  }
+
+  // ---- steps
+
+  private Future<Feed> authorized(FeedId id, String key) {
+    return auth.authorize(id, key)
+        .compose(v -> requireFeed(control, id))
+        .map(feed -> {
+          auth.requireStoredKey(feed, key);
+          return feed;
+        });
+  }
+
+  /**
+   * OpenWhisk no longer knows the trigger (the wsk CLI deletes the feed after a failed CREATE, or
+   * after deleting the trigger): DELETE may go on when the presented key is the stored one.
+   */
+  private Future<Integer> orphanCleanUp(FeedId id, String key) {
+    return findFeed(control, id).map(f -> f.map(feed -> codec.sameKey(feed, key)).orElse(false) ? 200 : 404);
+  }
+
+  private Future<Feed> replace(SqlConnection tx, Feed previous, Feed fresh) {
+    Future<Void> removeOld = previous != null && previous.kind() != fresh.kind()
+        ? rulesFor(previous.kind()).uninstall(tx, previous) : Future.succeededFuture();
+    return removeOld
+        .compose(v -> feeds.upsert(tx, codec.toRow(fresh)))
+        .map(codec::toFeed)
+        .compose(stored -> rulesFor(stored.kind())
+            .install(tx, stored, previous != null && previous.kind() == stored.kind() ? previous : null)
+            .map(stored));
+  }
+
+  private Future<Feed> applyUpdate(SqlConnection tx, Feed current, JsonObject changes, DeliverySettings delivery) {
+    FeedStatus next = current.status().update(current.feedId(), clock.instant());
+    JsonObject merged = current.kindConfig().mergeIn(kindParams(changes));
+    KindRules kindRules = rulesFor(current.kind());
+    return kindRules.validate(new KindRules.ValidationInput(current.feedId(), merged, changes.fieldNames(),
+            current.secrets(), current, false, clock.instant()))
+        .compose(valid -> {
+          Feed updated = new Feed(current.id(), current.feedId(), current.kind(), merge(delivery, valid.config()),
+              valid.secrets(), current.authKey(), next, delivery, current.fires(), current.lastFireAt(),
+              valid.hookToken(), current.version());
+          return feeds.update(tx, codec.toRow(updated)).map(codec::toFeed)
+              .compose(stored -> kindRules.install(tx, stored, current).map(stored));
+        });
+  }
+
+  private Future<JsonObject> transition(FeedId id, String key, Function<FeedStatus, FeedStatus> step) {
+    return authorized(id, key)
+        .compose(checked -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
+            .compose(locked -> requireFeed(tx, id))
+            .compose(feed -> {
+              FeedStatus next = step.apply(feed.status());
+              if (next == feed.status()) return Future.succeededFuture(feed);
+              return feeds.setStatus(tx, feed.id(), next.state().wireName(),
+                      next.reason() == null ? null : next.reason().toJson(), next.dateChanged())
+                  .map(row -> feed.withStatus(next));
+            })))
+        .compose(this::readBody)
+        .map(FeedService::success);
+  }
+
+  private Future<Void> discardPending(SqlConnection tx, Feed feed) {
+    return storeOf(feed).compose(store -> events.discardPending(store.isControl() ? tx : store.pool(), feed.id()))
+        .mapEmpty();
+  }
+
+  private Future<Optional<Feed>> findFeed(io.vertx.sqlclient.SqlClient c, FeedId id) {
+    return feeds.find(c, id.namespace(), id.trigger()).map(row -> row.map(codec::toFeed));
+  }
+
+  private Future<Feed> requireFeed(io.vertx.sqlclient.SqlClient c, FeedId id) {
+    return findFeed(c, id).map(f -> f.orElseThrow(() -> new WhiskfeedException(ErrorCode.FEED_NOT_FOUND, id)));
+  }
+
+  private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return control.withTransaction(work);
+  }
+
+  private KindRules rulesFor(FeedKind kind) {
+    KindRules r = rules.get(kind);
+    if (r == null) throw new IllegalStateException("no rules for kind " + kind);
+    return r;
+  }
+
+  private void checkNames(FeedKind kind, Set<String> names, boolean update) {
+    KindRules kindRules = rulesFor(kind);
+    Set<String> allowed = new HashSet<>(DeliverySettings.NAMES);
+    allowed.addAll(kindRules.parameters());
+    if (update) allowed.addAll(kindRules.updateOnlyParameters());
+    for (String name : new LinkedHashSet<>(names)) {
+      if (!allowed.contains(name)) throw new WhiskfeedException(ErrorCode.UNKNOWN_PARAMETER, name, kind.wireName());
+    }
+  }
+
+  private static JsonObject kindParams(JsonObject params) {
+    JsonObject out = params.copy();
+    DeliverySettings.NAMES.forEach(out::remove);
+    return out;
+  }
+
+  private static JsonObject merge(DeliverySettings delivery, JsonObject kindConfig) {
+    return delivery.toJson().mergeIn(kindConfig);
+  }
+
+  private static JsonObject success(JsonObject readBody) {
+    return new JsonObject().put("status", "success").put("feed", readBody);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.whiskfeed.feed;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What one feed kind adds to the common lifecycle: its parameter names, its validation, and what it
+ * installs when a feed is created or changed (capture triggers, hook tokens, alarm schedules) and
+ * removes when the feed is deleted. The lifecycle calls these inside its control-database
+ * transaction, which holds the trigger's lock.
+ */
+public interface KindRules {
+  FeedKind kind();
+
+  /** The kind's own parameters, accepted on CREATE and UPDATE. */
+  Set<String> parameters();
+
+  /** Parameters accepted on UPDATE only (e.g. {@code rotateHook}); not stored. */
+  default Set<String> updateOnlyParameters() {
+    return Set.of();
+  }
+
+  /**
+   * Validates the kind's parameters. {@code params} holds the effective parameters: on CREATE the
+   * request's, on UPDATE the stored ones merged with the request's ({@code changed} names those the
+   * request set). {@code secrets} are the stored plain secrets merged likewise.
+   */
+  Future<Validated> validate(ValidationInput input);
+
+  /** Installs or replaces what the feed needs outside its row. {@code previous} is null on CREATE. */
+  default Future<Void> install(SqlConnection tx, Feed feed, Feed previous) {
+    return Future.succeededFuture();
+  }
+
+  /** Removes what {@link #install} made; after the last feed of a table, nothing is left behind. */
+  default Future<Void> uninstall(SqlConnection tx, Feed feed) {
+    return Future.succeededFuture();
+  }
+
+  record ValidationInput(FeedId id, JsonObject params, Set<String> changed, JsonObject secrets, Feed previous,
+                         boolean create, Instant now) {}
+
+  /** The kind's effective config (defaults filled, no secrets), its secrets, and its hook token if any. */
+  record Validated(JsonObject config, JsonObject secrets, String hookToken) {
+    public Validated {
+      secrets = secrets == null ? new JsonObject() : secrets;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.whiskfeed.store;
+
+import dev.whiskfeed.config.DbUrl;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.net.ConnectException;
+
+/** Pools and the classification of database failures. */
+public final class Database {
+  private Database() {}
+
+  public static PgConnectOptions connectOptions(DbUrl url) {
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password());
+    if (url.query().contains("sslmode=require")) options.setSslMode(io.vertx.pgclient.SslMode.REQUIRE);
+    return options
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256)
+        .addProperty("application_name", "whiskfeed");
+  }
+
+  public static Pool pool(Vertx vertx, DbUrl url, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setName("whiskfeed-" + url.database())
+            .setShared(false))
+        .connectingTo(connectOptions(url))
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * True when the database is unreachable or the failure may pass on a retry: SQLSTATE class 08
+   * (connection), 57P01-57P03 (shutdown), 40001/40P01 (serialization, deadlock), or an I/O error.
+   * Class 28 (authentication) and everything else are permanent.
+   */
+  public static boolean isTransient(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof PgException pg) {
+        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+        return state.startsWith("08") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")
+            || state.equals("53300");
+      }
+      if (c instanceof ConnectException || c instanceof IOException
+          || c instanceof io.vertx.core.VertxException && String.valueOf(c.getMessage()).contains("closed")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The SQLSTATE of a Postgres failure, or null. */
+  public static String sqlState(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof PgException pg) return pg.getSqlState();
+    }
+    return null;
+  }
+}

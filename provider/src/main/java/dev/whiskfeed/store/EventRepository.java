@@ -1,0 +1,94 @@
+package dev.whiskfeed.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The owner-facing SQL over one store's {@code whiskfeed.events}: insert, count, list, redeliver, discard. */
+public final class EventRepository {
+  private static final String INSERT =
+      "INSERT INTO whiskfeed.events (feed_id, op, payload) VALUES ($1, $2, $3) RETURNING id";
+  private static final String COUNTS =
+      "SELECT state, count(*) AS n FROM whiskfeed.events WHERE feed_id = $1 GROUP BY state";
+  private static final String LIST = """
+      SELECT id, seq, op, payload, created_at, state, attempts, next_attempt_at, locked_by, locked_until, last_status,
+             last_error, activation_id, delivered_at
+      FROM whiskfeed.events WHERE feed_id = $1 AND ($2::text IS NULL OR state = $2)
+      ORDER BY seq DESC LIMIT $3""";
+  private static final String REDELIVER = """
+      UPDATE whiskfeed.events SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
+             locked_by = NULL, locked_until = NULL, last_error = NULL, delivered_at = NULL
+      WHERE id = $1 AND feed_id = $2 AND NOT (state = 'pending' AND locked_until > clock_timestamp())
+      RETURNING id""";
+  private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
+  private static final String DISCARD_PENDING = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
+
+  public enum Redelivery { REDELIVERED, LEASED, NOT_FOUND }
+
+  public Future<UUID> insert(SqlClient c, long feedId, String op, JsonObject payload) {
+    return c.preparedQuery(INSERT).execute(Tuple.of(feedId, op, payload))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** Counts by state: {@code pending}, {@code delivered}, {@code dead} (missing states count 0). */
+  public Future<Map<String, Long>> counts(SqlClient c, long feedId) {
+    return c.preparedQuery(COUNTS).execute(Tuple.of(feedId)).map(rows -> {
+      Map<String, Long> out = new HashMap<>(Map.of("pending", 0L, "delivered", 0L, "dead", 0L));
+      rows.forEach(r -> out.put(r.getString("state"), r.getLong("n")));
+      return out;
+    });
+  }
+
+  public Future<JsonArray> list(SqlClient c, long feedId, String state, int limit) {
+    return c.preparedQuery(LIST).execute(Tuple.of(feedId, state, limit)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(toJson(r)));
+      return out;
+    });
+  }
+
+  public Future<Redelivery> redeliver(SqlClient c, long feedId, UUID eventId) {
+    return c.preparedQuery(REDELIVER).execute(Tuple.of(eventId, feedId)).compose(rows -> rows.size() > 0
+        ? Future.succeededFuture(Redelivery.REDELIVERED)
+        : c.preparedQuery(EXISTS).execute(Tuple.of(eventId, feedId))
+            .map(found -> found.size() > 0 ? Redelivery.LEASED : Redelivery.NOT_FOUND));
+  }
+
+  public Future<Integer> discardPending(SqlClient c, long feedId) {
+    return c.preparedQuery(DISCARD_PENDING).execute(Tuple.of(feedId)).map(rows -> rows.rowCount());
+  }
+
+  static JsonObject toJson(Row r) {
+    JsonObject json = new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("seq", r.getLong("seq"))
+        .put("op", r.getString("op"))
+        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
+        .put("state", r.getString("state"))
+        .put("attempts", r.getInteger("attempts"))
+        .put("payload", r.getJsonObject("payload"));
+    putIfPresent(json, "nextAttemptAt", iso(r.getOffsetDateTime("next_attempt_at")));
+    putIfPresent(json, "lockedBy", r.getString("locked_by"));
+    putIfPresent(json, "lockedUntil", iso(r.getOffsetDateTime("locked_until")));
+    putIfPresent(json, "lastStatusCode", r.getInteger("last_status"));
+    putIfPresent(json, "lastError", r.getString("last_error"));
+    putIfPresent(json, "activationId", r.getString("activation_id"));
+    putIfPresent(json, "deliveredAt", iso(r.getOffsetDateTime("delivered_at")));
+    return json;
+  }
+
+  private static void putIfPresent(JsonObject json, String key, Object value) {
+    if (value != null) json.put(key, value);
+  }
+
+  static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.whiskfeed.store;
+
+import dev.whiskfeed.config.DbUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Every event store this instance knows: the control database, the named sources of
+ * {@code WHISKFEED_SOURCES}, and databases given by a feed's {@code database} URL. A store is
+ * migrated (off the event loop) before it is handed out.
+ */
+public final class EventStores {
+  private final Vertx vertx;
+  private final EventStore control;
+  private final Map<String, DbUrl> sources;
+  private final int poolSize;
+  private final Map<String, Future<EventStore>> opened = new ConcurrentHashMap<>();
+  private final Map<String, EventStore> ready = new ConcurrentHashMap<>();
+  private volatile Consumer<EventStore> onOpen = s -> {};
+
+  public EventStores(Vertx vertx, EventStore control, Map<String, DbUrl> sources, int poolSize) {
+    this.vertx = vertx;
+    this.control = control;
+    this.sources = Map.copyOf(sources);
+    this.poolSize = poolSize;
+    ready.put(control.name(), control);
+    opened.put(control.name(), Future.succeededFuture(control));
+  }
+
+  public EventStore control() {
+    return control;
+  }
+
+  /** Called once for every store that becomes ready after start-up (the delivery engine starts claiming from it). */
+  public void onOpen(Consumer<EventStore> listener) {
+    this.onOpen = listener;
+  }
+
+  public Collection<EventStore> ready() {
+    return ready.values();
+  }
+
+  public Optional<EventStore> readyStore(String name) {
+    return Optional.ofNullable(ready.get(name));
+  }
+
+  public boolean hasSource(String name) {
+    return sources.containsKey(name);
+  }
+
+  public Map<String, DbUrl> sources() {
+    return sources;
+  }
+
+  /** The store name for a feed's {@code source} / {@code database}, or the control store's. */
+  public static String nameFor(String source, String databaseUrl) {
+    if (source != null) return "source:" + source;
+    if (databaseUrl != null) return "db:" + digest(databaseUrl);
+    return EventStore.CONTROL;
+  }
+
+  /** Opens (pool + migrations) the store of a feed; the same future for every caller. */
+  public Future<EventStore> open(String source, String databaseUrl) {
+    String name = nameFor(source, databaseUrl);
+    if (name.equals(EventStore.CONTROL)) return Future.succeededFuture(control);
+    DbUrl url = source != null ? sources.get(source) : DbUrl.parse(databaseUrl);
+    if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + source));
+    Future<EventStore> f = opened.computeIfAbsent(name, n -> migrateAndPool(n, url));
+    return f.onFailure(e -> opened.remove(name, f));
+  }
+
+  private Future<EventStore> migrateAndPool(String name, DbUrl url) {
+    return vertx.<Void>executeBlocking(() -> {
+      Migrations.migrateEventStore(url);
+      return null;
+    }, false).map(v -> {
+      EventStore store = new EventStore(name, url, Database.pool(vertx, url, poolSize));
+      ready.put(name, store);
+      onOpen.accept(store);
+      return store;
+    });
+  }
+
+  public Future<Void> close() {
+    return Future.all(ready.values().stream().map(s -> s.pool().close()).toList()).mapEmpty();
+  }
+
+  private static String digest(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

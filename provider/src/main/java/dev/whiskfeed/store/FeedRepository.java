@@ -1,0 +1,108 @@
+package dev.whiskfeed.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL over {@code whiskfeed.feeds}. Every write notifies {@link #CHANNEL} so all instances reload. */
+public final class FeedRepository {
+  /** NOTIFY channel carrying the id of a changed feed. */
+  public static final String CHANNEL = "whiskfeed_feeds";
+
+  private static final String FIND = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE namespace = $1 AND trigger = $2";
+  private static final String FIND_BY_ID = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE id = $1";
+  private static final String FIND_BY_TOKEN = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE hook_token = $1";
+  private static final String ALL = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds";
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
+  private static final String UPSERT = """
+      INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, hook_token)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      ON CONFLICT (namespace, trigger) DO UPDATE SET
+        kind = EXCLUDED.kind, config = EXCLUDED.config, secrets = EXCLUDED.secrets, auth_key = EXCLUDED.auth_key,
+        state = EXCLUDED.state, reason = EXCLUDED.reason, date_changed = EXCLUDED.date_changed,
+        hook_token = EXCLUDED.hook_token, version = whiskfeed.feeds.version + 1
+      RETURNING\s""" + FeedRow.COLUMNS;
+  private static final String UPDATE = """
+      UPDATE whiskfeed.feeds SET config = $2, secrets = $3, auth_key = $4, state = $5, reason = $6, date_changed = $7,
+        hook_token = $8, version = version + 1
+      WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
+  private static final String SET_STATUS = """
+      UPDATE whiskfeed.feeds SET state = $2, reason = $3, date_changed = $4, version = version + 1
+      WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
+  private static final String DELETE = "DELETE FROM whiskfeed.feeds WHERE id = $1";
+  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
+
+  /** Serializes every lifecycle call on one trigger across instances, until the transaction ends. */
+  public Future<Void> lock(SqlClient tx, String namespace, String trigger) {
+    return tx.preparedQuery(LOCK).execute(Tuple.of("/" + namespace + "/" + trigger)).mapEmpty();
+  }
+
+  public Future<Optional<FeedRow>> find(SqlClient c, String namespace, String trigger) {
+    return c.preparedQuery(FIND).execute(Tuple.of(namespace, trigger)).map(FeedRepository::first);
+  }
+
+  public Future<Optional<FeedRow>> findById(SqlClient c, long id) {
+    return c.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(FeedRepository::first);
+  }
+
+  public Future<Optional<FeedRow>> findByHookToken(SqlClient c, String token) {
+    return c.preparedQuery(FIND_BY_TOKEN).execute(Tuple.of(token)).map(FeedRepository::first);
+  }
+
+  public Future<List<FeedRow>> all(SqlClient c) {
+    return c.query(ALL).execute().map(FeedRepository::list);
+  }
+
+  /** Inserts, or replaces in place the feed of that trigger (its id, and so its events, are kept). */
+  public Future<FeedRow> upsert(SqlClient tx, FeedRow f) {
+    return tx.preparedQuery(UPSERT).execute(Tuple.from(new Object[] {f.namespace(), f.trigger(), f.kind(), f.config(),
+            f.secrets(), f.authKey(), f.state(), f.reason(), time(f.dateChanged()), f.hookToken()}))
+        .map(rows -> FeedRow.of(rows.iterator().next()))
+        .compose(row -> notifyChanged(tx, row.id()).map(row));
+  }
+
+  public Future<FeedRow> update(SqlClient tx, FeedRow f) {
+    return tx.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {f.id(), f.config(), f.secrets(), f.authKey(),
+            f.state(), f.reason(), time(f.dateChanged()), f.hookToken()}))
+        .map(rows -> FeedRow.of(rows.iterator().next()))
+        .compose(row -> notifyChanged(tx, row.id()).map(row));
+  }
+
+  public Future<Optional<FeedRow>> setStatus(SqlClient c, long id, String state, JsonObject reason, Instant at) {
+    return c.preparedQuery(SET_STATUS).execute(Tuple.of(id, state, reason, time(at)))
+        .map(FeedRepository::first)
+        .compose(row -> notifyChanged(c, id).map(row));
+  }
+
+  public Future<Void> delete(SqlClient tx, long id) {
+    return tx.preparedQuery(DELETE).execute(Tuple.of(id)).compose(r -> notifyChanged(tx, id));
+  }
+
+  public Future<Void> notifyChanged(SqlClient c, long id) {
+    return c.preparedQuery(NOTIFY).execute(Tuple.of(Long.toString(id))).mapEmpty();
+  }
+
+  static OffsetDateTime time(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Optional<FeedRow> first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(FeedRow.of(it.next())) : Optional.empty();
+  }
+
+  private static List<FeedRow> list(RowSet<Row> rows) {
+    List<FeedRow> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(FeedRow.of(r)));
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.whiskfeed.store;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** One row of {@code whiskfeed.feeds}, as stored (secrets still sealed). */
+public record FeedRow(
+    long id,
+    String namespace,
+    String trigger,
+    String kind,
+    JsonObject config,
+    JsonObject secrets,
+    String authKey,
+    String state,
+    JsonObject reason,
+    Instant dateChanged,
+    long fires,
+    Instant lastFireAt,
+    String hookToken,
+    long version) {
+
+  static final String COLUMNS = "id, namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, "
+      + "fires, last_fire_at, hook_token, version";
+
+  static FeedRow of(Row r) {
+    return new FeedRow(
+        r.getLong("id"),
+        r.getString("namespace"),
+        r.getString("trigger"),
+        r.getString("kind"),
+        r.getJsonObject("config"),
+        r.getJsonObject("secrets"),
+        r.getString("auth_key"),
+        r.getString("state"),
+        r.getJsonObject("reason"),
+        instant(r.getOffsetDateTime("date_changed")),
+        r.getLong("fires"),
+        instant(r.getOffsetDateTime("last_fire_at")),
+        r.getString("hook_token"),
+        r.getLong("version"));
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+}
