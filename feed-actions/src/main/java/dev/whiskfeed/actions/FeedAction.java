@@ -1,0 +1,119 @@
+package dev.whiskfeed.actions;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What every feed action does: validate the lifecycle arguments, make the matching call to
+ * the provider and turn its answer into the action's result. It never throws: any failure
+ * becomes {@code {"error": "…"}}, and no result contains the authKey.
+ */
+final class FeedAction {
+  static final int ERROR_BODY_PREFIX = 200;
+
+  /**
+   * One client per JVM: a warm OpenWhisk container reuses the JVM across activations, and on
+   * Java 17 an HttpClient cannot be closed, so one per call would keep its selector thread
+   * until garbage collection.
+   */
+  private static final class SharedClient {
+    static final HttpClient INSTANCE = ProviderClient.newHttpClient(ProviderClient.CONNECT_TIMEOUT);
+  }
+
+  private final FeedKind kind;
+  private final ProviderClient provider;
+
+  FeedAction(FeedKind kind, ProviderClient provider) {
+    this.kind = kind;
+    this.provider = provider;
+  }
+
+  static FeedAction of(FeedKind kind) {
+    return new FeedAction(kind,
+        new ProviderClient(SharedClient.INSTANCE, ProviderClient.REQUEST_TIMEOUT));
+  }
+
+  /** Runs one activation; {@code env} supplies {@code __OW_NAMESPACE} to resolve {@code _}. */
+  JsonObject run(JsonObject args, Map<String, String> env) {
+    SecretMask mask = new SecretMask(FeedRequest.rawAuthKey(args));
+    try {
+      return mask.apply(call(args, env));
+    } catch (FeedActionException e) {
+      return mask.apply(error(e.getMessage()));
+    } catch (RuntimeException e) {
+      return mask.apply(error("feed action failed unexpectedly: " + e));
+    }
+  }
+
+  private JsonObject call(JsonObject args, Map<String, String> env) throws FeedActionException {
+    if (args == null) {
+      throw new FeedActionException("no parameters: expected providerUrl, lifecycleEvent,"
+          + " triggerName and authKey");
+    }
+    FeedRequest request = FeedRequest.from(args, env);
+    return interpret(provider.send(request, body(request)));
+  }
+
+  private String body(FeedRequest request) {
+    return switch (request.event()) {
+      case CREATE -> createBody(request.userParams()).toString();
+      case UPDATE -> request.userParams().toString();
+      case READ, DELETE, PAUSE, UNPAUSE -> null;
+    };
+  }
+
+  /** The action's kind wins over a user parameter of that name. */
+  private JsonObject createBody(JsonObject userParams) {
+    JsonObject body = new JsonObject();
+    body.addProperty("kind", kind.wireName());
+    userParams.entrySet().stream()
+        .filter(entry -> !entry.getKey().equals("kind"))
+        .forEach(entry -> body.add(entry.getKey(), entry.getValue()));
+    return body;
+  }
+
+  static JsonObject interpret(ProviderAnswer answer) throws FeedActionException {
+    JsonElement body = parse(answer.body());
+    if (answer.isSuccess()) {
+      if (answer.body().isBlank()) {
+        return new JsonObject();
+      }
+      if (body != null && body.isJsonObject()) {
+        return body.getAsJsonObject();
+      }
+      throw new FeedActionException("provider answered " + answer.status()
+          + " with a body that is not a JSON object: " + prefix(answer.body()));
+    }
+    if (body != null && body.isJsonObject() && body.getAsJsonObject().has("error")) {
+      return body.getAsJsonObject();
+    }
+    throw new FeedActionException(
+        "provider answered " + answer.status() + ": " + prefix(answer.body()));
+  }
+
+  private static JsonElement parse(String text) {
+    try {
+      return JsonParser.parseString(text);
+    } catch (JsonParseException e) {
+      return null;
+    }
+  }
+
+  private static String prefix(String body) {
+    if (body.isBlank()) {
+      return "(empty body)";
+    }
+    return body.length() <= ERROR_BODY_PREFIX ? body : body.substring(0, ERROR_BODY_PREFIX);
+  }
+
+  private static JsonObject error(String message) {
+    JsonObject error = new JsonObject();
+    error.addProperty("error", message);
+    return error;
+  }
+}
