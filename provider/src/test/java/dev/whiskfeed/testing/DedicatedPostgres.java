@@ -1,0 +1,116 @@
+package dev.whiskfeed.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An embedded Postgres of a test's own, for faults the shared server must not suffer: {@link #stop()} it, and
+ * {@link #start()} it again on the same port with the same data, as in a database restart. Needs no Docker.
+ *
+ * <pre>{@code
+ * try (DedicatedPostgres pg = new DedicatedPostgres()) {
+ *   // start the provider against pg.url() …
+ *   pg.stop();   // connections fail
+ *   pg.start();  // same port, same data
+ * }
+ * }</pre>
+ */
+public final class DedicatedPostgres implements AutoCloseable {
+
+  private final Path root;
+  private final int port;
+  private final TestPostgres postgres;
+  private volatile EmbeddedPostgres running;
+
+  /** Creates the data directory and starts the server. */
+  public DedicatedPostgres() {
+    try {
+      root = Files.createTempDirectory("whiskfeed-dedicated-pg");
+      port = freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    postgres = new TestPostgres(EmbeddedServers.HOST, port, EmbeddedServers.SUPER_USER,
+        EmbeddedServers.SUPER_PASSWORD, "postgres");
+    start();
+  }
+
+  /** Starts the server (again) on the same port and data directory; no-op while it runs. */
+  public synchronized void start() {
+    if (running != null) {
+      return;
+    }
+    try {
+      running = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log")).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the dedicated Postgres on port " + port, e);
+    }
+  }
+
+  /** Stops the server (fast shutdown: open connections are cut); its data stays for {@link #start()}. */
+  public synchronized void stop() {
+    if (running == null) {
+      return;
+    }
+    try {
+      running.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      running = null;
+    }
+  }
+
+  public void restart() {
+    stop();
+    start();
+  }
+
+  public boolean isRunning() {
+    return running != null;
+  }
+
+  public String host() {
+    return EmbeddedServers.HOST;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The {@code postgres} database, as the superuser. */
+  public TestDatabase database() {
+    return new TestDatabase(host(), port, "postgres", EmbeddedServers.SUPER_USER, EmbeddedServers.SUPER_PASSWORD);
+  }
+
+  /** This server seen as a {@link TestPostgres}, to create more databases on it. */
+  public TestPostgres postgres() {
+    return postgres;
+  }
+
+  public String url() {
+    return database().url();
+  }
+
+  public String jdbcUrl() {
+    return database().jdbcUrl();
+  }
+
+  /** Stops the server and deletes its files. */
+  @Override
+  public void close() {
+    stop();
+    EmbeddedServers.deleteTree(root);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.whiskfeed.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** How the harness configures zonky's embedded Postgres: quiet, and checking passwords like a real server. */
+final class EmbeddedServers {
+
+  static final String HOST = "localhost";
+  static final String SUPER_USER = "postgres";
+  static final String SUPER_PASSWORD = "postgres";
+
+  private EmbeddedServers() {}
+
+  /**
+   * A builder for a server keeping its files in {@code dataDir} (kept across restarts) and writing initdb, pg_ctl and
+   * server output to {@code log}. Port 0 picks a free one.
+   */
+  static EmbeddedPostgres.Builder builder(Path dataDir, int port, Path log) throws IOException {
+    Files.createDirectories(dataDir);
+    Path passwordFile = dataDir.resolveSibling("superuser.pw");
+    Files.writeString(passwordFile, SUPER_PASSWORD);
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        // zonky hands "locale" entries to initdb as --key=value after its own "-A trust": TCP logins then need the
+        // password, as on any real server, so tests of wrong credentials mean the same here as under Docker
+        .setLocaleConfig("auth-host", "scram-sha-256")
+        .setLocaleConfig("pwfile", passwordFile.toString())
+        .setConnectConfig("password", SUPER_PASSWORD)
+        .setOutputRedirector(Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(Redirect.appendTo(log.toFile()));
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
