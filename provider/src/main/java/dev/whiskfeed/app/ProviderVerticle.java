@@ -26,7 +26,19 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import dev.whiskfeed.deliver.DeliveryEngine;
+import dev.whiskfeed.deliver.DeliveryMetrics;
+import dev.whiskfeed.deliver.Doorbell;
+import dev.whiskfeed.deliver.FeedRegistry;
+import dev.whiskfeed.deliver.OpenWhiskClient;
+import dev.whiskfeed.deliver.StoreListener;
+import dev.whiskfeed.store.ClaimRepository;
+import dev.whiskfeed.store.DeliveryLog;
 
 /** The one verticle: builds the plain objects of every package and wires them together. */
 final class ProviderVerticle extends VerticleBase {
@@ -35,7 +47,11 @@ final class ProviderVerticle extends VerticleBase {
   private final byte[] masterKey;
   private volatile int port;
   private EventStores stores;
+  private static final long RELOAD_EVERY_MS = 30_000;
   private HttpServer server;
+  private DeliveryEngine engine;
+  private long reloadTimer = -1;
+  private final List<StoreListener> listeners = new ArrayList<>();
 
   ProviderVerticle(Config config, DbUrl db, byte[] masterKey) {
     this.config = config;
@@ -60,19 +76,49 @@ final class ProviderVerticle extends VerticleBase {
     Map<FeedKind, KindRules> rules = KindCatalog.rules();
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
         new FeedView(config.publicUrl()), auth, rules, clock);
+    FeedRepository feedRepository = new FeedRepository();
+    FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
+    engine = new DeliveryEngine(vertx, stores, registry, new OpenWhiskClient(web, config.openwhiskUrl(), clock),
+        new ClaimRepository(), feedRepository, new DeliveryLog(),
+        new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
+            config.maxConcurrentFires()), DeliveryMetrics.NONE);
+    feeds.onEventWritten(engine::wake);
+    stores.onOpen(store -> listen(store, registry));
     Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
-        .requestHandler(router)
-        .listen(config.httpPort())
+    return engine.start()
+        .compose(v -> {
+          stores.ready().forEach(store -> listen(store, registry));
+          return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+              .requestHandler(router)
+              .listen(config.httpPort());
+        })
         .onSuccess(s -> {
           server = s;
           port = s.actualPort();
+          reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
         });
+  }
+
+  /** LISTEN on a store: its events channel wakes its worker; the control store also carries feed changes. */
+  private void listen(EventStore store, FeedRegistry registry) {
+    Map<String, Consumer<String>> handlers = new HashMap<>();
+    handlers.put(Doorbell.CHANNEL, payload -> engine.wake(store.name()));
+    if (store.isControl()) {
+      handlers.put(FeedRepository.CHANNEL, payload -> {
+        if (payload == null) registry.loadAll();
+        else registry.reload(Long.parseLong(payload));
+      });
+    }
+    listeners.add(StoreListener.start(vertx, store.name(), Database.connectOptions(store.url()), handlers));
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(reloadTimer);
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer.compose(v -> stores == null ? Future.succeededFuture() : stores.close());
+    return closeServer
+        .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
+        .compose(v -> Future.join(listeners.stream().map(StoreListener::close).toList()))
+        .compose(v -> stores == null ? Future.succeededFuture() : stores.close());
   }
 }

@@ -13,8 +13,11 @@ import java.util.UUID;
 
 /** The owner-facing SQL over one store's {@code whiskfeed.events}: insert, count, list, redeliver, discard. */
 public final class EventRepository {
-  private static final String INSERT =
-      "INSERT INTO whiskfeed.events (feed_id, op, payload) VALUES ($1, $2, $3) RETURNING id";
+  // Writes the event and rings the store's doorbell if the consumer armed it (one statement).
+  private static final String INSERT = """
+      WITH ins AS (INSERT INTO whiskfeed.events (feed_id, op, payload) VALUES ($1, $2, $3) RETURNING id),
+           rang AS (UPDATE whiskfeed.doorbell SET armed = false WHERE armed RETURNING pg_notify('whiskfeed_events', ''))
+      SELECT id, (SELECT count(*) FROM rang) AS rang FROM ins""";
   private static final String COUNTS =
       "SELECT state, count(*) AS n FROM whiskfeed.events WHERE feed_id = $1 GROUP BY state";
   private static final String LIST = """

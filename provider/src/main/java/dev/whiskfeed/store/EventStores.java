@@ -25,7 +25,7 @@ public final class EventStores {
   private final int poolSize;
   private final Map<String, Future<EventStore>> opened = new ConcurrentHashMap<>();
   private final Map<String, EventStore> ready = new ConcurrentHashMap<>();
-  private volatile Consumer<EventStore> onOpen = s -> {};
+  private final java.util.List<Consumer<EventStore>> onOpen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public EventStores(Vertx vertx, EventStore control, Map<String, DbUrl> sources, int poolSize) {
     this.vertx = vertx;
@@ -42,7 +42,7 @@ public final class EventStores {
 
   /** Called once for every store that becomes ready after start-up (the delivery engine starts claiming from it). */
   public void onOpen(Consumer<EventStore> listener) {
-    this.onOpen = listener;
+    onOpen.add(listener);
   }
 
   public Collection<EventStore> ready() {
@@ -85,7 +85,7 @@ public final class EventStores {
     }, false).map(v -> {
       EventStore store = new EventStore(name, url, Database.pool(vertx, url, poolSize));
       ready.put(name, store);
-      onOpen.accept(store);
+      onOpen.forEach(l -> l.accept(store));
       return store;
     });
   }

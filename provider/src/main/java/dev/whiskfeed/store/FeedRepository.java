@@ -39,6 +39,17 @@ public final class FeedRepository {
       UPDATE whiskfeed.feeds SET state = $2, reason = $3, date_changed = $4, version = version + 1
       WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
   private static final String DELETE = "DELETE FROM whiskfeed.feeds WHERE id = $1";
+  private static final String COUNT_FIRES = """
+      UPDATE whiskfeed.feeds f SET fires = f.fires + u.n, last_fire_at = now()
+      FROM unnest($1::bigint[], $2::int[]) AS u(id, n) WHERE f.id = u.id""";
+  private static final String RESERVE_FIRE = """
+      UPDATE whiskfeed.feeds SET fires = fires + 1, last_fire_at = now()
+      WHERE id = $1 AND state = 'active' AND fires < (config->>'maxTriggers')::bigint
+      RETURNING fires, (config->>'maxTriggers')::bigint AS max_triggers""";
+  private static final String UNRESERVE_FIRE = "UPDATE whiskfeed.feeds SET fires = fires - 1 WHERE id = $1 AND fires > 0";
+  private static final String DISABLE = """
+      UPDATE whiskfeed.feeds SET state = 'disabled', reason = $2, date_changed = now(), version = version + 1
+      WHERE id = $1 AND state <> 'disabled' RETURNING id""";
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
 
   /** Serializes every lifecycle call on one trigger across instances, until the transaction ends. */
@@ -85,6 +96,35 @@ public final class FeedRepository {
 
   public Future<Void> delete(SqlClient tx, long id) {
     return tx.preparedQuery(DELETE).execute(Tuple.of(id)).compose(r -> notifyChanged(tx, id));
+  }
+
+  /** Counts delivered fires of feeds without maxTriggers: {@code fires[i]} more for {@code ids[i]}. */
+  public Future<Void> countFires(SqlClient c, Long[] ids, Integer[] fires) {
+    return c.preparedQuery(COUNT_FIRES).execute(Tuple.of(ids, fires)).mapEmpty();
+  }
+
+  /**
+   * Takes one of a limited feed's remaining fires before firing, so concurrent fires can never pass
+   * maxTriggers. Returns the fires used including this one, or empty when none is left.
+   */
+  public Future<Optional<long[]>> reserveFire(SqlClient c, long id) {
+    return c.preparedQuery(RESERVE_FIRE).execute(Tuple.of(id)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) return Optional.empty();
+      Row r = it.next();
+      return Optional.of(new long[] {r.getLong("fires"), r.getLong("max_triggers")});
+    });
+  }
+
+  /** Gives back a reserved fire whose attempt did not deliver. */
+  public Future<Void> unreserveFire(SqlClient c, long id) {
+    return c.preparedQuery(UNRESERVE_FIRE).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Disables a feed that is not disabled yet; true when this call disabled it. */
+  public Future<Boolean> disable(SqlClient c, long id, JsonObject reason) {
+    return c.preparedQuery(DISABLE).execute(Tuple.of(id, reason))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : notifyChanged(c, id).map(true));
   }
 
   public Future<Void> notifyChanged(SqlClient c, long id) {

@@ -1,0 +1,340 @@
+package dev.whiskfeed.deliver;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.whiskfeed.store.Ack;
+import dev.whiskfeed.store.ClaimRepository;
+import dev.whiskfeed.store.ClaimedEvent;
+import dev.whiskfeed.store.DeliveryLog;
+import dev.whiskfeed.store.EventStore;
+import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.FeedRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
+ * leased batches; this engine groups them per feed into fires (batching, oversize), bounds the fires
+ * in flight, fires through {@link OpenWhiskClient}, and turns each {@link FireOutcome} into acks,
+ * feed status changes and delivery-log rows. Runs on the verticle's event loop only.
+ */
+public final class DeliveryEngine implements StoreWorker.Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+  static final String MAX_TRIGGERS_MESSAGE = "Automatically disabled after reaching max triggers";
+
+  public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires) {}
+
+  private final Vertx vertx;
+  private final EventStores stores;
+  private final FeedRegistry registry;
+  private final OpenWhiskClient openwhisk;
+  private final ClaimRepository claims;
+  private final FeedRepository feeds;
+  private final DeliveryLog log;
+  private final Pool control;
+  private final Settings settings;
+  private final DeliveryMetrics metrics;
+
+  private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
+  private final Deque<Runnable> waitingFires = new ArrayDeque<>();
+  private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
+  private final Map<Long, Integer> fireCounts = new HashMap<>();
+  private boolean writingControl;
+  private int inFlight;
+  private boolean running;
+  private long pollTimer = -1;
+  private long renewTimer = -1;
+
+  public DeliveryEngine(Vertx vertx, EventStores stores, FeedRegistry registry, OpenWhiskClient openwhisk,
+                        ClaimRepository claims, FeedRepository feeds, DeliveryLog log, Settings settings,
+                        DeliveryMetrics metrics) {
+    this.vertx = vertx;
+    this.stores = stores;
+    this.registry = registry;
+    this.openwhisk = openwhisk;
+    this.claims = claims;
+    this.feeds = feeds;
+    this.log = log;
+    this.control = stores.control().pool();
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  public Future<Void> start() {
+    running = true;
+    registry.onChange(this::wake);
+    stores.onOpen(store -> vertx.runOnContext(v -> addWorker(store)));
+    return registry.loadAll().onSuccess(v -> {
+      stores.ready().forEach(this::addWorker);
+      pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wake());
+      // leases are renewed three times per life, so a slow fire never loses its claim
+      renewTimer = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), id -> renewLeases());
+      wake();
+    });
+  }
+
+  /** Claims from every store now (a producer of this instance wrote, or a NOTIFY arrived). */
+  public void wake() {
+    workers.values().forEach(StoreWorker::wake);
+  }
+
+  public void wake(String store) {
+    StoreWorker w = workers.get(store);
+    if (w != null) w.wake();
+  }
+
+  public FeedRegistry registry() {
+    return registry;
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  public Collection<StoreWorker> workers() {
+    return workers.values();
+  }
+
+  private void addWorker(EventStore store) {
+    if (!running) return;
+    workers.computeIfAbsent(store.name(), n -> new StoreWorker(vertx, store, registry, claims, this, settings.holder(),
+        settings.lease().toMillis())).wake();
+  }
+
+  private void renewLeases() {
+    workers.values().forEach(StoreWorker::renewLeases);
+  }
+
+  // ---- dispatching
+
+  @Override
+  public int room(int held) {
+    // hold at most a few claims' worth beyond what can fly, so other instances get their share
+    return running ? Math.max(0, settings.maxConcurrentFires() * 4 - held - waitingFires.size()) : 0;
+  }
+
+  @Override
+  public void dispatch(StoreWorker worker, Map<Long, List<ClaimedEvent>> byFeed) {
+    byFeed.forEach((feedId, events) -> {
+      Target target = registry.get(feedId).filter(Target::deliverable).orElse(null);
+      if (target == null) {
+        events.forEach(e -> worker.ack(Ack.release(e.id())));
+        return;
+      }
+      Map<UUID, Buffer> bodies = new HashMap<>();
+      events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target).toBuffer()));
+      BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
+          e -> bodies.get(e.id()).length());
+      plan.oversized().forEach(e -> dead(worker, target, e, null, "event is " + bodies.get(e.id()).length()
+          + " bytes as JSON, larger than batchMaxBytes " + target.batchMaxBytes()));
+      for (List<ClaimedEvent> batch : plan.batches()) {
+        List<Buffer> parts = batch.stream().map(e -> bodies.get(e.id())).toList();
+        Fire fire = new Fire(worker, target, batch, Envelope.body(parts, target.batchSize() > 1));
+        schedule(() -> start(fire));
+      }
+    });
+  }
+
+  private record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body) {
+    String ids() {
+      return events.stream().map(e -> e.id().toString()).collect(Collectors.joining(","));
+    }
+  }
+
+  private void schedule(Runnable fire) {
+    if (inFlight < settings.maxConcurrentFires()) {
+      inFlight++;
+      fire.run();
+    } else {
+      waitingFires.add(fire);
+    }
+  }
+
+  private void finished() {
+    Runnable next = waitingFires.poll();
+    if (next != null) {
+      next.run();
+    } else {
+      inFlight--;
+      wake();
+    }
+  }
+
+  private void start(Fire fire) {
+    Target current = registry.get(fire.target().id()).orElse(null);
+    if (current == null || !current.deliverable()) {
+      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      finished();
+      return;
+    }
+    if (!current.limited()) {
+      send(fire, false);
+      return;
+    }
+    feeds.reserveFire(control, current.id()).onComplete(ar -> {
+      if (ar.failed()) {
+        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+        finished();
+      } else if (ar.result().isEmpty()) {
+        disable(current, null, MAX_TRIGGERS_MESSAGE);
+        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+        finished();
+      } else {
+        send(fire, true);
+        long[] used = ar.result().get();
+        if (used[0] >= used[1]) pendingMaxTriggers.add(current.id());
+      }
+    });
+  }
+
+  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
+  private final java.util.Set<Long> pendingMaxTriggers = new java.util.HashSet<>();
+
+  private void send(Fire fire, boolean reserved) {
+    long t0 = System.nanoTime();
+    openwhisk.fire(fire.target(), fire.body(), fire.ids()).onComplete(ar -> {
+      int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
+      FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
+      settle(fire, outcome, reserved, latencyMs);
+      finished();
+    });
+  }
+
+  private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
+    Target t = fire.target();
+    metrics.fired(t, outcome, latencyMs, fire.events());
+    if (outcome instanceof FireOutcome.Delivered d) {
+      fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
+      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
+          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
+      if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
+      if (pendingMaxTriggers.remove(t.id())) disable(t, null, MAX_TRIGGERS_MESSAGE);
+      logAttempt(fire, d.statusCode(), latencyMs, null, d.activationId());
+      return;
+    }
+    if (reserved) {
+      pendingMaxTriggers.remove(t.id());
+      feeds.unreserveFire(control, t.id());
+    }
+    if (outcome instanceof FireOutcome.Disable d) {
+      disable(t, d.statusCode(), d.message());
+      fire.events().forEach(e -> fire.worker().ack(Ack.held(e.id(), d.statusCode(), d.message())));
+      logAttempt(fire, d.statusCode(), latencyMs, d.message(), null);
+      return;
+    }
+    FireOutcome.Retry r = (FireOutcome.Retry) outcome;
+    logAttempt(fire, r.statusCode(), latencyMs, r.error(), null);
+    for (ClaimedEvent e : fire.events()) retryOrGiveUp(fire.worker(), t, e, r);
+  }
+
+  private void retryOrGiveUp(StoreWorker worker, Target t, ClaimedEvent e, FireOutcome.Retry r) {
+    RetryPolicy policy = t.retryPolicy();
+    int attempts = e.attempts() + 1;
+    if (!policy.exhausted(attempts)) {
+      long delay = policy.nextDelay(attempts, r).toMillis();
+      worker.ack(Ack.retry(e.id(), delay, r.statusCode(), r.throttled(), r.error()));
+      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()), kv("eventId", e.id()),
+          kv("attempt", attempts), kv("statusCode", r.statusCode()), kv("delayMs", delay));
+      return;
+    }
+    boolean alwaysThrottled = e.throttled() + (r.throttled() ? 1 : 0) == attempts;
+    if (alwaysThrottled) {
+      String message = "Trigger automatically disabled: OpenWhisk answered 429 to every one of " + attempts
+          + " attempts";
+      disable(t, 429, message);
+      worker.ack(Ack.held(e.id(), 429, message));
+    } else {
+      dead(worker, t, e, r.statusCode(), "gave up after " + attempts + " attempts: " + r.error());
+    }
+  }
+
+  private void dead(StoreWorker worker, Target t, ClaimedEvent e, Integer status, String error) {
+    worker.ack(Ack.dead(e.id(), status, error));
+    metrics.dead(t);
+    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", e.id()),
+        kv("statusCode", status), kv("error", error));
+  }
+
+  private void disable(Target t, Integer status, String message) {
+    registry.markDisabled(t.id());
+    JsonObject reason = new JsonObject().put("kind", "AUTO");
+    if (status != null) reason.put("statusCode", status);
+    reason.put("message", message);
+    feeds.disable(control, t.id(), reason).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        LOG.warn("{} {} {} {}", kv("event", "feed.disabled"), kv("feed", t.name()), kv("statusCode", status),
+            kv("reason", message));
+      } else if (ar.failed()) {
+        LOG.warn("{} {} {}", kv("event", "feed.disable.failed"), kv("feed", t.name()), kv("error", ar.cause().getMessage()));
+      }
+    });
+  }
+
+  // ---- control-database bookkeeping, batched like acks
+
+  private void logAttempt(Fire fire, Integer status, int latencyMs, String error, String activationId) {
+    logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
+        status, latencyMs, error, activationId));
+    writeControl();
+  }
+
+  private void writeControl() {
+    if (writingControl || logEntries.isEmpty() && fireCounts.isEmpty()) return;
+    writingControl = true;
+    List<DeliveryLog.Entry> entries = new ArrayList<>(logEntries);
+    logEntries.clear();
+    Long[] ids = fireCounts.keySet().toArray(new Long[0]);
+    Integer[] counts = fireCounts.values().toArray(new Integer[0]);
+    fireCounts.clear();
+    Future<Void> countsWritten = ids.length == 0 ? Future.succeededFuture() : feeds.countFires(control, ids, counts);
+    Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
+    Future.join(countsWritten, logWritten).onComplete(ar -> {
+      writingControl = false;
+      // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
+      writeControl();
+    });
+  }
+
+  // ---- graceful stop
+
+  /** Stops claiming, lets fires in flight finish within {@code grace}, then hands every lease back at once. */
+  public Future<Void> stop(Duration grace) {
+    running = false;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(renewTimer);
+    workers.values().forEach(StoreWorker::stopClaiming);
+    waitingFires.clear();
+    Promise<Void> settled = Promise.promise();
+    long deadline = System.nanoTime() + grace.toNanos();
+    awaitSettled(settled, deadline);
+    return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
+        .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
+        .mapEmpty();
+  }
+
+  private void awaitSettled(Promise<Void> settled, long deadline) {
+    boolean idle = inFlight == 0 && workers.values().stream().allMatch(StoreWorker::idle);
+    if (idle || System.nanoTime() > deadline) {
+      settled.complete();
+    } else {
+      vertx.setTimer(25, id -> awaitSettled(settled, deadline));
+    }
+  }
+}

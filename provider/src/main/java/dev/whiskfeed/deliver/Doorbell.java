@@ -1,0 +1,29 @@
+package dev.whiskfeed.deliver;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+/**
+ * The one-row doorbell of an event store. A NOTIFY serializes committing transactions
+ * cluster-wide, so writers notify only when the doorbell is armed, and the first one disarms it;
+ * the consumer arms it when it found the queue empty. A busy store therefore costs writers no
+ * NOTIFY at all. The table is unlogged: after a crash it is empty, and arming recreates the row.
+ */
+public final class Doorbell {
+  public static final String CHANNEL = "whiskfeed_events";
+
+  private static final String ARM = """
+      INSERT INTO whiskfeed.doorbell (id, armed) VALUES (true, true)
+      ON CONFLICT (id) DO UPDATE SET armed = true WHERE NOT whiskfeed.doorbell.armed""";
+
+  /** Rings when armed. Run in the writer's transaction, after the event row is written. */
+  public static final String RING = """
+      SELECT pg_notify('whiskfeed_events', '') FROM (
+        UPDATE whiskfeed.doorbell SET armed = false WHERE armed RETURNING 1) rang""";
+
+  private Doorbell() {}
+
+  public static Future<Void> arm(SqlClient c) {
+    return c.query(ARM).execute().mapEmpty();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.whiskfeed.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Leases on one store's events. A lease moves {@code next_attempt_at} to {@code locked_until}, so an
+ * event is claimable exactly when {@code state = 'pending' AND next_attempt_at <= now()}: one range
+ * scan of the partial pending index, whatever the number of delivered rows.
+ */
+public final class ClaimRepository {
+  private static final String RETURNING =
+      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload, e.created_at, e.attempts, e.throttled, c.prev";
+
+  private static final String CLAIM = """
+      UPDATE whiskfeed.events e
+      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
+          next_attempt_at = now() + $2 * interval '1 millisecond'
+      FROM (SELECT id, locked_by AS prev FROM whiskfeed.events
+            WHERE state = 'pending' AND next_attempt_at <= now() AND feed_id = ANY($3)
+            ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
+      WHERE e.id = c.id""" + RETURNING;
+
+  /**
+   * Ordered feeds: the due prefix of the first {@code n} pending events of each feed, in seq order.
+   * A leased or retrying head is not due, so it holds back its own feed's later events (and only
+   * those). The heads are locked without SKIP LOCKED so two claimers can never take events of one
+   * feed out of order.
+   */
+  private static final String CLAIM_ORDERED = """
+      WITH heads AS (
+        SELECT h.id, h.feed_id, h.seq, h.locked_by AS prev, h.next_attempt_at <= now() AS due
+        FROM unnest($3::bigint[], $4::int[]) AS f(id, n)
+        CROSS JOIN LATERAL (
+          SELECT x.id, x.feed_id, x.seq, x.locked_by, x.next_attempt_at FROM whiskfeed.events x
+          WHERE x.feed_id = f.id AND x.state = 'pending' ORDER BY x.seq LIMIT f.n FOR UPDATE) h
+      ), c AS (
+        SELECT id, prev, bool_and(due) OVER (PARTITION BY feed_id ORDER BY seq) AS ok FROM heads
+      )
+      UPDATE whiskfeed.events e
+      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
+          next_attempt_at = now() + $2 * interval '1 millisecond'
+      FROM c WHERE e.id = c.id AND c.ok""" + RETURNING;
+
+  private static final String ACK = """
+      UPDATE whiskfeed.events e SET
+        state = u.state,
+        attempts = e.attempts + u.inc,
+        throttled = e.throttled + u.thr,
+        next_attempt_at = now() + u.delay_ms * interval '1 millisecond',
+        locked_by = NULL, locked_until = NULL,
+        last_status = COALESCE(u.status, e.last_status),
+        last_error = CASE WHEN u.inc = 1 THEN u.err ELSE e.last_error END,
+        activation_id = COALESCE(u.act, e.activation_id),
+        delivered_at = CASE WHEN u.state = 'pending' THEN NULL ELSE now() END
+      FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::int[], $7::text[], $8::text[])
+           AS u(id, state, inc, thr, delay_ms, status, err, act)
+      WHERE e.id = u.id AND e.locked_by = $9""";
+
+  private static final String RENEW = """
+      UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond',
+        next_attempt_at = now() + $2 * interval '1 millisecond'
+      WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending'""";
+
+  private static final String RELEASE_ALL = """
+      UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
+      WHERE locked_by = $1 AND state = 'pending'""";
+
+  public Future<List<ClaimedEvent>> claim(SqlClient c, String holder, long leaseMs, long[] feedIds, int limit) {
+    return c.preparedQuery(CLAIM).execute(Tuple.of(holder, leaseMs, boxed(feedIds), limit)).map(ClaimRepository::events);
+  }
+
+  public Future<List<ClaimedEvent>> claimOrdered(SqlClient c, String holder, long leaseMs, long[] feedIds, int[] n) {
+    Integer[] counts = new Integer[n.length];
+    for (int i = 0; i < n.length; i++) counts[i] = n[i];
+    return c.preparedQuery(CLAIM_ORDERED).execute(Tuple.of(holder, leaseMs, boxed(feedIds), counts))
+        .map(ClaimRepository::events);
+  }
+
+  public Future<Integer> ack(SqlClient c, String holder, List<Ack> acks) {
+    int n = acks.size();
+    UUID[] ids = new UUID[n];
+    String[] states = new String[n];
+    Integer[] inc = new Integer[n];
+    Integer[] thr = new Integer[n];
+    Long[] delay = new Long[n];
+    Integer[] status = new Integer[n];
+    String[] err = new String[n];
+    String[] act = new String[n];
+    for (int i = 0; i < n; i++) {
+      Ack a = acks.get(i);
+      ids[i] = a.id();
+      states[i] = a.state();
+      inc[i] = a.attempted() ? 1 : 0;
+      thr[i] = a.throttled() ? 1 : 0;
+      delay[i] = a.delayMs();
+      status[i] = a.statusCode();
+      err[i] = a.error();
+      act[i] = a.activationId();
+    }
+    return c.preparedQuery(ACK).execute(Tuple.from(new Object[] {ids, states, inc, thr, delay, status, err, act, holder}))
+        .map(RowSet::rowCount);
+  }
+
+  public Future<Integer> renew(SqlClient c, String holder, long leaseMs, UUID[] ids) {
+    return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, ids)).map(RowSet::rowCount);
+  }
+
+  public Future<Integer> releaseAll(SqlClient c, String holder) {
+    return c.preparedQuery(RELEASE_ALL).execute(Tuple.of(holder)).map(RowSet::rowCount);
+  }
+
+  private static Long[] boxed(long[] ids) {
+    Long[] out = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) out[i] = ids[i];
+    return out;
+  }
+
+  private static List<ClaimedEvent> events(RowSet<Row> rows) {
+    List<ClaimedEvent> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(ClaimedEvent.of(r)));
+    return out;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.whiskfeed.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+  private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+
+  @Test
+  void defaultsMatchTheContract() {
+    Config c = Config.from(Map.of());
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.embeddedDatabase()).isTrue();
+    assertThat(c.dataDir().toString()).isEqualTo("./whiskfeed-data");
+    assertThat(c.openwhiskUrl().toString()).isEqualTo("http://localhost:3233");
+    assertThat(c.publicUrl()).isEqualTo("http://localhost:8080");
+    assertThat(c.verifyTriggers()).isTrue();
+    assertThat(c.sources()).isEmpty();
+    assertThat(c.adminToken()).isEmpty();
+  }
+
+  @Test
+  void aDatabaseUrlRequiresTheMasterKey() {
+    assertThatThrownBy(() -> Config.from(Map.of("WHISKFEED_DB_URL", "postgresql://u:p@db:5432/wf")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("WHISKFEED_MASTER_KEY:");
+    Config c = Config.from(Map.of("WHISKFEED_DB_URL", "postgresql://u:p@db:5432/wf", "WHISKFEED_MASTER_KEY", KEY));
+    assertThat(c.dbUrl().orElseThrow().host()).isEqualTo("db");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "WHISKFEED_HTTP_PORT|eighty",
+      "WHISKFEED_HTTP_PORT|70000",
+      "WHISKFEED_DB_URL|mysql://x@y/z",
+      "WHISKFEED_OPENWHISK_URL|ftp://ow",
+      "WHISKFEED_MASTER_KEY|c2hvcnQ=",
+      "WHISKFEED_MASTER_KEY|not base64!",
+      "WHISKFEED_ADMIN_TOKEN|short",
+      "WHISKFEED_PUBLIC_URL|localhost:8080",
+      "WHISKFEED_VERIFY_TRIGGERS|maybe",
+      "WHISKFEED_SOURCES|orders",
+      "WHISKFEED_SOURCES|orders=http://x",
+      "WHISKFEED_LOG_FORMAT|xml",
+      "WHISKFEED_LEASE_SEC|0",
+  })
+  void aBadValueStopsStartUpNamingTheVariable(String name, String value) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(name, value));
+    if (!name.equals("WHISKFEED_MASTER_KEY")) env.put("WHISKFEED_MASTER_KEY", KEY);
+    assertThatThrownBy(() -> Config.from(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(name + ":")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void sourcesAreNamedUrls() {
+    Config c = Config.from(Map.of("WHISKFEED_SOURCES",
+        "orders=postgresql://a:b@h1:5432/orders; billing=postgresql://c:d@h2/billing"));
+    assertThat(c.sources()).containsOnlyKeys("orders", "billing");
+    assertThat(c.sources().get("billing").port()).isEqualTo(5432);
+  }
+
+  @Test
+  void databaseUrlsNeverPrintTheirPassword() {
+    DbUrl url = DbUrl.parse("postgresql://app:s%40cret@db.example:6543/orders?sslmode=require");
+    assertThat(url.password()).isEqualTo("s@cret");
+    assertThat(url.toString()).doesNotContain("s@cret").contains("db.example:6543/orders");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require");
+    assertThat(DbUrl.parse(url.toUri())).isEqualTo(url);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.whiskfeed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.store.Migrations;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PgExtension.class)
+class MigrationIT {
+
+  @Test
+  void aSchemaCreatedByAnOlderMigrationSetUpgradesAndKeepsItsFeeds(TestPostgres pg) throws Exception {
+    TestDatabase db = pg.newDatabase("upgrade");
+    // the schema as version 1 left it, with a feed in it
+    for (String[] set : new String[][] {{"db/events", "schema_history_events"}, {"db/control", "schema_history_control"}}) {
+      Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).schemas("whiskfeed").createSchemas(true)
+          .table(set[1]).locations("classpath:" + set[0]).baselineOnMigrate(true).baselineVersion("0").target("1")
+          .load().migrate();
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'events_feed_state'")).isZero();
+    String sealedKey = new dev.whiskfeed.store.SecretBox(java.util.Base64.getDecoder().decode(TestProvider.MASTER_KEY))
+        .seal("k:v");
+    db.execute("INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, auth_key, state) VALUES "
+        + "('guest', 'old', 'webhook', '{\"maxRetries\": 4}', ?, 'active')", sealedKey);
+
+    try (Provider provider = TestProvider.start(db, "http://127.0.0.1:9", java.util.Map.of(
+        "WHISKFEED_VERIFY_TRIGGERS", "false"))) {
+      assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'events_feed_state'")).isEqualTo(1);
+      Api.Response read = new Api(provider.port(), "k:v").read("guest", "old");
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.json().getJsonObject("config").getInteger("maxRetries")).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void instancesMigratingAtOnceDoNotBreakEachOther(TestPostgres pg) throws Exception {
+    TestDatabase db = pg.newDatabase("race");
+    DbUrl url = DbUrl.parse(db.url());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) runs.add(pool.submit(() -> Migrations.migrateControl(url)));
+      for (Future<?> f : runs) f.get();
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.schema_history_control WHERE success")).isGreaterThanOrEqualTo(2);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.schema_history_control WHERE NOT success")).isZero();
+  }
+}
