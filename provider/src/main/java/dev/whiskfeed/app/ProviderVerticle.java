@@ -83,6 +83,7 @@ final class ProviderVerticle extends VerticleBase {
         new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
             config.maxConcurrentFires()), DeliveryMetrics.NONE);
     feeds.onEventWritten(engine::wake);
+    feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
     Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
     return engine.start()

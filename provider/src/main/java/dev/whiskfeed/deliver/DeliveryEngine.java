@@ -307,6 +307,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
     Future.join(countsWritten, logWritten).onComplete(ar -> {
       writingControl = false;
+      if (ar.failed()) {
+        LOG.warn("{} {}", kv("event", "bookkeeping.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
+      }
       // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
       writeControl();
     });

@@ -37,6 +37,7 @@ public final class FeedService {
   private final Map<FeedKind, KindRules> rules;
   private final Clock clock;
   private volatile Runnable onEventWritten = () -> {};
+  private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
   public FeedService(Pool control, FeedRepository feeds, EventRepository events, EventStores stores, FeedCodec codec,
                      FeedView view, TriggerAuth auth, Map<FeedKind, KindRules> rules, Clock clock) {
@@ -56,6 +57,15 @@ public final class FeedService {
     this.onEventWritten = signal;
   }
 
+  /**
+   * Called after a lifecycle change committed, before the caller is answered: this instance's
+   * delivery sees a PAUSE (or DELETE, UPDATE…) before the owner hears it took effect. Other
+   * instances follow through the NOTIFY.
+   */
+  public void onFeedChanged(Function<Long, Future<Void>> listener) {
+    this.feedChanged = listener;
+  }
+
   public Future<JsonObject> create(FeedId id, String key, JsonObject body) {
     FeedKind kind = FeedKind.parse(body.getValue("kind"));
     KindRules kindRules = rulesFor(kind);
@@ -73,7 +83,7 @@ public final class FeedService {
                       FeedStatus.active(clock.instant()), delivery, 0, null, valid.hookToken(), 0);
                   return replace(tx, previous.orElse(null), fresh);
                 }))))
-        .compose(this::readBody)
+        .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
 
@@ -97,7 +107,7 @@ public final class FeedService {
               .compose(locked -> requireFeed(tx, id))
               .compose(locked -> applyUpdate(tx, locked, changes, delivery)));
         })
-        .compose(this::readBody)
+        .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
 
@@ -116,7 +126,9 @@ public final class FeedService {
             })
             .compose(feed -> rulesFor(feed.kind()).uninstall(tx, feed)
                 .compose(u -> discardPending(tx, feed))
-                .compose(d -> feeds.delete(tx, feed.id())))))
+                .compose(d -> feeds.delete(tx, feed.id()))
+                .map(feed.id()))))
+        .compose(feedId -> feedChanged.apply(feedId))
         .map(v -> new JsonObject().put("status", "success"));
   }
 
@@ -167,6 +179,10 @@ public final class FeedService {
   }
 
   // ---- steps
+
+  private Future<Feed> settled(Feed feed) {
+    return feedChanged.apply(feed.id()).map(feed);
+  }
 
   private Future<Feed> authorized(FeedId id, String key) {
     return auth.authorize(id, key)
@@ -222,7 +238,7 @@ public final class FeedService {
                       next.reason() == null ? null : next.reason().toJson(), next.dateChanged())
                   .map(row -> feed.withStatus(next));
             })))
-        .compose(this::readBody)
+        .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
 

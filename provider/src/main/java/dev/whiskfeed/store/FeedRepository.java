@@ -100,7 +100,7 @@ public final class FeedRepository {
 
   /** Counts delivered fires of feeds without maxTriggers: {@code fires[i]} more for {@code ids[i]}. */
   public Future<Void> countFires(SqlClient c, Long[] ids, Integer[] fires) {
-    return c.preparedQuery(COUNT_FIRES).execute(Tuple.of(ids, fires)).mapEmpty();
+    return c.preparedQuery(COUNT_FIRES).execute(Tuple.from(new Object[] {ids, fires})).mapEmpty();
   }
 
   /**

@@ -99,9 +99,9 @@ class DeliveryIT {
     assertThat(body.getJsonObject("delivery_info")).isEqualTo(new JsonObject().put("max_retries", 12)
         .put("current_retry", 0));
     assertThat(body.getString("created_at")).endsWith("Z");
-    await().atMost(Duration.ofSeconds(5)).until(() -> read("t").getJsonObject("stats").getLong("delivered") == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read("t").getJsonObject("stats").getLong("fires") == 1);
     JsonObject stats = read("t").getJsonObject("stats");
-    assertThat(stats.getLong("fires")).isEqualTo(1);
+    assertThat(stats.getLong("delivered")).isEqualTo(1);
     assertThat(stats.getLong("pending")).isZero();
     JsonObject listed = api.events("guest", "t", "state=delivered").json().getJsonArray("events").getJsonObject(0);
     assertThat(listed.getString("activationId")).isEqualTo(fire.activationId());
