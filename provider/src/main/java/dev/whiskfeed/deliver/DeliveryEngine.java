@@ -126,8 +126,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   @Override
   public int room(int held) {
-    // hold at most a few claims' worth beyond what can fly, so other instances get their share
-    return running ? Math.max(0, settings.maxConcurrentFires() * 4 - held - waitingFires.size()) : 0;
+    // hold a bounded number of events beyond what can fly (batches need whole claims per feed),
+    // so memory stays bounded and other instances get their share
+    int maxHeld = Math.max(4000, settings.maxConcurrentFires() * 4);
+    return running ? Math.max(0, maxHeld - held) : 0;
   }
 
   @Override

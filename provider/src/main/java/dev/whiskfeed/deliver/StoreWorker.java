@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-  private static final int CLAIM_LIMIT = 500;
+  private static final int CLAIM_LIMIT = 2000;
 
   private final Vertx vertx;
   private final EventStore store;
