@@ -21,6 +21,8 @@ public final class Receiver implements AutoCloseable {
   volatile long delayMs;
   volatile boolean down;
   volatile LongConsumer onEvent = t -> {};
+  /** Called with every envelope received (parsed), and the receive time in System.nanoTime. */
+  volatile java.util.function.BiConsumer<io.vertx.core.json.JsonObject, Long> onEnvelope = null;
 
   private Receiver(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -48,6 +50,14 @@ public final class Receiver implements AutoCloseable {
       }
       if (req.method().name().equals("POST")) {
         fires.incrementAndGet();
+        var envelopes = onEnvelope;
+        if (envelopes != null) {
+          long nanos = System.nanoTime();
+          io.vertx.core.json.JsonObject json = body.toJsonObject();
+          io.vertx.core.json.JsonArray batch = json.getJsonArray("events");
+          if (batch == null) envelopes.accept(json, nanos);
+          else batch.forEach(e -> envelopes.accept((io.vertx.core.json.JsonObject) e, nanos));
+        }
         String ids = req.getHeader("X-Whiskfeed-Event-Id");
         if (ids != null) {
           for (String id : ids.split(",")) {
