@@ -1,5 +1,6 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.capture.ChangesRules;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
 import dev.whiskfeed.feed.TypeCheckedRules;
@@ -11,12 +12,9 @@ import java.util.Map;
 final class KindCatalog {
   private KindCatalog() {}
 
-  static Map<FeedKind, KindRules> rules() {
+  static Map<FeedKind, KindRules> rules(ChangesRules changes) {
     Map<FeedKind, KindRules> rules = new EnumMap<>(FeedKind.class);
-    rules.put(FeedKind.CHANGES, new TypeCheckedRules(FeedKind.CHANGES, Map.of(
-        "table", Type.STRING, "events", Type.STRING_OR_ARRAY, "columns", Type.STRING_OR_ARRAY,
-        "payloadColumns", Type.STRING_OR_ARRAY, "source", Type.STRING, "database", Type.STRING,
-        "mode", Type.STRING, "pollIntervalSec", Type.INTEGER)));
+    rules.put(FeedKind.CHANGES, changes);
     rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
         "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
     rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(

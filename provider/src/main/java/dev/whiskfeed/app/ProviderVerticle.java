@@ -2,6 +2,8 @@ package dev.whiskfeed.app;
 
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
+import dev.whiskfeed.capture.CaptureWatch;
+import dev.whiskfeed.capture.ChangesRules;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.feed.FeedCodec;
@@ -50,6 +52,7 @@ final class ProviderVerticle extends VerticleBase {
   private static final long RELOAD_EVERY_MS = 30_000;
   private HttpServer server;
   private DeliveryEngine engine;
+  private CaptureWatch watch;
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
 
@@ -73,7 +76,8 @@ final class ProviderVerticle extends VerticleBase {
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
     TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
-    Map<FeedKind, KindRules> rules = KindCatalog.rules();
+    ChangesRules changes = new ChangesRules(vertx, stores);
+    Map<FeedKind, KindRules> rules = KindCatalog.rules(changes);
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
         new FeedView(config.publicUrl()), auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
@@ -85,6 +89,7 @@ final class ProviderVerticle extends VerticleBase {
     feeds.onEventWritten(engine::wake);
     feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
+    watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
     return engine.start()
         .compose(v -> {
@@ -97,6 +102,7 @@ final class ProviderVerticle extends VerticleBase {
           server = s;
           port = s.actualPort();
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
+          watch.start();
         });
   }
 
@@ -116,6 +122,7 @@ final class ProviderVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
+    if (watch != null) watch.stop();
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
         .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))

@@ -15,8 +15,9 @@ import java.util.UUID;
  * scan of the partial pending index, whatever the number of delivered rows.
  */
 public final class ClaimRepository {
+  // the payload as text, read by ExactJson: numbers keep every digit
   private static final String RETURNING =
-      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload, e.created_at, e.attempts, e.throttled, c.prev";
+      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload::text AS payload, e.created_at, e.attempts, e.throttled, c.prev";
 
   private static final String CLAIM = """
       UPDATE whiskfeed.events e
