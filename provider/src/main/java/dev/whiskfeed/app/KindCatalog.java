@@ -4,6 +4,9 @@ import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
 import dev.whiskfeed.feed.TypeCheckedRules;
 import dev.whiskfeed.feed.TypeCheckedRules.Type;
+import dev.whiskfeed.hooks.WebhookRules;
+import dev.whiskfeed.store.HookRepository;
+import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -17,8 +20,7 @@ final class KindCatalog {
         "table", Type.STRING, "events", Type.STRING_OR_ARRAY, "columns", Type.STRING_OR_ARRAY,
         "payloadColumns", Type.STRING_OR_ARRAY, "source", Type.STRING, "database", Type.STRING,
         "mode", Type.STRING, "pollIntervalSec", Type.INTEGER)));
-    rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
-        "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
+    rules.put(FeedKind.WEBHOOK, new WebhookRules(new SecureRandom(), new HookRepository()));
     rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(
         Map.entry("cron", Type.STRING), Map.entry("minutes", Type.ANY), Map.entry("date", Type.ANY),
         Map.entry("timezone", Type.STRING), Map.entry("startDate", Type.ANY), Map.entry("stopDate", Type.ANY),
