@@ -14,9 +14,16 @@ import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -307,6 +314,61 @@ class WebhookIT {
     assertThat(events()).isEqualTo(accepted);
     // other hooks are not affected
     eventId(sender.post(hook("free", new JsonObject()), "{}", headers()));
+  }
+
+  @Test
+  void twoHundredConcurrentPostsAreTwoHundredEventsEachFiredOnce() throws Exception {
+    String path = hook("burst", new JsonObject());
+    List<CompletableFuture<Api.Response>> answers = new ArrayList<>();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (int i = 0; i < 200; i++) {
+      HttpRequest request = sender.request(path + "?n=" + i, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+          headers("Content-Type", "application/json"));
+      answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .thenApply(r -> new Api.Response(r.statusCode(), r.body(), r.headers())));
+    }
+    Set<String> accepted = new HashSet<>();
+    for (CompletableFuture<Api.Response> answer : answers) accepted.add(eventId(answer.get(60, TimeUnit.SECONDS)));
+    assertThat(accepted).hasSize(200);
+    assertThat(events()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> openwhisk.fires("guest", "burst").size() >= 200);
+    List<String> fired = ids(openwhisk.fires("guest", "burst"));
+    assertThat(fired).hasSize(200).doesNotHaveDuplicates();
+    assertThat(new HashSet<>(fired)).isEqualTo(accepted);
+    await().atMost(FIRED).until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == 200);
+    // every body reached its own event
+    Set<Integer> ns = new HashSet<>();
+    openwhisk.fires("guest", "burst").forEach(f -> {
+      JsonObject data = f.json().getJsonObject("event").getJsonObject("data");
+      assertThat(data.getJsonObject("query").getString("n")).isEqualTo(String.valueOf(data.getJsonObject("body").getInteger("n")));
+      ns.add(data.getJsonObject("body").getInteger("n"));
+    });
+    assertThat(ns).hasSize(200);
+  }
+
+  @Test
+  void aDeleteDuringDeliveriesLeavesNoEventBehind() throws Exception {
+    String path = hook("deleted", new JsonObject());
+    api.pause("guest", "deleted");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      answers.add(http.sendAsync(sender.request(path, "{}".getBytes(StandardCharsets.UTF_8), headers()),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    await().atMost(FIRED).until(() -> answers.stream().anyMatch(CompletableFuture::isDone));
+    assertThat(api.delete("guest", "deleted").status()).isEqualTo(200);
+    int accepted = 0;
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      int status = answer.get(60, TimeUnit.SECONDS).statusCode();
+      assertThat(status).isIn(202, 404);
+      if (status == 202) accepted++;
+    }
+    assertThat(accepted).isPositive();
+    // events accepted before the DELETE were discarded with the feed; none was written after it
+    assertThat(events()).isZero();
+    assertThat(openwhisk.fires("guest", "deleted")).isEmpty();
   }
 
   String state(String trigger) {
