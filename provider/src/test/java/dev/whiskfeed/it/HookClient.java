@@ -56,6 +56,11 @@ final class HookClient {
     }
   }
 
+  Api.Response method(String method, String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build());
+  }
+
   /** The protocol the last answers came over: a GET of /ping. */
   HttpClient.Version version() {
     try {

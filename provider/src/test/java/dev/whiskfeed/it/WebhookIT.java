@@ -223,6 +223,8 @@ class WebhookIT {
     assertError(sender.post("/hooks/short", "{}", headers()), 404, "no hook at this URL");
 
     String path = hook("rotating", new JsonObject());
+    assertError(sender.method("GET", path), 405, "method not allowed");
+    assertError(sender.method("PUT", path), 405, "method not allowed");
     eventId(sender.post(path, "{}", headers()));
     Api.Response rotated = api.update("guest", "rotating", new JsonObject().put("rotateHook", true));
     assertThat(rotated.status()).isEqualTo(200);
