@@ -32,10 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Hook requests per second: {@code concurrency} keep-alive senders POST a ~300-byte JSON body until
  * {@code requests} were answered 202 (each answer means a committed event row), then the time until
  * the receiver got every event. Client, provider and Postgres share the machine. Prints figures;
- * asserts only completeness. Run: {@code mvn -B -Pbench verify -pl provider -am -Dit.test=HookBench}.
+ * asserts only completeness. Run: {@code mvn -B -Pbench verify -pl provider -am -Dit.test=IntakeBench}.
  */
 @ExtendWith(PgExtension.class)
-class HookBench {
+class IntakeBench {
   static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
   static final String SECRET = "bench-secret";
   static final byte[] BODY = ("{\"action\":\"opened\",\"number\":42,\"repository\":{\"full_name\":\"octo/hello\"},"
