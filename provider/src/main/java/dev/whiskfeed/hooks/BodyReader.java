@@ -29,7 +29,8 @@ final class BodyReader {
       }
     });
     request.endHandler(v -> done.tryComplete(body));
-    request.exceptionHandler(done::tryFail);
+    request.exceptionHandler(e -> done.tryFail(new WhiskfeedException(ErrorCode.BAD_REQUEST,
+        "the request body could not be read")));
     if (expectsContinue(request)) request.response().writeContinue();
     request.resume();
     return done.future();

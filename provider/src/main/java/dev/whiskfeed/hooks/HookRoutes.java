@@ -75,6 +75,7 @@ public final class HookRoutes {
 
   private void refuse(RoutingContext ctx, Throwable failure) {
     HttpServerRequest request = ctx.request();
+    if (ctx.response().closed()) return; // the sender hung up: nobody to answer, nothing was stored
     if (!request.isEnded()) {
       if (request.version() == HttpVersion.HTTP_2) {
         // other streams share the connection: ask the client to stop sending this body (RFC 9113 8.1)

@@ -203,6 +203,21 @@ class WebhookIT {
   }
 
   @Test
+  void aSenderHangingUpMidBodyStoresNothingAndLogsNoFailure() throws Exception {
+    String path = hook("hangup", new JsonObject());
+    try (LogCapture logs = new LogCapture()) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", provider.port())) {
+        socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 1000\r\n\r\n{\"partial\":").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+      eventId(sender.post(path, "{\"whole\":true}", headers("Content-Type", "application/json")));
+      assertThat(events()).isEqualTo(1);
+      assertThat(logs.text()).doesNotContain("request.failed");
+    }
+  }
+
+  @Test
   void refusalsOverHttp2ResetOnlyTheirStream() {
     String path = hook("h2", new JsonObject().put("maxBodyBytes", 1000).put("rateLimitPerSec", 1));
     HookClient h2 = new HookClient(provider.port(), java.net.http.HttpClient.Version.HTTP_2);
