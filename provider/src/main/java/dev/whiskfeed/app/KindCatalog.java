@@ -1,9 +1,12 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.alarms.AlarmRules;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
 import dev.whiskfeed.feed.TypeCheckedRules;
 import dev.whiskfeed.feed.TypeCheckedRules.Type;
+import dev.whiskfeed.store.AlarmScheduleRepository;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -11,7 +14,7 @@ import java.util.Map;
 final class KindCatalog {
   private KindCatalog() {}
 
-  static Map<FeedKind, KindRules> rules() {
+  static Map<FeedKind, KindRules> rules(Clock clock) {
     Map<FeedKind, KindRules> rules = new EnumMap<>(FeedKind.class);
     rules.put(FeedKind.CHANGES, new TypeCheckedRules(FeedKind.CHANGES, Map.of(
         "table", Type.STRING, "events", Type.STRING_OR_ARRAY, "columns", Type.STRING_OR_ARRAY,
@@ -19,11 +22,7 @@ final class KindCatalog {
         "mode", Type.STRING, "pollIntervalSec", Type.INTEGER)));
     rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
         "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
-    rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(
-        Map.entry("cron", Type.STRING), Map.entry("minutes", Type.ANY), Map.entry("date", Type.ANY),
-        Map.entry("timezone", Type.STRING), Map.entry("startDate", Type.ANY), Map.entry("stopDate", Type.ANY),
-        Map.entry("trigger_payload", Type.ANY), Map.entry("deleteAfterFire", Type.ANY),
-        Map.entry("catchUp", Type.BOOLEAN), Map.entry("spreadSec", Type.INTEGER))));
+    rules.put(FeedKind.ALARM, new AlarmRules(new AlarmScheduleRepository(), clock));
     return rules;
   }
 }
