@@ -1,5 +1,6 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.alarms.AlarmScheduler;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
@@ -51,28 +52,34 @@ final class ProviderVerticle extends VerticleBase {
   private final Config config;
   private final DbUrl db;
   private final byte[] masterKey;
+  private final Clock clock;
   private volatile int port;
   private EventStores stores;
   private static final long RELOAD_EVERY_MS = 30_000;
   private HttpServer server;
   private DeliveryEngine engine;
   private CaptureWatch watch;
+  private AlarmScheduler alarms;
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
 
-  ProviderVerticle(Config config, DbUrl db, byte[] masterKey) {
+  ProviderVerticle(Config config, DbUrl db, byte[] masterKey, Clock clock) {
     this.config = config;
     this.db = db;
     this.masterKey = masterKey;
+    this.clock = clock;
   }
 
   int port() {
     return port;
   }
 
+  AlarmScheduler alarms() {
+    return alarms;
+  }
+
   @Override
   public Future<?> start() {
-    Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
     Pool control = Database.pool(vertx, db, config.dbPoolSize());
     stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control), config.sources(),
         config.dbPoolSize());
@@ -81,7 +88,7 @@ final class ProviderVerticle extends VerticleBase {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
     TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
     ChangesRules changes = new ChangesRules(vertx, stores);
-    Map<FeedKind, KindRules> rules = KindCatalog.rules(changes);
+    Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
         new FeedView(config.publicUrl()), auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
@@ -91,6 +98,8 @@ final class ProviderVerticle extends VerticleBase {
         new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
             config.maxConcurrentFires()), DeliveryMetrics.NONE);
     feeds.onEventWritten(engine::wake);
+    alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
+    alarms.onEventsWritten(engine::wake);
     feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
@@ -112,6 +121,7 @@ final class ProviderVerticle extends VerticleBase {
           port = s.actualPort();
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
           watch.start();
+          alarms.start();
         });
   }
 
@@ -134,6 +144,7 @@ final class ProviderVerticle extends VerticleBase {
     if (watch != null) watch.stop();
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
+        .compose(v -> alarms == null ? Future.succeededFuture() : alarms.stop())
         .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
         .compose(v -> Future.join(listeners.stream().map(StoreListener::close).toList()))
         .compose(v -> stores == null ? Future.succeededFuture() : stores.close());

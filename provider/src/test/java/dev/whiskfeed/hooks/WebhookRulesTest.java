@@ -24,7 +24,8 @@ class WebhookRulesTest {
   final WebhookRules rules = new WebhookRules(new SecureRandom(), new HookRepository());
 
   Validated create(JsonObject params) {
-    return rules.validate(new ValidationInput(ID, params, params.fieldNames(), new JsonObject(), null, true, NOW))
+    return rules.validate(new ValidationInput(ID, params, params.fieldNames(), new JsonObject(), null, true, NOW,
+        DeliverySettings.DEFAULTS))
         .result();
   }
 
@@ -34,7 +35,7 @@ class WebhookRulesTest {
         FeedStatus.active(NOW), DeliverySettings.DEFAULTS, 0, null, stored.hookToken(), 1);
     JsonObject merged = stored.config().copy().mergeIn(changes);
     return rules.validate(new ValidationInput(ID, merged, Set.copyOf(changes.fieldNames()), stored.secrets(),
-        previous, false, NOW)).result();
+        previous, false, NOW, DeliverySettings.DEFAULTS)).result();
   }
 
   @Test
