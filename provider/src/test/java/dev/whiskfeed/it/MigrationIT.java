@@ -29,7 +29,7 @@ class MigrationIT {
           .table(set[1]).locations("classpath:" + set[0]).baselineOnMigrate(true).baselineVersion("0").target("1")
           .load().migrate();
     }
-    assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'events_feed_state'")).isZero();
+    assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'feeds_namespace'")).isZero();
     String sealedKey = new dev.whiskfeed.store.SecretBox(java.util.Base64.getDecoder().decode(TestProvider.MASTER_KEY))
         .seal("k:v");
     db.execute("INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, auth_key, state) VALUES "
@@ -37,7 +37,7 @@ class MigrationIT {
 
     try (Provider provider = TestProvider.start(db, "http://127.0.0.1:9", java.util.Map.of(
         "WHISKFEED_VERIFY_TRIGGERS", "false"))) {
-      assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'events_feed_state'")).isEqualTo(1);
+      assertThat(db.queryLong("SELECT count(*) FROM pg_indexes WHERE indexname = 'feeds_namespace'")).isEqualTo(1);
       Api.Response read = new Api(provider.port(), "k:v").read("guest", "old");
       assertThat(read.status()).isEqualTo(200);
       assertThat(read.json().getJsonObject("config").getInteger("maxRetries")).isEqualTo(4);

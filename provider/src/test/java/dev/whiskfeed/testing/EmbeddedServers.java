@@ -26,7 +26,13 @@ final class EmbeddedServers {
     Files.createDirectories(dataDir);
     Path passwordFile = dataDir.resolveSibling("superuser.pw");
     Files.writeString(passwordFile, SUPER_PASSWORD);
-    return EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (Boolean.getBoolean("whiskfeed.test.durable")) {
+      // benchmarks measure what users run: zonky's defaults turn fsync and synchronous commit off
+      builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300");
+    }
+    return builder
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setPort(port)
