@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,7 @@ final class AlarmParameters {
   private final JsonObject params;
   private final Instant now;
   static final ZoneId UTC = ZoneId.of("UTC"); // not ZoneOffset.UTC: its id "Z" is no IANA zone
+  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds()); // a fresh copy per call
 
   private ZoneId zone = UTC;
 
@@ -101,7 +103,7 @@ final class AlarmParameters {
   private ZoneId timezone() {
     if (!present("timezone")) return UTC;
     Object raw = params.getValue("timezone");
-    if (!(raw instanceof String) || !ZoneId.getAvailableZoneIds().contains(raw)) {
+    if (!(raw instanceof String) || !ZONES.contains(raw)) {
       throw WhiskfeedException.invalid("Invalid timezone.");
     }
     return ZoneId.of((String) raw);

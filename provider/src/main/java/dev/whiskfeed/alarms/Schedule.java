@@ -51,7 +51,7 @@ public sealed interface Schedule {
     @Override
     public Optional<Instant> nextAfter(Instant t) {
       try {
-        return next(ExecutionTime.forCron(CronExpressions.parse(expression)), t);
+        return next(CronExpressions.executionTime(expression), t);
       } catch (DateTimeException beyondTime) {
         return Optional.empty();
       }

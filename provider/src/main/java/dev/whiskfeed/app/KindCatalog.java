@@ -1,9 +1,14 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.capture.ChangesRules;
+import dev.whiskfeed.alarms.AlarmRules;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
-import dev.whiskfeed.feed.TypeCheckedRules;
-import dev.whiskfeed.feed.TypeCheckedRules.Type;
+import dev.whiskfeed.hooks.WebhookRules;
+import dev.whiskfeed.store.HookRepository;
+import java.security.SecureRandom;
+import dev.whiskfeed.store.AlarmScheduleRepository;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -11,19 +16,11 @@ import java.util.Map;
 final class KindCatalog {
   private KindCatalog() {}
 
-  static Map<FeedKind, KindRules> rules() {
+  static Map<FeedKind, KindRules> rules(ChangesRules changes, Clock clock) {
     Map<FeedKind, KindRules> rules = new EnumMap<>(FeedKind.class);
-    rules.put(FeedKind.CHANGES, new TypeCheckedRules(FeedKind.CHANGES, Map.of(
-        "table", Type.STRING, "events", Type.STRING_OR_ARRAY, "columns", Type.STRING_OR_ARRAY,
-        "payloadColumns", Type.STRING_OR_ARRAY, "source", Type.STRING, "database", Type.STRING,
-        "mode", Type.STRING, "pollIntervalSec", Type.INTEGER)));
-    rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
-        "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
-    rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(
-        Map.entry("cron", Type.STRING), Map.entry("minutes", Type.ANY), Map.entry("date", Type.ANY),
-        Map.entry("timezone", Type.STRING), Map.entry("startDate", Type.ANY), Map.entry("stopDate", Type.ANY),
-        Map.entry("trigger_payload", Type.ANY), Map.entry("deleteAfterFire", Type.ANY),
-        Map.entry("catchUp", Type.BOOLEAN), Map.entry("spreadSec", Type.INTEGER))));
+    rules.put(FeedKind.CHANGES, changes);
+    rules.put(FeedKind.WEBHOOK, new WebhookRules(new SecureRandom(), new HookRepository()));
+    rules.put(FeedKind.ALARM, new AlarmRules(new AlarmScheduleRepository(), clock));
     return rules;
   }
 }

@@ -2,12 +2,15 @@ package dev.whiskfeed.app;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.whiskfeed.alarms.AlarmScheduler;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.store.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +37,11 @@ public final class Provider implements AutoCloseable {
   }
 
   public static Provider start(Config config) throws Exception {
+    return start(config, Clock.tickMillis(ZoneOffset.UTC));
+  }
+
+  /** With the clock of every time decision (schedules, validation, status dates); tests pass a settable one. */
+  public static Provider start(Config config, Clock clock) throws Exception {
     EmbeddedDatabase embedded = config.embeddedDatabase() ? EmbeddedDatabase.start(config.dataDir()) : null;
     try {
       DbUrl db = embedded != null ? embedded.url() : config.dbUrl().orElseThrow();
@@ -41,7 +49,7 @@ public final class Provider implements AutoCloseable {
           : MasterKeys.loadOrCreate(config.dataDir());
       Migrations.migrateControl(db);
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-      ProviderVerticle verticle = new ProviderVerticle(config, db, masterKey);
+      ProviderVerticle verticle = new ProviderVerticle(config, db, masterKey, clock);
       try {
         await(vertx.deployVerticle(verticle), 60);
       } catch (Exception e) {
@@ -60,6 +68,11 @@ public final class Provider implements AutoCloseable {
 
   public int port() {
     return verticle.port();
+  }
+
+  /** The alarm scheduler of this instance; tests call its {@code runDue()} after setting the clock. */
+  public AlarmScheduler alarms() {
+    return verticle.alarms();
   }
 
   public Vertx vertx() {

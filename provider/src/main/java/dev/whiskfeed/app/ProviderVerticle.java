@@ -1,7 +1,10 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.alarms.AlarmScheduler;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
+import dev.whiskfeed.capture.CaptureWatch;
+import dev.whiskfeed.capture.ChangesRules;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.feed.FeedCodec;
@@ -39,33 +42,44 @@ import dev.whiskfeed.deliver.OpenWhiskClient;
 import dev.whiskfeed.deliver.StoreListener;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.DeliveryLog;
+import dev.whiskfeed.hooks.HookIntake;
+import dev.whiskfeed.hooks.HookRateLimiter;
+import dev.whiskfeed.hooks.HookRoutes;
+import dev.whiskfeed.store.HookRepository;
 
 /** The one verticle: builds the plain objects of every package and wires them together. */
 final class ProviderVerticle extends VerticleBase {
   private final Config config;
   private final DbUrl db;
   private final byte[] masterKey;
+  private final Clock clock;
   private volatile int port;
   private EventStores stores;
   private static final long RELOAD_EVERY_MS = 30_000;
   private HttpServer server;
   private DeliveryEngine engine;
+  private CaptureWatch watch;
+  private AlarmScheduler alarms;
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
 
-  ProviderVerticle(Config config, DbUrl db, byte[] masterKey) {
+  ProviderVerticle(Config config, DbUrl db, byte[] masterKey, Clock clock) {
     this.config = config;
     this.db = db;
     this.masterKey = masterKey;
+    this.clock = clock;
   }
 
   int port() {
     return port;
   }
 
+  AlarmScheduler alarms() {
+    return alarms;
+  }
+
   @Override
   public Future<?> start() {
-    Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
     Pool control = Database.pool(vertx, db, config.dbPoolSize());
     stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control), config.sources(),
         config.dbPoolSize());
@@ -73,7 +87,8 @@ final class ProviderVerticle extends VerticleBase {
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
     TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
-    Map<FeedKind, KindRules> rules = KindCatalog.rules();
+    ChangesRules changes = new ChangesRules(vertx, stores);
+    Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
         new FeedView(config.publicUrl()), auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
@@ -83,9 +98,17 @@ final class ProviderVerticle extends VerticleBase {
         new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
             config.maxConcurrentFires()), DeliveryMetrics.NONE);
     feeds.onEventWritten(engine::wake);
+    alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
+    alarms.onEventsWritten(engine::wake);
     feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
-    Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
+    watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
+    HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
+        codec, engine::wake), new HookRateLimiter(clock, 100_000));
+    Router router = HttpApi.router(vertx, r -> {
+      new LifecycleRoutes(feeds).mount(r);
+      hooks.mount(r);
+    });
     return engine.start()
         .compose(v -> {
           stores.ready().forEach(store -> listen(store, registry));
@@ -97,6 +120,8 @@ final class ProviderVerticle extends VerticleBase {
           server = s;
           port = s.actualPort();
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
+          watch.start();
+          alarms.start();
         });
   }
 
@@ -116,8 +141,10 @@ final class ProviderVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
+    if (watch != null) watch.stop();
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
+        .compose(v -> alarms == null ? Future.succeededFuture() : alarms.stop())
         .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
         .compose(v -> Future.join(listeners.stream().map(StoreListener::close).toList()))
         .compose(v -> stores == null ? Future.succeededFuture() : stores.close());

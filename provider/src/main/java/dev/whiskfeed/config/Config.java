@@ -32,7 +32,8 @@ public record Config(
     Duration shutdownGrace,
     Duration retention,
     Duration deadRetention,
-    int dbPoolSize) {
+    int dbPoolSize,
+    Duration captureCheck) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -72,7 +73,8 @@ public record Config(
         Duration.ofSeconds(r.intValue("WHISKFEED_SHUTDOWN_GRACE_SEC", 20, 0, 3600)),
         Duration.ofHours(r.intValue("WHISKFEED_RETENTION_HOURS", 7 * 24, 1, 24 * 3650)),
         Duration.ofHours(r.intValue("WHISKFEED_DEAD_RETENTION_HOURS", 30 * 24, 1, 24 * 3650)),
-        r.intValue("WHISKFEED_DB_POOL_SIZE", 8, 1, 200));
+        r.intValue("WHISKFEED_DB_POOL_SIZE", 8, 1, 200),
+        Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)));
   }
 
   private static final class Reader {

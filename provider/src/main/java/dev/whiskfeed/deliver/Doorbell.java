@@ -16,10 +16,15 @@ public final class Doorbell {
       INSERT INTO whiskfeed.doorbell (id, armed) VALUES (true, true)
       ON CONFLICT (id) DO UPDATE SET armed = true WHERE NOT whiskfeed.doorbell.armed""";
 
-  /** Rings when armed. Run in the writer's transaction, after the event row is written. */
+  /**
+   * Rings when armed. Run in the writer's transaction, after the event row is written. SKIP LOCKED:
+   * a writer never waits for another one that is ringing (whose NOTIFY will wake the consumer).
+   */
   public static final String RING = """
-      SELECT pg_notify('whiskfeed_events', '') FROM (
-        UPDATE whiskfeed.doorbell SET armed = false WHERE armed RETURNING 1) rang""";
+      WITH rang AS (
+        UPDATE whiskfeed.doorbell SET armed = false
+        WHERE id IN (SELECT id FROM whiskfeed.doorbell WHERE armed FOR UPDATE SKIP LOCKED) RETURNING 1)
+      SELECT pg_notify('whiskfeed_events', '') FROM rang""";
 
   private Doorbell() {}
 

@@ -44,6 +44,8 @@ final class StoreWorker {
   private boolean flushing;
   private boolean doorbellArmed;
   private boolean reachable = true;
+  private long ackRetryMs;
+  private static final long MAX_ACK_RETRY_MS = 5_000;
 
   /** Fires what a worker claimed; reports every event's outcome back through {@link #ack}. */
   interface Dispatcher {
@@ -157,11 +159,21 @@ final class StoreWorker {
     List<Ack> batch = new ArrayList<>(acks);
     acks.clear();
     claims.ack(store.pool(), holder, batch).onComplete(ar -> {
-      flushing = false;
       if (ar.failed()) {
-        // the leases run out and the events are claimed again: at-least-once, never lost
+        // keep the outcomes and write them again shortly; should the lease run out first, another
+        // claim fires the events again: at-least-once, never lost
         lost(ar.cause());
+        acks.addAll(0, batch);
+        ackRetryMs = Math.min(MAX_ACK_RETRY_MS, Math.max(50, ackRetryMs * 2));
+        vertx.setTimer(ackRetryMs, id -> {
+          flushing = false;
+          flush();
+        });
+        return;
       }
+      ackRetryMs = 0;
+      connected();
+      flushing = false;
       if (!acks.isEmpty()) flush();
       else wake();
     });
@@ -169,9 +181,10 @@ final class StoreWorker {
 
   /** Keeps the leases of everything still held (queued or in flight) from running out. */
   void renewLeases() {
-    if (held.isEmpty()) return;
-    UUID[] ids = held.keySet().toArray(new UUID[0]);
-    claims.renew(store.pool(), holder, leaseMs, ids).onFailure(this::lost);
+    if (held.isEmpty() && acks.isEmpty()) return;
+    List<UUID> ids = new ArrayList<>(held.keySet());
+    acks.forEach(a -> ids.add(a.id()));
+    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onFailure(this::lost);
   }
 
   /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */

@@ -26,7 +26,8 @@ public interface KindRules {
   /**
    * Validates the kind's parameters. {@code params} holds the effective parameters: on CREATE the
    * request's, on UPDATE the stored ones merged with the request's ({@code changed} names those the
-   * request set). {@code secrets} are the stored plain secrets merged likewise.
+   * request set). {@code secrets} are the stored plain secrets merged likewise. {@code delivery} holds the
+   * effective common parameters (e.g. alarms refuse {@code maxTriggers} beside {@code stopDate}).
    */
   Future<Validated> validate(ValidationInput input);
 
@@ -41,7 +42,7 @@ public interface KindRules {
   }
 
   record ValidationInput(FeedId id, JsonObject params, Set<String> changed, JsonObject secrets, Feed previous,
-                         boolean create, Instant now) {}
+                         boolean create, Instant now, DeliverySettings delivery) {}
 
   /** The kind's effective config (defaults filled, no secrets), its secrets, and its hook token if any. */
   record Validated(JsonObject config, JsonObject secrets, String hookToken) {

@@ -15,8 +15,9 @@ import java.util.UUID;
  * scan of the partial pending index, whatever the number of delivered rows.
  */
 public final class ClaimRepository {
+  // the payload as text, read by ExactJson: numbers keep every digit
   private static final String RETURNING =
-      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload, e.created_at, e.attempts, e.throttled, c.prev";
+      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload::text AS payload, e.created_at, e.attempts, e.throttled, c.prev";
 
   private static final String CLAIM = """
       UPDATE whiskfeed.events e
@@ -63,14 +64,19 @@ public final class ClaimRepository {
            AS u(id, state, inc, thr, delay_ms, status, err, act)
       WHERE e.id = u.id AND e.locked_by = $9""";
 
+  // Renewal and the pull-forward skip rows another statement is changing (an ack in flight): they
+  // never wait for row locks, so they cannot deadlock with the acks, which lock rows in another order.
   private static final String RENEW = """
       UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond',
         next_attempt_at = now() + $2 * interval '1 millisecond'
-      WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending'""";
+      WHERE id IN (SELECT id FROM whiskfeed.events
+                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)""";
 
   private static final String PULL_FORWARD = """
       UPDATE whiskfeed.events SET next_attempt_at = now()
-      WHERE feed_id = $1 AND state = 'pending' AND locked_by IS NULL AND attempts > 0 AND next_attempt_at > now()""";
+      WHERE id IN (SELECT id FROM whiskfeed.events
+                   WHERE feed_id = $1 AND state = 'pending' AND locked_by IS NULL AND attempts > 0
+                     AND next_attempt_at > now() FOR UPDATE SKIP LOCKED)""";
 
   private static final String RELEASE_ALL = """
       UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()

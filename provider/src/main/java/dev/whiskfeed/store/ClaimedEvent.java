@@ -10,7 +10,7 @@ public record ClaimedEvent(UUID id, long seq, long feedId, String op, JsonObject
                            int attempts, int throttled, String previousHolder) {
   static ClaimedEvent of(Row r) {
     return new ClaimedEvent(r.getUUID("id"), r.getLong("seq"), r.getLong("feed_id"), r.getString("op"),
-        r.getJsonObject("payload"), r.getOffsetDateTime("created_at").toInstant(), r.getInteger("attempts"),
+        ExactJson.object(r.getString("payload")), r.getOffsetDateTime("created_at").toInstant(), r.getInteger("attempts"),
         r.getInteger("throttled"), r.getString("prev"));
   }
 }

@@ -30,6 +30,7 @@ class ChangesBench {
 
   @Test
   void changesFeed(TestPostgres pg) throws Exception {
+    Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
       writerOverhead(pg, receiver);

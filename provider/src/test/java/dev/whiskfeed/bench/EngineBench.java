@@ -25,6 +25,7 @@ class EngineBench {
 
   @Test
   void engineThroughput(TestPostgres pg) throws Exception {
+    Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
       for (int batch : new int[] {1, 100}) {

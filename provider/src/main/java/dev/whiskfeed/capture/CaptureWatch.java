@@ -1,0 +1,178 @@
+package dev.whiskfeed.capture;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.whiskfeed.feed.Feed;
+import dev.whiskfeed.feed.FeedCodec;
+import dev.whiskfeed.feed.FeedKind;
+import dev.whiskfeed.feed.FeedState;
+import dev.whiskfeed.store.FeedRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks after installed capture on a timer. A capture trigger never fails the user's write when
+ * the table changes under it (a dropped column just leaves the payload), so schema changes are
+ * found here instead: when a feed's table is gone, a column its {@code columns} or
+ * {@code payloadColumns} names is gone, or one of its triggers was dropped or disabled by hand, the
+ * feed is disabled with a reason ({@code AUTO}); an UPDATE that fixes the parameters reinstalls
+ * capture and re-enables it. It also wakes the stores of {@code mode: poll} feeds every
+ * {@code pollIntervalSec}, since their writers never ring.
+ */
+public final class CaptureWatch {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptureWatch.class);
+
+  private final Vertx vertx;
+  private final Pool control;
+  private final FeedRepository feeds;
+  private final FeedCodec codec;
+  private final SourceDatabases sources;
+  private final Duration every;
+  private final Consumer<String> wakeStore;
+  private final Map<String, long[]> pollTimers = new HashMap<>(); // store -> {timer id, interval ms}
+  private long timer = -1;
+  private boolean checking;
+
+  public CaptureWatch(Vertx vertx, Pool control, FeedRepository feeds, FeedCodec codec, ChangesRules rules,
+                      Duration every, Consumer<String> wakeStore) {
+    this.vertx = vertx;
+    this.control = control;
+    this.feeds = feeds;
+    this.codec = codec;
+    this.sources = rules.sources();
+    this.every = every;
+    this.wakeStore = wakeStore;
+  }
+
+  public void start() {
+    timer = vertx.setPeriodic(1, every.toMillis(), id -> check());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+    pollTimers.values().forEach(t -> vertx.cancelTimer(t[0]));
+    pollTimers.clear();
+  }
+
+  /** One round: every changes feed that is not disabled is checked against its store's catalog. */
+  Future<Void> check() {
+    if (checking) return Future.succeededFuture();
+    checking = true;
+    return feeds.all(control)
+        .map(rows -> rows.stream().map(codec::toFeed)
+            .filter(f -> f.kind() == FeedKind.CHANGES && f.status().state() != FeedState.DISABLED).toList())
+        .compose(list -> {
+          schedulePolls(list);
+          return Future.join(list.stream().map(this::checkOne).toList());
+        })
+        .<Void>mapEmpty()
+        .onComplete(ar -> {
+          checking = false;
+          if (ar.failed()) {
+            LOG.warn("{} {}", kv("event", "capture.check.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
+          }
+        });
+  }
+
+  private Future<Void> checkOne(Feed feed) {
+    return problem(feed).compose(p -> p.isEmpty() ? Future.succeededFuture() : disable(feed))
+        .recover(e -> {
+          // an unreachable store is the delivery engine's to report; look again next round
+          LOG.debug("capture check of {} skipped: {}", feed.feedId(), e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** What is wrong with the feed's capture, if anything. */
+  Future<Optional<String>> problem(Feed feed) {
+    TableName table = ChangesRules.tableOf(feed);
+    return sources.client(feed).compose(c -> Catalog.table(c, table)
+        .compose(t -> t.isEmpty() || !t.get().isTable()
+            ? Future.succeededFuture(Optional.of("table " + table.display() + " no longer exists (dropped or renamed)"))
+            : Catalog.triggers(c, feed.id()).map(installed -> problem(feed, t.get(), installed))));
+  }
+
+  static Optional<String> problem(Feed feed, Catalog.Table t, List<Catalog.InstalledTrigger> installed) {
+    JsonObject config = feed.config();
+    for (String param : List.of("columns", "payloadColumns")) {
+      var named = config.getJsonArray(param);
+      if (named == null) continue;
+      List<String> missing = new ArrayList<>();
+      named.forEach(c -> {
+        if (!t.columns().contains((String) c)) missing.add((String) c);
+      });
+      if (!missing.isEmpty()) {
+        return Optional.of("column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " of table "
+            + t.tableName().display() + " named in " + param + " no longer exist" + (missing.size() > 1 ? "" : "s")
+            + " (dropped or renamed)");
+      }
+    }
+    CaptureSpec spec = ChangesRules.spec(feed, t);
+    for (String name : CaptureDdl.triggerNames(spec)) {
+      var found = installed.stream().filter(i -> i.name().equals(name) && i.schema().equals(t.schema())
+          && i.table().equals(t.name())).findFirst();
+      if (found.isEmpty()) {
+        return Optional.of("capture trigger " + name + " is missing from table " + t.tableName().display());
+      }
+      if (!found.get().enabled()) {
+        return Optional.of("capture trigger " + name + " on table " + t.tableName().display() + " was disabled");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Under the trigger's lifecycle lock, with the feed read again: a concurrent UPDATE may have fixed it. */
+  private Future<Void> disable(Feed seen) {
+    return control.withTransaction(tx -> feeds.lock(tx, seen.feedId().namespace(), seen.feedId().trigger())
+        .compose(v -> feeds.findById(tx, seen.id()))
+        .compose(row -> {
+          if (row.isEmpty()) return Future.succeededFuture();
+          Feed feed = codec.toFeed(row.get());
+          if (feed.status().state() == FeedState.DISABLED) return Future.succeededFuture();
+          return problem(feed).compose(p -> p.isEmpty() ? Future.succeededFuture()
+              : feeds.disable(tx, feed.id(), reason(p.get())).onSuccess(done -> {
+                if (done) {
+                  LOG.warn("{} {} {}", kv("event", "feed.disabled"), kv("feed", feed.feedId().toString()),
+                      kv("reason", p.get()));
+                }
+              }).mapEmpty());
+        }));
+  }
+
+  static JsonObject reason(String problem) {
+    return new JsonObject().put("kind", "AUTO").put("message", "Capture automatically disabled: " + problem
+        + "; UPDATE the feed to capture again");
+  }
+
+  /** A timer per store with active poll feeds, at the shortest pollIntervalSec among them. */
+  private void schedulePolls(List<Feed> list) {
+    Map<String, Long> wanted = new TreeMap<>();
+    for (Feed f : list) {
+      if (f.status().state() != FeedState.ACTIVE || !"poll".equals(f.config().getString("mode"))) continue;
+      long ms = f.config().getInteger("pollIntervalSec", ChangesParams.DEFAULT_POLL_INTERVAL_SEC) * 1000L;
+      wanted.merge(SourceDatabases.storeName(f), ms, Math::min);
+    }
+    for (String store : Set.copyOf(pollTimers.keySet())) {
+      long[] t = pollTimers.get(store);
+      if (!Long.valueOf(t[1]).equals(wanted.get(store))) {
+        vertx.cancelTimer(t[0]);
+        pollTimers.remove(store);
+      }
+    }
+    wanted.forEach((store, ms) -> pollTimers.computeIfAbsent(store,
+        s -> new long[] {vertx.setPeriodic(ms, id -> wakeStore.accept(s)), ms}));
+  }
+}

@@ -1,0 +1,211 @@
+package dev.whiskfeed.capture;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.whiskfeed.capture.ChangesParams.Mode;
+import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.error.ErrorCode;
+import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.feed.Feed;
+import dev.whiskfeed.feed.FeedKind;
+import dev.whiskfeed.feed.KindRules;
+import dev.whiskfeed.store.Database;
+import dev.whiskfeed.store.EventRepository;
+import dev.whiskfeed.store.EventStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code changes} kind: validates a feed against the source database's catalog, and installs,
+ * replaces and removes its capture ({@link CaptureDdl}). CREATE and UPDATE install in the same
+ * transaction as the feed row when the source is the control database; removing the last feed of a
+ * table leaves the table as it was.
+ */
+public final class ChangesRules implements KindRules {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangesRules.class);
+
+  private final SourceDatabases sources;
+  private final EventRepository events = new EventRepository();
+
+  public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores) {
+    this.sources = new SourceDatabases(vertx, stores);
+  }
+
+  SourceDatabases sources() {
+    return sources;
+  }
+
+  @Override
+  public FeedKind kind() {
+    return FeedKind.CHANGES;
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return ChangesParams.NAMES;
+  }
+
+  @Override
+  public Future<Validated> validate(ValidationInput input) {
+    ChangesParams p = ChangesParams.parse(input.params(), input.changed(), input.secrets());
+    if (!input.create() && input.previous() != null
+        && !SourceDatabases.storeName(input.previous()).equals(p.storeName())) {
+      throw WhiskfeedException.invalid("source and database cannot be changed by UPDATE; CREATE the feed again");
+    }
+    if (p.source() != null && !sources.hasSource(p.source())) {
+      throw WhiskfeedException.invalid("unknown source '" + p.source() + "': WHISKFEED_SOURCES names "
+          + sources.sourceNames());
+    }
+    return sources.inspect(p, c -> Catalog.table(c, p.table()))
+        .map(table -> validated(p, check(p, table.orElse(null)), input.secrets()));
+  }
+
+  /** The table the feed names, checked: it exists, is a table, has the named columns, and the provider may manage triggers on it. */
+  static Catalog.Table check(ChangesParams p, Catalog.Table t) {
+    if (t == null) throw WhiskfeedException.invalid("table " + p.table().display() + " does not exist");
+    if (!t.isTable()) {
+      throw WhiskfeedException.invalid(t.tableName().display() + " is " + kindName(t.kind()) + ", not a table");
+    }
+    if (!t.canTrigger()) {
+      throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
+          + " lacks the TRIGGER privilege on table " + t.tableName().display()
+          + ", needed to create the capture trigger (GRANT TRIGGER ON " + t.tableName().display() + " TO "
+          + Sql.displayIdentifier(t.role()) + ")");
+    }
+    if (!t.owns()) {
+      throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
+          + " does not own table " + t.tableName().display()
+          + ": Postgres lets only the table's owner drop the capture trigger again (GRANT the owner role TO "
+          + Sql.displayIdentifier(t.role()) + ")");
+    }
+    return t;
+  }
+
+  /** The catalog's spelling of each named column: exact first, then as SQL folds an unquoted name. */
+  static List<String> columns(String param, List<String> names, Catalog.Table t) {
+    List<String> out = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      String found = t.columns().contains(name) ? name : t.columns().contains(lower) ? lower : null;
+      if (found == null) unknown.add(name);
+      else if (!out.contains(found)) out.add(found);
+    }
+    if (!unknown.isEmpty()) {
+      throw WhiskfeedException.invalid(param + ": table " + t.tableName().display() + " has no column"
+          + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown));
+    }
+    return out;
+  }
+
+  private static Validated validated(ChangesParams p, Catalog.Table t, JsonObject storedSecrets) {
+    List<String> columns = columns("columns", p.columns(), t);
+    List<String> payloadColumns = columns("payloadColumns", p.payloadColumns(), t);
+    JsonObject config = new JsonObject()
+        .put("table", t.tableName().display())
+        .put("events", new JsonArray(p.events().stream().map(Enum::name).toList()));
+    if (!columns.isEmpty()) config.put("columns", new JsonArray(columns));
+    if (!payloadColumns.isEmpty()) config.put("payloadColumns", new JsonArray(payloadColumns));
+    if (p.source() != null) config.put("source", p.source());
+    if (p.database() != null) config.put("database", DbUrl.parse(p.database()).masked());
+    config.put("mode", p.mode().wireName());
+    if (p.mode() == Mode.POLL) config.put("pollIntervalSec", p.pollIntervalSec());
+    JsonObject secrets = storedSecrets.copy();
+    secrets.remove("database");
+    if (p.database() != null) secrets.put("database", p.database());
+    return new Validated(config, secrets, null);
+  }
+
+  /** What the installed capture of {@code feed} does, from its stored config, on the table {@code t}. */
+  static CaptureSpec spec(Feed feed, Catalog.Table t) {
+    ChangesParams p = ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets());
+    return new CaptureSpec(feed.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns(),
+        p.mode() == Mode.LISTEN);
+  }
+
+  static TableName tableOf(Feed feed) {
+    return TableName.parse(feed.config().getString("table"));
+  }
+
+  @Override
+  public Future<Void> install(SqlConnection controlTx, Feed feed, Feed previous) {
+    boolean moved = previous != null && !SourceDatabases.storeName(previous).equals(SourceDatabases.storeName(feed));
+    Future<Void> leaveOld = moved ? remove(controlTx, previous).compose(v -> discardPending(controlTx, previous))
+        : Future.succeededFuture();
+    TableName table = tableOf(feed);
+    return leaveOld
+        .compose(v -> sources.inTransaction(controlTx, feed, c -> Catalog.table(c, table)
+            .compose(t -> run(c, CaptureDdl.install(spec(feed, check(ChangesParams.parse(feed.kindConfig(), Set.of(),
+                feed.secrets()), t.orElse(null))))))))
+        .recover(e -> Future.failedFuture(explain(e, "install capture on " + table.display())))
+        .onSuccess(v -> LOG.info("{} {} {}", kv("event", "capture.installed"), kv("feed", feed.feedId().toString()),
+            kv("table", table.display())));
+  }
+
+  @Override
+  public Future<Void> uninstall(SqlConnection controlTx, Feed feed) {
+    return remove(controlTx, feed)
+        .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.removed"), kv("feed", feed.feedId().toString())));
+  }
+
+  private Future<Void> remove(SqlConnection controlTx, Feed feed) {
+    return sources.inTransaction(controlTx, feed, c -> run(c, CaptureDdl.uninstall(feed.id())))
+        .recover(e -> gone(e) ? Future.succeededFuture()
+            : Future.failedFuture(explain(e, "remove capture from " + feed.config().getString("table"))));
+  }
+
+  private Future<Void> discardPending(SqlConnection controlTx, Feed feed) {
+    if (SourceDatabases.storeName(feed).equals(EventStore.CONTROL)) {
+      return events.discardPending(controlTx, feed.id()).mapEmpty();
+    }
+    return sources.client(feed).compose(c -> events.discardPending(c, feed.id())).mapEmpty();
+  }
+
+  private static Future<Void> run(SqlConnection c, List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String sql : statements) chain = chain.compose(v -> c.query(sql).execute().mapEmpty());
+    return chain;
+  }
+
+  /** The source database no longer exists or no longer lets whiskfeed in: nothing is left there to remove. */
+  private static boolean gone(Throwable e) {
+    String state = Database.sqlState(e);
+    return state != null && (state.equals("3D000") || state.startsWith("28"));
+  }
+
+  /** Expected failures of DDL on a user's table, as answers that say what to do. */
+  static Throwable explain(Throwable e, String doing) {
+    if (e instanceof WhiskfeedException || Database.isTransient(e)) return e;
+    String state = Database.sqlState(e);
+    if ("55P03".equals(state)) {
+      return new WhiskfeedException(ErrorCode.CONFLICT, "could not " + doing
+          + ": the table stayed locked by other transactions for 5 s; try again");
+    }
+    if ("42501".equals(state)) {
+      return new WhiskfeedException(ErrorCode.FORBIDDEN, "could not " + doing + ": " + e.getMessage());
+    }
+    if (state != null) return new WhiskfeedException(ErrorCode.CONFLICT, "could not " + doing + ": " + e.getMessage());
+    return e;
+  }
+
+  private static String kindName(String relkind) {
+    return switch (relkind) {
+      case "v" -> "a view";
+      case "m" -> "a materialized view";
+      case "f" -> "a foreign table";
+      case "S" -> "a sequence";
+      case "i", "I" -> "an index";
+      case "c" -> "a composite type";
+      default -> "not a plain table";
+    };
+  }
+}

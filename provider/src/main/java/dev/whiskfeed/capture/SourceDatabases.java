@@ -1,0 +1,106 @@
+package dev.whiskfeed.capture;
+
+import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.error.ErrorCode;
+import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.feed.Feed;
+import dev.whiskfeed.store.Database;
+import dev.whiskfeed.store.EventStore;
+import dev.whiskfeed.store.EventStores;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Reaching the database a changes feed captures from: the control database (inside the lifecycle's
+ * transaction, so capture and the feed row commit together), a named source, or the feed's own
+ * {@code database}. A database not yet opened as an event store is first looked at through one
+ * short-lived connection, so a wrong URL fails fast with a message instead of a migration retry loop.
+ */
+final class SourceDatabases {
+  static final int CONNECT_TIMEOUT_MS = 5_000;
+  /** DDL on a user's table waits at most this long for its lock, so writers never queue behind it for long. */
+  static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+
+  private final Vertx vertx;
+  private final EventStores stores;
+
+  SourceDatabases(Vertx vertx, EventStores stores) {
+    this.vertx = vertx;
+    this.stores = stores;
+  }
+
+  static String storeName(Feed feed) {
+    return EventStores.nameFor(feed.config().getString("source"), feed.secrets().getString("database"));
+  }
+
+  boolean hasSource(String name) {
+    return stores.hasSource(name);
+  }
+
+  /** The source names of WHISKFEED_SOURCES, for messages (never their URLs). */
+  String sourceNames() {
+    return stores.sources().isEmpty() ? "none are configured" : String.join(", ", stores.sources().keySet());
+  }
+
+  /**
+   * Runs {@code work} on a connection to the feed's database, before it is an event store.
+   * Returns the opened store after {@code work} succeeded.
+   */
+  <T> Future<T> inspect(ChangesParams p, Function<SqlClient, Future<T>> work) {
+    if (p.source() == null && p.database() == null) return work.apply(stores.control().pool());
+    var ready = stores.readyStore(p.storeName());
+    if (ready.isPresent()) return work.apply(ready.get().pool());
+    DbUrl url = p.source() != null ? stores.sources().get(p.source()) : DbUrl.parse(p.database());
+    String where = p.source() != null ? "source '" + p.source() + "'" : "database " + url.masked();
+    Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
+    return connecting.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          connecting.onSuccess(PgConnection::close); // late after a timeout: not leaked
+          return Future.failedFuture(WhiskfeedException.invalid(where + " is unreachable: " + e.getMessage()));
+        })
+        .compose(conn -> checkRights(conn).compose(v -> work.apply(conn)).eventually(conn::close))
+        .compose(result -> stores.open(p.source(), p.database())
+            .recover(e -> Future.failedFuture(WhiskfeedException.invalid("could not install the whiskfeed schema in "
+                + where + ": " + e.getMessage())))
+            .map(result));
+  }
+
+  private static Future<Void> checkRights(SqlClient c) {
+    return Catalog.rights(c).map(r -> {
+      if (!r.schemaExists() && !r.mayCreateSchema()) {
+        throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + r.role()
+            + " may not create schema whiskfeed in database " + r.database() + " (GRANT CREATE ON DATABASE "
+            + Sql.displayIdentifier(r.database()) + " TO " + Sql.displayIdentifier(r.role()) + ")");
+      }
+      if (r.schemaExists() && !r.mayCreateInSchema()) {
+        throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + r.role()
+            + " may not create objects in schema whiskfeed of database " + r.database()
+            + " (GRANT CREATE, USAGE ON SCHEMA whiskfeed TO " + Sql.displayIdentifier(r.role()) + ")");
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Runs {@code work} in a transaction on the feed's store: {@code controlTx} when the store is the
+   * control database, else a transaction of the store's own pool.
+   */
+  <T> Future<T> inTransaction(SqlConnection controlTx, Feed feed, Function<SqlConnection, Future<T>> work) {
+    if (storeName(feed).equals(EventStore.CONTROL)) {
+      return controlTx.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(controlTx));
+    }
+    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"))
+        .compose(store -> store.pool().withTransaction(c -> c.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(c))));
+  }
+
+  /** A connection-free client on the feed's store (the pool), for reads outside a transaction. */
+  Future<SqlClient> client(Feed feed) {
+    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"))
+        .map(EventStore::pool);
+  }
+}

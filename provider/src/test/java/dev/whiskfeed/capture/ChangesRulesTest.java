@@ -1,0 +1,56 @@
+package dev.whiskfeed.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.whiskfeed.error.ErrorCode;
+import dev.whiskfeed.error.WhiskfeedException;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The catalog checks' messages, on catalog answers made up here. */
+class ChangesRulesTest {
+  static final ChangesParams ORDERS = ChangesParams.parse(new JsonObject().put("table", "public.orders"),
+      java.util.Set.of("table"), new JsonObject());
+
+  static Catalog.Table table(String kind, boolean canTrigger, boolean owns) {
+    return new Catalog.Table("public", "orders", kind, List.of("id", "status", "Mixed"), canTrigger, owns, "app");
+  }
+
+  @Test
+  void aMissingTableIsNamedAsGiven() {
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, null)).hasMessage("table public.orders does not exist");
+  }
+
+  @Test
+  void onlyTablesCanBeCaptured() {
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("v", true, true)))
+        .hasMessage("public.orders is a view, not a table");
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("m", true, true)))
+        .hasMessage("public.orders is a materialized view, not a table");
+    assertThat(ChangesRules.check(ORDERS, table("p", true, true)).name()).isEqualTo("orders");
+  }
+
+  @Test
+  void missingPrivilegesSayWhichAndHowToGrantThem() {
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", false, true)))
+        .isInstanceOfSatisfying(WhiskfeedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+        .hasMessage("whiskfeed's database role app lacks the TRIGGER privilege on table public.orders, needed to "
+            + "create the capture trigger (GRANT TRIGGER ON public.orders TO app)");
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", true, false)))
+        .hasMessageStartingWith("whiskfeed's database role app does not own table public.orders: Postgres lets only "
+            + "the table's owner drop the capture trigger again");
+  }
+
+  @Test
+  void columnsResolveToTheCatalogsSpellingOrAreNamedAsUnknown() {
+    Catalog.Table t = table("r", true, true);
+    assertThat(ChangesRules.columns("columns", List.of("STATUS", "Mixed", "id", "status"), t))
+        .containsExactly("status", "Mixed", "id");
+    assertThatThrownBy(() -> ChangesRules.columns("columns", List.of("id", "nope"), t))
+        .hasMessage("columns: table public.orders has no column nope");
+    assertThatThrownBy(() -> ChangesRules.columns("payloadColumns", List.of("nope", "mixed"), t))
+        .hasMessage("payloadColumns: table public.orders has no columns nope, mixed");
+  }
+}
