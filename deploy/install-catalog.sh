@@ -17,7 +17,7 @@ Options:
   --apihost HOST         OpenWhisk API host      (default: $WSK_APIHOST, else ~/.wskprops)
   --auth KEY             auth key, uuid:key      (default: $WSK_AUTH, else ~/.wskprops)
   --namespace NS         target namespace        (default: /whisk.system)
-  --kind KIND            Java runtime kind       (default: java:17; the jar needs Java 17+)
+  --kind KIND            Java runtime kind       (default: java:8; the jar targets Java 8+)
   --jar PATH             feed-actions jar        (default: <repo>/feed-actions/target/whiskfeed-feed-actions.jar)
   -h, --help             this text
 
@@ -38,7 +38,7 @@ provider_url=""
 apihost=${WSK_APIHOST:-}
 auth=${WSK_AUTH:-}
 namespace=/whisk.system
-kind=java:17
+kind=java:8
 jar=$repo_root/feed-actions/target/whiskfeed-feed-actions.jar
 
 while (($# > 0)); do

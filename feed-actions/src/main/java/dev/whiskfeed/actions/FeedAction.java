@@ -4,8 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,15 +13,6 @@ import java.util.Map;
  */
 final class FeedAction {
   static final int ERROR_BODY_PREFIX = 200;
-
-  /**
-   * One client per JVM: a warm OpenWhisk container reuses the JVM across activations, and on
-   * Java 17 an HttpClient cannot be closed, so one per call would keep its selector thread
-   * until garbage collection.
-   */
-  private static final class SharedClient {
-    static final HttpClient INSTANCE = ProviderClient.newHttpClient(ProviderClient.CONNECT_TIMEOUT);
-  }
 
   private final FeedKind kind;
   private final ProviderClient provider;
@@ -35,7 +24,7 @@ final class FeedAction {
 
   static FeedAction of(FeedKind kind) {
     return new FeedAction(kind,
-        new ProviderClient(SharedClient.INSTANCE, ProviderClient.REQUEST_TIMEOUT));
+        new ProviderClient(ProviderClient.CONNECT_TIMEOUT, ProviderClient.REQUEST_TIMEOUT));
   }
 
   /** Runs one activation; {@code env} supplies {@code __OW_NAMESPACE} to resolve {@code _}. */
@@ -60,27 +49,37 @@ final class FeedAction {
   }
 
   private String body(FeedRequest request) {
-    return switch (request.event()) {
-      case CREATE -> createBody(request.userParams()).toString();
-      case UPDATE -> request.userParams().toString();
-      case READ, DELETE, PAUSE, UNPAUSE -> null;
-    };
+    switch (request.event()) {
+      case CREATE:
+        return createBody(request.userParams()).toString();
+      case UPDATE:
+        return request.userParams().toString();
+      case READ:
+      case DELETE:
+      case PAUSE:
+      case UNPAUSE:
+        return null;
+      default:
+        throw new IllegalStateException("no request body defined for " + request.event());
+    }
   }
 
   /** The action's kind wins over a user parameter of that name. */
   private JsonObject createBody(JsonObject userParams) {
     JsonObject body = new JsonObject();
     body.addProperty("kind", kind.wireName());
-    userParams.entrySet().stream()
-        .filter(entry -> !entry.getKey().equals("kind"))
-        .forEach(entry -> body.add(entry.getKey(), entry.getValue()));
+    for (Map.Entry<String, JsonElement> entry : userParams.entrySet()) {
+      if (!entry.getKey().equals("kind")) {
+        body.add(entry.getKey(), entry.getValue());
+      }
+    }
     return body;
   }
 
   static JsonObject interpret(ProviderAnswer answer) throws FeedActionException {
     JsonElement body = parse(answer.body());
     if (answer.isSuccess()) {
-      if (answer.body().isBlank()) {
+      if (Text.isBlank(answer.body())) {
         return new JsonObject();
       }
       if (body != null && body.isJsonObject()) {
@@ -105,7 +104,7 @@ final class FeedAction {
   }
 
   private static String prefix(String body) {
-    if (body.isBlank()) {
+    if (Text.isBlank(body)) {
       return "(empty body)";
     }
     return body.length() <= ERROR_BODY_PREFIX ? body : body.substring(0, ERROR_BODY_PREFIX);

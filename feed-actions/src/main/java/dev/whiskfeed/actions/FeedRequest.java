@@ -5,34 +5,76 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/**
- * One lifecycle call, validated from the action's arguments.
- *
- * @param providerUrl the provider's base URL without trailing slashes
- * @param namespace the trigger's namespace, never {@code _}
- * @param userParams every argument that is neither a lifecycle parameter nor an
- *     {@code __ow_} system key
- */
-record FeedRequest(
-    URI providerUrl,
-    LifecycleEvent event,
-    String namespace,
-    String trigger,
-    String authKey,
-    JsonObject userParams) {
-
+/** One lifecycle call, validated from the action's arguments. */
+final class FeedRequest {
   static final String PROVIDER_URL = "providerUrl";
   static final String LIFECYCLE_EVENT = "lifecycleEvent";
   static final String TRIGGER_NAME = "triggerName";
   static final String AUTH_KEY = "authKey";
   static final String NAMESPACE_ENV = "__OW_NAMESPACE";
 
-  private static final Set<String> LIFECYCLE_KEYS =
-      Set.of(PROVIDER_URL, LIFECYCLE_EVENT, TRIGGER_NAME, AUTH_KEY);
+  private static final Set<String> LIFECYCLE_KEYS = Collections.unmodifiableSet(
+      new HashSet<>(Arrays.asList(PROVIDER_URL, LIFECYCLE_EVENT, TRIGGER_NAME, AUTH_KEY)));
+
+  private final URI providerUrl;
+  private final LifecycleEvent event;
+  private final String namespace;
+  private final String trigger;
+  private final String authKey;
+  private final JsonObject userParams;
+
+  /**
+   * @param providerUrl the provider's base URL without trailing slashes
+   * @param namespace the trigger's namespace, never {@code _}
+   * @param userParams every argument that is neither a lifecycle parameter nor an
+   *     {@code __ow_} system key
+   */
+  FeedRequest(URI providerUrl, LifecycleEvent event, String namespace, String trigger,
+      String authKey, JsonObject userParams) {
+    this.providerUrl = providerUrl;
+    this.event = event;
+    this.namespace = namespace;
+    this.trigger = trigger;
+    this.authKey = authKey;
+    this.userParams = userParams;
+  }
+
+  URI providerUrl() {
+    return providerUrl;
+  }
+
+  LifecycleEvent event() {
+    return event;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  String trigger() {
+    return trigger;
+  }
+
+  String authKey() {
+    return authKey;
+  }
+
+  JsonObject userParams() {
+    return userParams;
+  }
+
+  /** Never shows the authKey. */
+  @Override
+  public String toString() {
+    return "FeedRequest[" + event + " " + providerUrl + " /" + namespace + "/" + trigger + "]";
+  }
 
   static FeedRequest from(JsonObject args, Map<String, String> env) throws FeedActionException {
     LifecycleEvent event = LifecycleEvent.parse(
@@ -65,18 +107,18 @@ record FeedRequest(
       throw new FeedActionException("parameter " + key + " must be a string" + hint);
     }
     String text = value.getAsString();
-    if (text.isBlank()) {
+    if (Text.isBlank(text)) {
       throw new FeedActionException("parameter " + key + " must not be empty" + hint);
     }
     return text;
   }
 
   private static boolean isString(JsonElement value) {
-    return value instanceof JsonPrimitive primitive && primitive.isString();
+    return value instanceof JsonPrimitive && ((JsonPrimitive) value).isString();
   }
 
   private static URI providerUrl(String value) throws FeedActionException {
-    String trimmed = value.strip().replaceAll("/+$", "");
+    String trimmed = Text.strip(value).replaceAll("/+$", "");
     String problem = "invalid providerUrl " + value + ": expected http(s)://host[:port][/path]";
     try {
       URI uri = new URI(trimmed);
@@ -95,14 +137,15 @@ record FeedRequest(
   private static String[] triggerName(String value, Map<String, String> env)
       throws FeedActionException {
     String[] parts = value.split("/", -1);
-    if (parts.length != 3 || !parts[0].isEmpty() || parts[1].isBlank() || parts[2].isBlank()) {
+    if (parts.length != 3 || !parts[0].isEmpty() || Text.isBlank(parts[1])
+        || Text.isBlank(parts[2])) {
       throw new FeedActionException(
           "invalid triggerName " + value + ": expected /namespace/name");
     }
     String namespace = parts[1];
     if (namespace.equals("_")) {
       namespace = env.get(NAMESPACE_ENV);
-      if (namespace == null || namespace.isBlank() || namespace.equals("_")) {
+      if (namespace == null || Text.isBlank(namespace) || namespace.equals("_")) {
         throw new FeedActionException("triggerName " + value + " uses the default namespace _"
             + " but the environment variable " + NAMESPACE_ENV + " is not set");
       }

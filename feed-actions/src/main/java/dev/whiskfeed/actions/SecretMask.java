@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ final class SecretMask {
         found.add(key);
       }
     }
-    this.secrets = List.copyOf(found);
+    this.secrets = Collections.unmodifiableList(found);
   }
 
   JsonObject apply(JsonObject result) {
@@ -49,7 +50,9 @@ final class SecretMask {
     }
     if (element.isJsonArray()) {
       JsonArray masked = new JsonArray();
-      element.getAsJsonArray().forEach(item -> masked.add(apply(item)));
+      for (JsonElement item : element.getAsJsonArray()) {
+        masked.add(apply(item));
+      }
       return masked;
     }
     if (element.isJsonPrimitive() && element.getAsJsonPrimitive().isString()) {

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +24,8 @@ class FeedActionTest {
       "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP";
   private static final String BASIC = "Basic "
       + Base64.getEncoder().encodeToString(AUTH_KEY.getBytes(StandardCharsets.UTF_8));
-  private static final Map<String, String> ENV = Map.of("__OW_NAMESPACE", "guest");
+  private static final Map<String, String> ENV =
+      Collections.singletonMap("__OW_NAMESPACE", "guest");
 
   private ProviderStub provider;
   private FeedAction changes;
@@ -114,14 +116,15 @@ class FeedActionTest {
 
   @Test
   void defaultNamespaceIsResolvedFromTheEnvironment() {
-    invoke(changes, args("READ", "/_/orderChanged"), Map.of("__OW_NAMESPACE", "alice_dev"));
+    invoke(changes, args("READ", "/_/orderChanged"), Collections.singletonMap("__OW_NAMESPACE", "alice_dev"));
 
     assertThat(provider.onlyRequest().rawPath()).isEqualTo("/api/v1/feeds/alice_dev/orderChanged");
   }
 
   @Test
   void defaultNamespaceWithoutEnvironmentIsAnErrorAndCallsNothing() {
-    JsonObject result = invoke(changes, args("READ", "/_/orderChanged"), Map.of());
+    JsonObject result = invoke(changes, args("READ", "/_/orderChanged"),
+        Collections.<String, String>emptyMap());
 
     assertThat(error(result)).contains("__OW_NAMESPACE");
     assertThat(provider.requests()).isEmpty();
@@ -156,9 +159,28 @@ class FeedActionTest {
     assertThat(invoke(changes, args("READ", "/guest/t"))).isEqualTo(json(body));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"CREATE", "UPDATE"})
+  void errorBodyOfARejectedRequestWithABodyIsPassedThrough(String event) {
+    String body = "{\"error\":\"unauthorized\",\"code\":\"unauthorized\"}";
+    provider.answer(401, body);
+
+    assertThat(invoke(changes, args(event, "/guest/t"))).isEqualTo(json(body));
+  }
+
+  @Test
+  void redirectsAreNotFollowed() {
+    provider.answer(307, "moved");
+
+    JsonObject result = invoke(changes, args("DELETE", "/guest/t"));
+
+    assertThat(error(result)).isEqualTo("provider answered 307: moved");
+    assertThat(provider.requests()).hasSize(1);
+  }
+
   @Test
   void nonJsonErrorNamesTheStatusAndTheStartOfTheBody() {
-    String body = "<html>Bad Gateway</html>" + "x".repeat(300);
+    String body = "<html>Bad Gateway</html>" + repeat("x", 300);
     provider.answer(502, body);
 
     JsonObject result = invoke(changes, args("READ", "/guest/t"));
@@ -215,8 +237,7 @@ class FeedActionTest {
   }
 
   private FeedAction action(FeedKind kind, Duration requestTimeout) {
-    return new FeedAction(kind, new ProviderClient(
-        ProviderClient.newHttpClient(ProviderClient.CONNECT_TIMEOUT), requestTimeout));
+    return new FeedAction(kind, new ProviderClient(ProviderClient.CONNECT_TIMEOUT, requestTimeout));
   }
 
   private JsonObject args(String event, String triggerName) {
@@ -249,6 +270,14 @@ class FeedActionTest {
 
   static JsonObject json(String text) {
     return JsonParser.parseString(text).getAsJsonObject();
+  }
+
+  private static String repeat(String text, int times) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < times; i++) {
+      out.append(text);
+    }
+    return out.toString();
   }
 
   private static int closedPort() throws IOException {

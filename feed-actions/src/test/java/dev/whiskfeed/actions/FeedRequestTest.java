@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FeedRequestTest {
-  private static final Map<String, String> ENV = Map.of("__OW_NAMESPACE", "guest");
+  private static final Map<String, String> ENV =
+      Collections.singletonMap("__OW_NAMESPACE", "guest");
 
   private static JsonObject args() {
     return json("{\"providerUrl\":\"http://whiskfeed:8080\",\"lifecycleEvent\":\"CREATE\","

@@ -3,12 +3,15 @@ package dev.whiskfeed.actions;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -19,13 +22,53 @@ import java.util.function.Function;
 /** A stand-in provider on 127.0.0.1: records every request and answers as scripted. */
 final class ProviderStub implements AutoCloseable {
 
-  record Recorded(String method, String rawPath, Headers headers, String body) {
+  static final class Recorded {
+    private final String method;
+    private final String rawPath;
+    private final Headers headers;
+    private final String body;
+
+    Recorded(String method, String rawPath, Headers headers, String body) {
+      this.method = method;
+      this.rawPath = rawPath;
+      this.headers = headers;
+      this.body = body;
+    }
+
+    String method() {
+      return method;
+    }
+
+    String rawPath() {
+      return rawPath;
+    }
+
+    String body() {
+      return body;
+    }
+
     String header(String name) {
       return headers.getFirst(name);
     }
   }
 
-  record Answer(int status, String body) {}
+  static final class Answer {
+    private final int status;
+    private final String body;
+
+    Answer(int status, String body) {
+      this.status = status;
+      this.body = body;
+    }
+
+    int status() {
+      return status;
+    }
+
+    String body() {
+      return body;
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -62,7 +105,7 @@ final class ProviderStub implements AutoCloseable {
   }
 
   List<Recorded> requests() {
-    return List.copyOf(requests);
+    return Collections.unmodifiableList(new ArrayList<>(requests));
   }
 
   Recorded onlyRequest() {
@@ -74,10 +117,10 @@ final class ProviderStub implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    try {
       String body;
       try (InputStream in = exchange.getRequestBody()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        body = new String(readAll(in), StandardCharsets.UTF_8);
       }
       Recorded request = new Recorded(exchange.getRequestMethod(),
           exchange.getRequestURI().getRawPath(), exchange.getRequestHeaders(), body);
@@ -95,7 +138,18 @@ final class ProviderStub implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      exchange.close();
     }
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      bytes.write(buffer, 0, n);
+    }
+    return bytes.toByteArray();
   }
 
   @Override

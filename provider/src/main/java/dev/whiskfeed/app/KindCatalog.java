@@ -5,6 +5,9 @@ import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
 import dev.whiskfeed.feed.TypeCheckedRules;
 import dev.whiskfeed.feed.TypeCheckedRules.Type;
+import dev.whiskfeed.hooks.WebhookRules;
+import dev.whiskfeed.store.HookRepository;
+import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -15,8 +18,7 @@ final class KindCatalog {
   static Map<FeedKind, KindRules> rules(ChangesRules changes) {
     Map<FeedKind, KindRules> rules = new EnumMap<>(FeedKind.class);
     rules.put(FeedKind.CHANGES, changes);
-    rules.put(FeedKind.WEBHOOK, new TypeCheckedRules(FeedKind.WEBHOOK, Map.of(
-        "secret", Type.STRING, "maxBodyBytes", Type.INTEGER, "rateLimitPerSec", Type.INTEGER)));
+    rules.put(FeedKind.WEBHOOK, new WebhookRules(new SecureRandom(), new HookRepository()));
     rules.put(FeedKind.ALARM, new TypeCheckedRules(FeedKind.ALARM, Map.ofEntries(
         Map.entry("cron", Type.STRING), Map.entry("minutes", Type.ANY), Map.entry("date", Type.ANY),
         Map.entry("timezone", Type.STRING), Map.entry("startDate", Type.ANY), Map.entry("stopDate", Type.ANY),

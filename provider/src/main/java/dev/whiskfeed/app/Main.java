@@ -34,6 +34,11 @@ public final class Main {
         provider.close();
       } catch (Exception e) {
         System.err.println("whiskfeed: unclean stop: " + e);
+      } finally {
+        // flush the asynchronous log appender before the JVM goes
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+          context.stop();
+        }
       }
     }, "whiskfeed-shutdown"));
   }

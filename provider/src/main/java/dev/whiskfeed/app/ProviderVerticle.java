@@ -41,6 +41,10 @@ import dev.whiskfeed.deliver.OpenWhiskClient;
 import dev.whiskfeed.deliver.StoreListener;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.DeliveryLog;
+import dev.whiskfeed.hooks.HookIntake;
+import dev.whiskfeed.hooks.HookRateLimiter;
+import dev.whiskfeed.hooks.HookRoutes;
+import dev.whiskfeed.store.HookRepository;
 
 /** The one verticle: builds the plain objects of every package and wires them together. */
 final class ProviderVerticle extends VerticleBase {
@@ -90,7 +94,12 @@ final class ProviderVerticle extends VerticleBase {
     feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
-    Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
+    HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
+        codec, engine::wake), new HookRateLimiter(clock, 100_000));
+    Router router = HttpApi.router(vertx, r -> {
+      new LifecycleRoutes(feeds).mount(r);
+      hooks.mount(r);
+    });
     return engine.start()
         .compose(v -> {
           stores.ready().forEach(store -> listen(store, registry));

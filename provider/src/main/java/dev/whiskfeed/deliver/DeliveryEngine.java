@@ -126,8 +126,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   @Override
   public int room(int held) {
-    // hold at most a few claims' worth beyond what can fly, so other instances get their share
-    return running ? Math.max(0, settings.maxConcurrentFires() * 4 - held - waitingFires.size()) : 0;
+    // hold a bounded number of events beyond what can fly (batches need whole claims per feed),
+    // so memory stays bounded and other instances get their share
+    int maxHeld = Math.max(4000, settings.maxConcurrentFires() * 4);
+    return running ? Math.max(0, maxHeld - held) : 0;
   }
 
   @Override
@@ -204,6 +206,24 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     });
   }
 
+  /**
+   * After an outage, the feed's events sit in backoff for up to five minutes. The first success
+   * after a server error or network failure makes them due at once, so the backlog drains at the
+   * engine's speed rather than the backoff's. A throttled feed (429) gets no such pull: it would
+   * only meet the throttle again.
+   */
+  private void recovered(StoreWorker worker, Target t) {
+    claims.pullForward(worker.store().pool(), t.id()).onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
+        worker.wake();
+      }
+    });
+  }
+
+  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
+  private final java.util.Set<Long> failing = new java.util.HashSet<>();
+
   /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
   private final java.util.Set<Long> pendingMaxTriggers = new java.util.HashSet<>();
 
@@ -222,6 +242,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     metrics.fired(t, outcome, latencyMs, fire.events());
     if (outcome instanceof FireOutcome.Delivered d) {
       fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
+      if (failing.remove(t.id())) recovered(fire.worker(), t);
       LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
           kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
       if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
@@ -240,6 +261,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       return;
     }
     FireOutcome.Retry r = (FireOutcome.Retry) outcome;
+    if (!r.throttled()) failing.add(t.id());
     logAttempt(fire, r.statusCode(), latencyMs, r.error(), null);
     for (ClaimedEvent e : fire.events()) retryOrGiveUp(fire.worker(), t, e, r);
   }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-  private static final int CLAIM_LIMIT = 500;
+  private static final int CLAIM_LIMIT = 2000;
+  private static final long SECOND_LOOK_MS = 25;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -130,10 +131,17 @@ final class StoreWorker {
     }
   }
 
-  /** Idle: ask writers to ring once, then look again so a write racing the arming is not missed. */
+  /**
+   * Idle: ask writers to ring once, then look again so a write racing the arming is not missed: at
+   * once, and once more a moment later for a writer that checked the doorbell just before it was
+   * armed and committed just after the first look. Anything later still is found by the poll.
+   */
   private void armDoorbell() {
     doorbellArmed = true;
-    Doorbell.arm(store.pool()).onComplete(ar -> wake());
+    Doorbell.arm(store.pool()).onComplete(ar -> {
+      wake();
+      vertx.setTimer(SECOND_LOOK_MS, id -> wake());
+    });
   }
 
   /** Records an outcome; the lease is let go in the next ack statement. */

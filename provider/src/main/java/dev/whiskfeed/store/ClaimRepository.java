@@ -69,6 +69,10 @@ public final class ClaimRepository {
         next_attempt_at = now() + $2 * interval '1 millisecond'
       WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending'""";
 
+  private static final String PULL_FORWARD = """
+      UPDATE whiskfeed.events SET next_attempt_at = now()
+      WHERE feed_id = $1 AND state = 'pending' AND locked_by IS NULL AND attempts > 0 AND next_attempt_at > now()""";
+
   private static final String RELEASE_ALL = """
       UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
       WHERE locked_by = $1 AND state = 'pending'""";
@@ -111,6 +115,11 @@ public final class ClaimRepository {
 
   public Future<Integer> renew(SqlClient c, String holder, long leaseMs, UUID[] ids) {
     return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, ids)).map(RowSet::rowCount);
+  }
+
+  /** A feed's endpoint works again: its events waiting out a backoff are due now. */
+  public Future<Integer> pullForward(SqlClient c, long feedId) {
+    return c.preparedQuery(PULL_FORWARD).execute(Tuple.of(feedId)).map(RowSet::rowCount);
   }
 
   public Future<Integer> releaseAll(SqlClient c, String holder) {

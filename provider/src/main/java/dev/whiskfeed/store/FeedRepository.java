@@ -22,6 +22,8 @@ public final class FeedRepository {
   private static final String FIND_BY_ID = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE id = $1";
   private static final String FIND_BY_TOKEN = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE hook_token = $1";
   private static final String ALL = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds";
+  private static final String VERSIONS = "SELECT id, version FROM whiskfeed.feeds";
+  private static final String BY_IDS = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE id = ANY($1)";
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
   private static final String UPSERT = """
       INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, hook_token)
@@ -71,6 +73,19 @@ public final class FeedRepository {
 
   public Future<List<FeedRow>> all(SqlClient c) {
     return c.query(ALL).execute().map(FeedRepository::list);
+  }
+
+  /** Every feed's id and version: what changed since a previous read. */
+  public Future<java.util.Map<Long, Long>> versions(SqlClient c) {
+    return c.query(VERSIONS).execute().map(rows -> {
+      java.util.Map<Long, Long> out = new java.util.HashMap<>(rows.size() * 2);
+      rows.forEach(r -> out.put(r.getLong("id"), r.getLong("version")));
+      return out;
+    });
+  }
+
+  public Future<List<FeedRow>> findByIds(SqlClient c, Long[] ids) {
+    return c.preparedQuery(BY_IDS).execute(Tuple.of(ids)).map(FeedRepository::list);
   }
 
   /** Inserts, or replaces in place the feed of that trigger (its id, and so its events, are kept). */

@@ -151,6 +151,18 @@ class DeliveryIT {
   }
 
   @Test
+  void theFirstSuccessAfterAnOutagePullsTheBackoffForward() {
+    feed("t", new JsonObject().put("retryIntervalSec", 120));
+    openwhisk.reply("guest", "t", Reply.status(503));
+    String first = event("t", new JsonObject().put("n", 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> openwhisk.fires("guest", "t").size() == 1);
+    event("t", new JsonObject().put("n", 2));
+    // without the pull the first event would wait two minutes
+    await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").stream()
+        .filter(f -> f.status() == 202).map(f -> f.header("x-whiskfeed-event-id")).toList().contains(first));
+  }
+
+  @Test
   void requestTimeoutAndConflictRetryAndNeverDisable() {
     feed("t", new JsonObject());
     openwhisk.reply("guest", "t", Reply.status(408), Reply.status(409));

@@ -1,0 +1,200 @@
+package dev.whiskfeed.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.it.Api;
+import dev.whiskfeed.it.TestProvider;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The changes feed end to end: writer overhead (A/B, same run), sustained events/s, commit → fire
+ * latency, catch-up after a receiver outage. Prints a table; asserts only that nothing was lost.
+ * Run: {@code mvn -B -Pbench verify -pl provider -am -Dit.test=ChangesBench}.
+ */
+@ExtendWith(PgExtension.class)
+class ChangesBench {
+  static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
+  static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "10"));
+
+  @Test
+  void changesFeed(TestPostgres pg) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Receiver receiver = Receiver.start(vertx)) {
+      writerOverhead(pg, receiver);
+      latency(pg, receiver, 1, 100, 1);
+      latency(pg, receiver, 100, 1000, 1);
+      sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1);
+      sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10);
+      catchUp(pg, receiver);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void table(TestDatabase db, String name) {
+    db.execute("CREATE TABLE " + name + " (id bigserial PRIMARY KEY, v bigint NOT NULL, note text, "
+        + "created_at timestamptz NOT NULL DEFAULT now())");
+  }
+
+  private static Provider provider(TestDatabase db, Receiver receiver) {
+    return TestProvider.start(db, receiver.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
+        "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"));
+  }
+
+  private static void changesFeed(Api api, String trigger, String table, int batchSize) {
+    Api.Response r = api.create("bench", trigger, new JsonObject().put("kind", "changes").put("table", table)
+        .put("events", "INSERT").put("batchSize", batchSize));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  private static void reset(Receiver receiver) {
+    receiver.events.set(0);
+    receiver.fires.set(0);
+    receiver.seen.clear();
+    receiver.duplicates.set(0);
+    receiver.onEnvelope = null;
+    receiver.down = false;
+  }
+
+  // ---- 3. writer overhead
+
+  private void writerOverhead(TestPostgres pg, Receiver receiver) throws Exception {
+    reset(receiver);
+    TestDatabase db = pg.newDatabase("overhead");
+    table(db, "public.plain");
+    table(db, "public.captured");
+    try (Provider provider = provider(db, receiver)) {
+      changesFeed(new Api(provider.port(), KEY), "captured", "public.captured", 1);
+      for (int writers : new int[] {1, 16, 64}) {
+        List<Double> ratios = new ArrayList<>();
+        StringBuilder detail = new StringBuilder();
+        for (int rep = 0; rep < 3; rep++) {
+          Writers.Result plain = Writers.closedLoop(db, "public.plain", writers, SECONDS / 2);
+          Writers.Result captured = Writers.closedLoop(db, "public.captured", writers, SECONDS / 2);
+          ratios.add(captured.tps() / plain.tps());
+          detail.append(String.format(" [plain %.0f tps p50 %.2f ms | captured %.0f tps p50 %.2f ms]",
+              plain.tps(), plain.percentileMs(0.5), captured.tps(), captured.percentileMs(0.5)));
+        }
+        System.out.printf("BENCH writer overhead, %d writers: captured/plain TPS = %s%s%n", writers,
+            range(ratios), detail);
+      }
+      for (int rep = 0; rep < 3; rep++) {
+        long t0 = System.nanoTime();
+        db.execute("INSERT INTO public.plain (v, note) SELECT g, 'bulk' FROM generate_series(1, 100000) g");
+        double plain = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        db.execute("INSERT INTO public.captured (v, note) SELECT g, 'bulk' FROM generate_series(1, 100000) g");
+        double captured = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("BENCH 100k-row INSERT ... SELECT: plain %.2f s, captured %.2f s, ratio %.2f%n", plain,
+            captured, captured / plain);
+      }
+    }
+  }
+
+  // ---- 2. commit -> fire latency
+
+  private void latency(TestPostgres pg, Receiver receiver, int feeds, int rate, int batchSize) throws Exception {
+    reset(receiver);
+    TestDatabase db = pg.newDatabase("latency");
+    List<String> tables = new ArrayList<>();
+    for (int i = 0; i < feeds; i++) {
+      tables.add("public.t" + i);
+      table(db, "public.t" + i);
+    }
+    ConcurrentHashMap<String, Long> committed = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    receiver.onEnvelope = (env, at) -> {
+      String key = "public." + env.getJsonObject("table").getString("name") + ":"
+          + env.getJsonObject("event").getJsonObject("data").getJsonObject("new").getLong("id");
+      Long c = committed.get(key);
+      if (c != null) latencies.add(at - c);
+    };
+    try (Provider provider = provider(db, receiver)) {
+      Api api = new Api(provider.port(), KEY);
+      for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
+      long rows = Writers.openLoop(db, tables, Math.min(16, Math.max(2, rate / 100)), rate, 1, SECONDS, committed);
+      waitFor(() -> latencies.size() >= rows, 30);
+      long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.printf("BENCH commit->fire latency, %d feeds at %d events/s (%d events): p50 %.2f ms, p99 %.2f ms, "
+          + "max %.2f ms%n", feeds, rate, l.length, pct(l, 0.5), pct(l, 0.99), l[l.length - 1] / 1e6);
+      assertThat(l.length).isEqualTo(rows);
+    }
+  }
+
+  // ---- 1. sustained end-to-end
+
+  private void sustained(TestPostgres pg, Receiver receiver, int batchSize, int txRate, int rowsPerTx) throws Exception {
+    reset(receiver);
+    TestDatabase db = pg.newDatabase("sustained");
+    List<String> tables = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      tables.add("public.s" + i);
+      table(db, "public.s" + i);
+    }
+    ConcurrentHashMap<String, Long> committed = new ConcurrentHashMap<>();
+    try (Provider provider = provider(db, receiver)) {
+      Api api = new Api(provider.port(), KEY);
+      for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize);
+      long t0 = System.nanoTime();
+      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, SECONDS, committed);
+      double writeSecs = (System.nanoTime() - t0) / 1e9;
+      long atWriteEnd = receiver.seen.size();
+      waitFor(() -> receiver.seen.size() >= rows, 60);
+      double totalSecs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("BENCH sustained, batchSize %d: offered %.0f events/s for %.1f s; delivered %d of %d by the "
+          + "end of writing (backlog %d), all after %.1f s: %.0f events/s end to end, %d fires, %d duplicates%n",
+          batchSize, rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs, rows / totalSecs,
+          receiver.fires.get(), receiver.duplicates.get());
+      assertThat(receiver.seen).hasSize((int) rows);
+    }
+  }
+
+  // ---- 5. catch-up
+
+  private void catchUp(TestPostgres pg, Receiver receiver) throws Exception {
+    reset(receiver);
+    TestDatabase db = pg.newDatabase("catchup");
+    table(db, "public.c");
+    try (Provider provider = provider(db, receiver)) {
+      changesFeed(new Api(provider.port(), KEY), "c", "public.c", 1);
+      receiver.down = true;
+      long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, SECONDS * 2, new ConcurrentHashMap<>());
+      receiver.down = false;
+      long t0 = System.nanoTime();
+      waitFor(() -> receiver.seen.size() >= rows, 120);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("BENCH catch-up after a %.0f s receiver outage: %d events drained in %.1f s = %.0f events/s%n",
+          SECONDS * 2, rows, secs, rows / secs);
+      assertThat(receiver.seen).hasSize((int) rows);
+    }
+  }
+
+  static String range(List<Double> values) {
+    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    return String.format("%.2f-%.2f", min, max);
+  }
+
+  static double pct(long[] sorted, double p) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
+  }
+
+  static void waitFor(java.util.function.BooleanSupplier done, int seconds) {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (!done.getAsBoolean() && System.nanoTime() < end) {
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+  }
+}

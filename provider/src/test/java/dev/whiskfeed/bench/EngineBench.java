@@ -1,0 +1,76 @@
+package dev.whiskfeed.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.it.Api;
+import dev.whiskfeed.it.TestProvider;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Events per second through the delivery engine alone: events pre-inserted while the feeds are
+ * paused, then UNPAUSE, receiver answering 202 at once. Prints figures; asserts only completeness.
+ * Run: {@code mvn -B -Pbench verify -pl provider -am}.
+ */
+@ExtendWith(PgExtension.class)
+class EngineBench {
+  static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
+
+  @Test
+  void engineThroughput(TestPostgres pg) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Receiver receiver = Receiver.start(vertx)) {
+      for (int batch : new int[] {1, 100}) {
+        for (int rep = 0; rep < Integer.getInteger("bench.reps", 3); rep++) {
+          run(pg, receiver, batch, batch == 1 ? 30_000 : 100_000, 20);
+        }
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private void run(TestPostgres pg, Receiver receiver, int batchSize, int events, int feeds) throws Exception {
+    TestDatabase db = pg.newDatabase("bench");
+    receiver.events.set(0);
+    receiver.fires.set(0);
+    receiver.seen.clear();
+    receiver.duplicates.set(0);
+    try (Provider provider = TestProvider.start(db, receiver.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
+        "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"))) {
+      Api api = new Api(provider.port(), KEY);
+      for (int f = 0; f < feeds; f++) {
+        api.create("bench", "t" + f, new JsonObject().put("kind", "webhook").put("batchSize", batchSize));
+        api.pause("bench", "t" + f);
+      }
+      db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT f.id, 'MANUAL', "
+          + "jsonb_build_object('data', jsonb_build_object('n', g, 'pad', repeat('x', 200))) "
+          + "FROM generate_series(1, ?) g JOIN whiskfeed.feeds f ON f.id = 1 + (g % ?)", events, feeds);
+      long t0 = System.nanoTime();
+      for (int f = 0; f < feeds; f++) api.unpause("bench", "t" + f);
+      while (receiver.seen.size() < events) {
+        if (System.nanoTime() - t0 > 120_000_000_000L) break;
+        Thread.onSpinWait();
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long acked;
+      do {
+        acked = db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'");
+      } while (acked < events && System.nanoTime() - t0 < 130_000_000_000L);
+      System.out.printf("BENCH engine batchSize=%d events=%d feeds=%d: %.0f events/s (%.2f s, %d fires, %d duplicates)%n",
+          batchSize, events, feeds, events / secs, secs, receiver.fires.get(), receiver.duplicates.get());
+      db.query("SELECT coalesce(status_code, 0) AS s, left(coalesce(error, ''), 120) AS e, count(*) AS n "
+          + "FROM whiskfeed.delivery_log WHERE status_code IS DISTINCT FROM 202 GROUP BY 1, 2")
+          .forEach(r -> System.out.println("BENCH   failed attempts: " + r));
+      assertThat(receiver.seen).hasSize(events);
+    }
+  }
+}
