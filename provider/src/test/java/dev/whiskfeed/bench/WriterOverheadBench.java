@@ -1,7 +1,8 @@
-package dev.whiskfeed.it;
+package dev.whiskfeed.bench;
 
-import static dev.whiskfeed.it.ChangesFixture.changes;
-
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.it.Api;
+import dev.whiskfeed.it.TestProvider;
 import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import io.vertx.core.Vertx;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Measures what capture costs the writer; asserts nothing. Two identical tables, one with a
@@ -30,12 +30,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * production; {@code -Dwhiskfeed.bench.durable=false} turns them off to show the CPU cost alone).
  * Capture is installed through the lifecycle API; the provider is then stopped so the figures are
  * the writer's cost alone (delivery would compete for the same cores). Run with
- * {@code mvn -B -o -q -pl provider verify -Dit.test=WriterOverheadIT -Dwhiskfeed.bench=true}
+ * {@code mvn -B -o -q -pl provider verify -Pbench -Dit.test=WriterOverheadBench}
  * ({@code -Dwhiskfeed.bench.writers=1,4,16 -Dwhiskfeed.bench.seconds=4 -Dwhiskfeed.bench.rounds=3});
  * the figures are printed and written to {@code target/writer-overhead.txt}.
  */
-@EnabledIfSystemProperty(named = "whiskfeed.bench", matches = "true")
-class WriterOverheadIT {
+class WriterOverheadBench {
   static final int[] WRITERS = Arrays.stream(System.getProperty("whiskfeed.bench.writers", "1,4,16").split(","))
       .mapToInt(w -> Integer.parseInt(w.strip())).toArray();
   static final int SECONDS = Integer.getInteger("whiskfeed.bench.seconds", 4);
@@ -67,9 +66,10 @@ class WriterOverheadIT {
     }
     Vertx vertx = Vertx.vertx();
     StandInOpenWhisk openwhisk = StandInOpenWhisk.start(vertx);
-    try (ChangesFixture f = new ChangesFixture(openwhisk, db, Map.of())) {
-      f.create("bench", changes("public.captured"));
-      f.stop();
+    try (Provider provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false"))) {
+      Api.Response r = new Api(provider.port(), "bench-0000-0000-0000-000000000000:benchkey").create("bench",
+          "captured", new io.vertx.core.json.JsonObject().put("kind", "changes").put("table", "public.captured"));
+      if (r.status() != 200) throw new IllegalStateException(r.body());
     } finally {
       openwhisk.close();
       vertx.close();
