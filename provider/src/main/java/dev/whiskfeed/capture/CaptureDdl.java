@@ -152,12 +152,14 @@ public final class CaptureDdl {
 
   /**
    * Rings the doorbell (deliver/Doorbell) once per statement that wrote events, only when the
-   * consumer armed it. SKIP LOCKED: while another transaction is ringing, this one need not wait
-   * for it (that one's NOTIFY wakes the consumer), so a long writing transaction never blocks others.
+   * consumer armed it. A plain read first: while delivery is busy the doorbell is not armed and
+   * the writer pays one index-free read of a one-row table. SKIP LOCKED: while another transaction
+   * is ringing, this one need not wait for it (that one's NOTIFY wakes the consumer), so a long
+   * writing transaction never blocks others.
    */
   private static final String RING = """
         GET DIAGNOSTICS n = ROW_COUNT;
-        IF n > 0 THEN
+        IF n > 0 AND EXISTS (SELECT 1 FROM whiskfeed.doorbell x WHERE x.armed) THEN
           UPDATE whiskfeed.doorbell d SET armed = false
            WHERE d.id IN (SELECT x.id FROM whiskfeed.doorbell x WHERE x.armed FOR UPDATE SKIP LOCKED);
           IF FOUND THEN

@@ -132,6 +132,11 @@ public final class ChangesRules implements KindRules {
         p.mode() == Mode.LISTEN);
   }
 
+  /** The table of a stored feed, checked again inside the installing transaction. */
+  private static Catalog.Table checked(Feed feed, Catalog.Table t) {
+    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t);
+  }
+
   static TableName tableOf(Feed feed) {
     return TableName.parse(feed.config().getString("table"));
   }
@@ -144,8 +149,7 @@ public final class ChangesRules implements KindRules {
     TableName table = tableOf(feed);
     return leaveOld
         .compose(v -> sources.inTransaction(controlTx, feed, c -> Catalog.table(c, table)
-            .compose(t -> run(c, CaptureDdl.install(spec(feed, check(ChangesParams.parse(feed.kindConfig(), Set.of(),
-                feed.secrets()), t.orElse(null))))))))
+            .compose(t -> run(c, CaptureDdl.install(spec(feed, checked(feed, t.orElse(null))))))))
         .recover(e -> Future.failedFuture(explain(e, "install capture on " + table.display())))
         .onSuccess(v -> LOG.info("{} {} {}", kv("event", "capture.installed"), kv("feed", feed.feedId().toString()),
             kv("table", table.display())));

@@ -63,7 +63,7 @@ class CaptureDdlTest {
   @Test
   void listenModeRingsTheDoorbellOncePerStatementAndPollModeNever() {
     String listen = CaptureDdl.body(all());
-    assertThat(listen).contains("GET DIAGNOSTICS n = ROW_COUNT").contains("IF n > 0 THEN")
+    assertThat(listen).contains("GET DIAGNOSTICS n = ROW_COUNT").contains("IF n > 0 AND EXISTS (SELECT 1 FROM whiskfeed.doorbell x WHERE x.armed) THEN")
         .contains("FOR UPDATE SKIP LOCKED").contains("pg_catalog.pg_notify('whiskfeed_events', '')");
     assertThat(listen.indexOf("pg_notify")).isEqualTo(listen.lastIndexOf("pg_notify"));
     String poll = CaptureDdl.body(spec(EnumSet.allOf(Op.class), List.of(), List.of(), false));
