@@ -1,14 +1,18 @@
 package dev.whiskfeed.app;
 
+import dev.whiskfeed.api.AdminRoutes;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
+import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.feed.AdminService;
 import dev.whiskfeed.feed.FeedCodec;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.FeedService;
 import dev.whiskfeed.feed.FeedView;
 import dev.whiskfeed.feed.KindRules;
+import dev.whiskfeed.feed.StartupCheck;
 import dev.whiskfeed.feed.TriggerAuth;
 import dev.whiskfeed.feed.TriggerVerifier;
 import dev.whiskfeed.store.Database;
@@ -17,6 +21,16 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.SecretBox;
+import dev.whiskfeed.ops.DeliveryMeters;
+import dev.whiskfeed.ops.Gauges;
+import dev.whiskfeed.ops.RetentionJob;
+import dev.whiskfeed.ops.StoreProbe;
+import dev.whiskfeed.store.AdminRepository;
+import dev.whiskfeed.store.JobLease;
+import dev.whiskfeed.store.Retention;
+import dev.whiskfeed.store.StoreStats;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import dev.whiskfeed.deliver.DeliveryEngine;
-import dev.whiskfeed.deliver.DeliveryMetrics;
 import dev.whiskfeed.deliver.Doorbell;
 import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.OpenWhiskClient;
@@ -45,6 +58,9 @@ final class ProviderVerticle extends VerticleBase {
   private final Config config;
   private final DbUrl db;
   private final byte[] masterKey;
+  private final PrometheusMeterRegistry meters;
+  private Gauges gauges;
+  private RetentionJob retention;
   private volatile int port;
   private EventStores stores;
   private static final long RELOAD_EVERY_MS = 30_000;
@@ -53,10 +69,11 @@ final class ProviderVerticle extends VerticleBase {
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
 
-  ProviderVerticle(Config config, DbUrl db, byte[] masterKey) {
+  ProviderVerticle(Config config, DbUrl db, byte[] masterKey, PrometheusMeterRegistry meters) {
     this.config = config;
     this.db = db;
     this.masterKey = masterKey;
+    this.meters = meters;
   }
 
   int port() {
@@ -74,18 +91,34 @@ final class ProviderVerticle extends VerticleBase {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
     TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
     Map<FeedKind, KindRules> rules = KindCatalog.rules();
+    FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
-        new FeedView(config.publicUrl()), auth, rules, clock);
+        view, auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
     engine = new DeliveryEngine(vertx, stores, registry, new OpenWhiskClient(web, config.openwhiskUrl(), clock),
         new ClaimRepository(), feedRepository, new DeliveryLog(),
         new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
-            config.maxConcurrentFires()), DeliveryMetrics.NONE);
+            config.maxConcurrentFires()), new DeliveryMeters(meters, clock));
     feeds.onEventWritten(engine::wake);
     feeds.onFeedChanged(registry::reload);
     stores.onOpen(store -> listen(store, registry));
-    Router router = HttpApi.router(vertx, r -> new LifecycleRoutes(feeds).mount(r));
+    // operations: health, metrics, admin API, retention, start-up check (docs/operations.md)
+    StoreProbe probe = new StoreProbe(stores, engine, new StoreStats(), Duration.ofSeconds(2));
+    AdminService admin = new AdminService(control, feedRepository, new AdminRepository(), feeds, codec, view, stores,
+        clock);
+    admin.onEventWritten(engine::wake);
+    admin.onFeedChanged(registry::reload);
+    gauges = new Gauges(vertx, meters, probe, registry, Duration.ofSeconds(5));
+    retention = new RetentionJob(vertx, stores, new JobLease(), new Retention(), meters,
+        RetentionJob.Settings.defaults(config.instanceId(), config.retention(), config.deadRetention()));
+    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec,
+        new TriggerVerifier(web, config.openwhiskUrl()), 8);
+    Router router = HttpApi.router(vertx, r -> {
+      new LifecycleRoutes(feeds).mount(r);
+      new OperationsRoutes(probe, meters).mount(r);
+      new AdminRoutes(admin, probe, config.adminToken()).mount(r);
+    });
     return engine.start()
         .compose(v -> {
           stores.ready().forEach(store -> listen(store, registry));
@@ -97,6 +130,11 @@ final class ProviderVerticle extends VerticleBase {
           server = s;
           port = s.actualPort();
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
+          // every configured source is an event store to deliver from and to check, feeds or not
+          config.sources().keySet().forEach(source -> stores.open(source, null));
+          gauges.start();
+          retention.start();
+          startupCheck.run();
         });
   }
 
@@ -116,6 +154,8 @@ final class ProviderVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
+    if (gauges != null) gauges.stop();
+    if (retention != null) retention.stop();
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
         .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
