@@ -64,6 +64,7 @@ final class ProviderVerticle extends VerticleBase {
   private volatile int port;
   private EventStores stores;
   private static final long RELOAD_EVERY_MS = 30_000;
+  private static final int VERIFY_CONNECTIONS = 16;
   private HttpServer server;
   private DeliveryEngine engine;
   private long reloadTimer = -1;
@@ -89,7 +90,12 @@ final class ProviderVerticle extends VerticleBase {
     FeedCodec codec = new FeedCodec(new SecretBox(masterKey));
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
-    TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
+    // trigger checks get connections of their own: with every fire connection busy (slow
+    // OpenWhisk), a lifecycle call must not wait behind the fires for its authKey check
+    WebClient checks = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(VERIFY_CONNECTIONS));
+    TriggerVerifier verifier = new TriggerVerifier(checks, config.openwhiskUrl());
+    TriggerAuth auth = new TriggerAuth(verifier, config.verifyTriggers(), codec);
     Map<FeedKind, KindRules> rules = KindCatalog.rules();
     FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
@@ -112,8 +118,7 @@ final class ProviderVerticle extends VerticleBase {
     gauges = new Gauges(vertx, meters, probe, registry, Duration.ofSeconds(5));
     retention = new RetentionJob(vertx, stores, new JobLease(), new Retention(), meters,
         RetentionJob.Settings.defaults(config.instanceId(), config.retention(), config.deadRetention()));
-    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec,
-        new TriggerVerifier(web, config.openwhiskUrl()), 8);
+    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec, verifier, 8);
     Router router = HttpApi.router(vertx, r -> {
       new LifecycleRoutes(feeds).mount(r);
       new OperationsRoutes(probe, meters).mount(r);
