@@ -1,5 +1,7 @@
 package dev.whiskfeed.app;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.api.AdminRoutes;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
@@ -31,6 +33,7 @@ import dev.whiskfeed.store.Retention;
 import dev.whiskfeed.store.StoreStats;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -55,6 +58,7 @@ import dev.whiskfeed.store.DeliveryLog;
 
 /** The one verticle: builds the plain objects of every package and wires them together. */
 final class ProviderVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderVerticle.class);
   private final Config config;
   private final DbUrl db;
   private final byte[] masterKey;
@@ -156,15 +160,31 @@ final class ProviderVerticle extends VerticleBase {
     listeners.add(StoreListener.start(vertx, store.name(), Database.connectOptions(store.url()), handlers));
   }
 
+  /**
+   * Graceful stop: the server takes no new connections and lets requests in flight finish while
+   * the engine stops claiming and lets fires in flight finish, both within the grace period; then
+   * the engine hands back every lease it still holds, and the connections close.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
     if (gauges != null) gauges.stop();
     if (retention != null) retention.stop();
-    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer
-        .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
-        .compose(v -> Future.join(listeners.stream().map(StoreListener::close).toList()))
-        .compose(v -> stores == null ? Future.succeededFuture() : stores.close());
+    long graceMs = config.shutdownGrace().toMillis();
+    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    Future<Void> stopEngine = engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace());
+    // every step runs whatever the previous one came to: a store that is down when we stop keeps
+    // its leases until they expire (another instance takes over), which must not keep the rest open
+    return stopStep("server", Future.join(closeServer, stopEngine))
+        .compose(v -> stopStep("listeners", Future.join(listeners.stream().map(StoreListener::close).toList())))
+        .compose(v -> stopStep("stores", stores == null ? Future.succeededFuture() : stores.close()));
+  }
+
+  private static Future<Void> stopStep(String step, Future<?> done) {
+    return done.<Void>mapEmpty().recover(e -> {
+      LOG.warn("{} {} {}", kv("event", "provider.stop.incomplete"), kv("step", step),
+          kv("error", String.valueOf(e.getMessage())));
+      return Future.succeededFuture();
+    });
   }
 }
