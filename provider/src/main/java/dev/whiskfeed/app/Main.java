@@ -29,18 +29,30 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        provider.close();
-      } catch (Exception e) {
-        System.err.println("whiskfeed: unclean stop: " + e);
-      } finally {
-        // flush the asynchronous log appender before the JVM goes
-        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-          context.stop();
-        }
+    // SIGTERM and SIGINT stop gracefully and exit 0 (a JVM ended by the signal itself exits 143);
+    // the hook covers every other way out (System.exit elsewhere, SIGHUP).
+    StopSignals.onStop(() -> stop(provider));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(provider), "whiskfeed-shutdown"));
+  }
+
+  /** Graceful stop on a signal: 0 when everything settled within the grace period, 1 otherwise. */
+  private static void stop(Provider provider) {
+    System.exit(close(provider) ? 0 : 1);
+  }
+
+  private static boolean close(Provider provider) {
+    try {
+      provider.close();
+      return true;
+    } catch (Exception e) {
+      System.err.println("whiskfeed: unclean stop: " + e);
+      return false;
+    } finally {
+      // flush the asynchronous log appender before the JVM goes
+      if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+        context.stop();
       }
-    }, "whiskfeed-shutdown"));
+    }
   }
 
   /** {@code --port N} and {@code --port=N} stand for WHISKFEED_HTTP_PORT. */

@@ -11,6 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,12 +32,16 @@ public final class Provider implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final Vertx vertx;
   private final ProviderVerticle verticle;
+  private final PrometheusMeterRegistry meters;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Provider(Config config, EmbeddedDatabase embedded, Vertx vertx, ProviderVerticle verticle) {
+  private Provider(Config config, EmbeddedDatabase embedded, Vertx vertx, ProviderVerticle verticle,
+                   PrometheusMeterRegistry meters) {
     this.config = config;
     this.embedded = embedded;
     this.vertx = vertx;
     this.verticle = verticle;
+    this.meters = meters;
   }
 
   public static Provider start(Config config) throws Exception {
@@ -48,8 +56,14 @@ public final class Provider implements AutoCloseable {
       byte[] masterKey = config.masterKey().isPresent() ? config.masterKey().get()
           : MasterKeys.loadOrCreate(config.dataDir());
       Migrations.migrateControl(db);
-      Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-      ProviderVerticle verticle = new ProviderVerticle(config, db, masterKey, clock);
+      // one registry per provider (tests run several in one JVM): Vert.x, JVM and whiskfeed meters
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Vertx vertx = Vertx.builder()
+          .with(new VertxOptions().setPreferNativeTransport(false).setMetricsOptions(
+              new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+          .withMetrics(new MicrometerMetricsFactory(meters))
+          .build();
+      ProviderVerticle verticle = new ProviderVerticle(config, db, masterKey, meters, clock);
       try {
         await(vertx.deployVerticle(verticle), 60);
       } catch (Exception e) {
@@ -59,7 +73,7 @@ public final class Provider implements AutoCloseable {
       LOG.info("{} {} {} {}", kv("event", "provider.started"), kv("url", "http://localhost:" + verticle.port()),
           kv("database", embedded != null ? "embedded Postgres in " + config.dataDir().toAbsolutePath().normalize() : db.masked()),
           kv("instance", config.instanceId()));
-      return new Provider(config, embedded, vertx, verticle);
+      return new Provider(config, embedded, vertx, verticle, meters);
     } catch (Exception e) {
       if (embedded != null) embedded.close();
       throw e;
@@ -83,13 +97,18 @@ public final class Provider implements AutoCloseable {
     return config;
   }
 
-  /** Stops serving, lets in-flight fires finish within the grace period, releases leases, stops the embedded database. */
+  /**
+   * Stops serving, lets in-flight fires finish within the grace period, releases leases, stops the
+   * embedded database. Idempotent: a signal handler and a shutdown hook may both call it.
+   */
   @Override
   public void close() throws Exception {
+    if (!closed.compareAndSet(false, true)) return;
     long budget = config.shutdownGrace().toSeconds() + 15;
     try {
       await(vertx.close(), budget);
     } finally {
+      meters.close();
       if (embedded != null) embedded.close();
       LOG.info("{}", kv("event", "provider.stopped"));
     }

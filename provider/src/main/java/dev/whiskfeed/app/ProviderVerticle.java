@@ -1,17 +1,23 @@
 package dev.whiskfeed.app;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.alarms.AlarmScheduler;
+import dev.whiskfeed.api.AdminRoutes;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
+import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
 import dev.whiskfeed.capture.ChangesRules;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.feed.AdminService;
 import dev.whiskfeed.feed.FeedCodec;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.FeedService;
 import dev.whiskfeed.feed.FeedView;
 import dev.whiskfeed.feed.KindRules;
+import dev.whiskfeed.feed.StartupCheck;
 import dev.whiskfeed.feed.TriggerAuth;
 import dev.whiskfeed.feed.TriggerVerifier;
 import dev.whiskfeed.store.Database;
@@ -20,6 +26,17 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.SecretBox;
+import dev.whiskfeed.ops.DeliveryMeters;
+import dev.whiskfeed.ops.Gauges;
+import dev.whiskfeed.ops.RetentionJob;
+import dev.whiskfeed.ops.StoreProbe;
+import dev.whiskfeed.store.AdminRepository;
+import dev.whiskfeed.store.JobLease;
+import dev.whiskfeed.store.Retention;
+import dev.whiskfeed.store.StoreStats;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -35,7 +52,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import dev.whiskfeed.deliver.DeliveryEngine;
-import dev.whiskfeed.deliver.DeliveryMetrics;
 import dev.whiskfeed.deliver.Doorbell;
 import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.OpenWhiskClient;
@@ -49,13 +65,18 @@ import dev.whiskfeed.store.HookRepository;
 
 /** The one verticle: builds the plain objects of every package and wires them together. */
 final class ProviderVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderVerticle.class);
   private final Config config;
   private final DbUrl db;
   private final byte[] masterKey;
   private final Clock clock;
+  private final PrometheusMeterRegistry meters;
+  private Gauges gauges;
+  private RetentionJob retention;
   private volatile int port;
   private EventStores stores;
   private static final long RELOAD_EVERY_MS = 30_000;
+  private static final int VERIFY_CONNECTIONS = 16;
   private HttpServer server;
   private DeliveryEngine engine;
   private CaptureWatch watch;
@@ -63,10 +84,11 @@ final class ProviderVerticle extends VerticleBase {
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
 
-  ProviderVerticle(Config config, DbUrl db, byte[] masterKey, Clock clock) {
+  ProviderVerticle(Config config, DbUrl db, byte[] masterKey, PrometheusMeterRegistry meters, Clock clock) {
     this.config = config;
     this.db = db;
     this.masterKey = masterKey;
+    this.meters = meters;
     this.clock = clock;
   }
 
@@ -86,17 +108,23 @@ final class ProviderVerticle extends VerticleBase {
     FeedCodec codec = new FeedCodec(new SecretBox(masterKey));
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
-    TriggerAuth auth = new TriggerAuth(new TriggerVerifier(web, config.openwhiskUrl()), config.verifyTriggers(), codec);
+    // trigger checks get connections of their own: with every fire connection busy (slow
+    // OpenWhisk), a lifecycle call must not wait behind the fires for its authKey check
+    WebClient checks = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(VERIFY_CONNECTIONS));
+    TriggerVerifier verifier = new TriggerVerifier(checks, config.openwhiskUrl());
+    TriggerAuth auth = new TriggerAuth(verifier, config.verifyTriggers(), codec);
     ChangesRules changes = new ChangesRules(vertx, stores);
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
+    FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
-        new FeedView(config.publicUrl()), auth, rules, clock);
+        view, auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
     engine = new DeliveryEngine(vertx, stores, registry, new OpenWhiskClient(web, config.openwhiskUrl(), clock),
         new ClaimRepository(), feedRepository, new DeliveryLog(),
         new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
-            config.maxConcurrentFires()), DeliveryMetrics.NONE);
+            config.maxConcurrentFires()), new DeliveryMeters(meters, clock));
     feeds.onEventWritten(engine::wake);
     alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);
@@ -105,9 +133,21 @@ final class ProviderVerticle extends VerticleBase {
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
+    // operations: health, metrics, admin API, retention, start-up check (docs/operations.md)
+    StoreProbe probe = new StoreProbe(stores, engine, new StoreStats(), Duration.ofSeconds(2));
+    AdminService admin = new AdminService(control, feedRepository, new AdminRepository(), feeds, codec, view, stores,
+        clock);
+    admin.onEventWritten(engine::wake);
+    admin.onFeedChanged(registry::reload);
+    gauges = new Gauges(vertx, meters, probe, registry, Duration.ofSeconds(5));
+    retention = new RetentionJob(vertx, stores, new JobLease(), new Retention(), meters,
+        RetentionJob.Settings.defaults(config.instanceId(), config.retention(), config.deadRetention()));
+    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec, verifier, 8);
     Router router = HttpApi.router(vertx, r -> {
       new LifecycleRoutes(feeds).mount(r);
       hooks.mount(r);
+      new OperationsRoutes(probe, meters).mount(r);
+      new AdminRoutes(admin, probe, config.adminToken()).mount(r);
     });
     return engine.start()
         .compose(v -> {
@@ -122,6 +162,11 @@ final class ProviderVerticle extends VerticleBase {
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
           watch.start();
           alarms.start();
+          // every configured source is an event store to deliver from and to check, feeds or not
+          config.sources().keySet().forEach(source -> stores.open(source, null));
+          gauges.start();
+          retention.start();
+          startupCheck.run();
         });
   }
 
@@ -138,15 +183,34 @@ final class ProviderVerticle extends VerticleBase {
     listeners.add(StoreListener.start(vertx, store.name(), Database.connectOptions(store.url()), handlers));
   }
 
+  /**
+   * Graceful stop: the server takes no new connections and lets requests in flight finish while
+   * the engine stops claiming and lets fires in flight finish, both within the grace period; then
+   * the engine hands back every lease it still holds, and the connections close.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
     if (watch != null) watch.stop();
-    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer
-        .compose(v -> alarms == null ? Future.succeededFuture() : alarms.stop())
-        .compose(v -> engine == null ? Future.succeededFuture() : engine.stop(config.shutdownGrace()))
-        .compose(v -> Future.join(listeners.stream().map(StoreListener::close).toList()))
-        .compose(v -> stores == null ? Future.succeededFuture() : stores.close());
+    if (gauges != null) gauges.stop();
+    if (retention != null) retention.stop();
+    long graceMs = config.shutdownGrace().toMillis();
+    Future<Void> closeServer = server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    Future<Void> stopAlarms = alarms == null ? Future.succeededFuture() : alarms.stop();
+    Future<Void> stopEngine = stopAlarms.transform(ar -> engine == null ? Future.succeededFuture()
+        : engine.stop(config.shutdownGrace()));
+    // every step runs whatever the previous one came to: a store that is down when we stop keeps
+    // its leases until they expire (another instance takes over), which must not keep the rest open
+    return stopStep("server", Future.join(closeServer, stopEngine))
+        .compose(v -> stopStep("listeners", Future.join(listeners.stream().map(StoreListener::close).toList())))
+        .compose(v -> stopStep("stores", stores == null ? Future.succeededFuture() : stores.close()));
+  }
+
+  private static Future<Void> stopStep(String step, Future<?> done) {
+    return done.<Void>mapEmpty().recover(e -> {
+      LOG.warn("{} {} {}", kv("event", "provider.stop.incomplete"), kv("step", step),
+          kv("error", String.valueOf(e.getMessage())));
+      return Future.succeededFuture();
+    });
   }
 }

@@ -62,6 +62,11 @@ public final class FeedRegistry {
     return targets.size();
   }
 
+  /** A snapshot of every feed known (for metrics: feeds by state and kind). */
+  public List<Target> targets() {
+    return List.copyOf(targets.values());
+  }
+
   /** Stops firing a feed at once, ahead of the NOTIFY that will confirm it. */
   public void markDisabled(long id) {
     Target t = targets.get(id);

@@ -118,8 +118,8 @@ final class StoreWorker {
       for (ClaimedEvent e : got) {
         held.put(e.id(), e);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
-          LOG.info("{} {} {} {}", kv("event", "lease.expired"), kv("eventId", e.id()), kv("previousHolder",
-              e.previousHolder()), kv("store", store.name()));
+          LOG.info("{} {} {} {} {}", kv("event", "lease.expired"), kv("feed", registry.get(e.feedId()).map(Target::name)
+              .orElse(null)), kv("eventId", e.id()), kv("previousHolder", e.previousHolder()), kv("store", store.name()));
         }
         byFeed.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
       }

@@ -1,5 +1,7 @@
 package dev.whiskfeed.feed;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.store.EventRepository;
@@ -19,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle use cases of API.md (CREATE, READ, UPDATE, DELETE, PAUSE, UNPAUSE) and the owner's
@@ -27,6 +31,7 @@ import java.util.function.Function;
  * Validation happens before any write: bad input changes nothing.
  */
 public final class FeedService {
+  private static final Logger LOG = LoggerFactory.getLogger(FeedService.class);
   private final Pool control;
   private final FeedRepository feeds;
   private final EventRepository events;
@@ -83,6 +88,7 @@ public final class FeedService {
                       FeedStatus.active(clock.instant()), delivery, 0, null, valid.hookToken(), 0);
                   return replace(tx, previous.orElse(null), fresh);
                 }))))
+        .onSuccess(feed -> logChange("feed.created", feed))
         .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
@@ -107,6 +113,7 @@ public final class FeedService {
               .compose(locked -> requireFeed(tx, id))
               .compose(locked -> applyUpdate(tx, locked, changes, delivery)));
         })
+        .onSuccess(feed -> logChange("feed.updated", feed))
         .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
@@ -128,16 +135,17 @@ public final class FeedService {
                 .compose(u -> discardPending(tx, feed))
                 .compose(d -> feeds.delete(tx, feed.id()))
                 .map(feed.id()))))
+        .onSuccess(feedId -> LOG.info("{} {}", kv("event", "feed.deleted"), kv("feed", id.toString())))
         .compose(feedId -> feedChanged.apply(feedId))
         .map(v -> new JsonObject().put("status", "success"));
   }
 
   public Future<JsonObject> pause(FeedId id, String key) {
-    return transition(id, key, s -> s.pause(clock.instant()));
+    return transition(id, key, "feed.paused", s -> s.pause(clock.instant()));
   }
 
   public Future<JsonObject> unpause(FeedId id, String key) {
-    return transition(id, key, s -> s.unpause(id, clock.instant()));
+    return transition(id, key, "feed.unpaused", s -> s.unpause(id, clock.instant()));
   }
 
   /** A MANUAL event carrying {@code data}, delivered like any other. */
@@ -227,7 +235,8 @@ public final class FeedService {
         });
   }
 
-  private Future<JsonObject> transition(FeedId id, String key, Function<FeedStatus, FeedStatus> step) {
+  private Future<JsonObject> transition(FeedId id, String key, String event, Function<FeedStatus, FeedStatus> step) {
+    boolean[] changed = {false};
     return authorized(id, key)
         .compose(checked -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
             .compose(locked -> requireFeed(tx, id))
@@ -236,8 +245,14 @@ public final class FeedService {
               if (next == feed.status()) return Future.succeededFuture(feed);
               return feeds.setStatus(tx, feed.id(), next.state().wireName(),
                       next.reason() == null ? null : next.reason().toJson(), next.dateChanged())
-                  .map(row -> feed.withStatus(next));
+                  .map(row -> {
+                    changed[0] = true;
+                    return feed.withStatus(next);
+                  });
             })))
+        .onSuccess(feed -> {
+          if (changed[0]) logChange(event, feed);
+        })
         .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
@@ -283,6 +298,12 @@ public final class FeedService {
 
   private static JsonObject merge(DeliverySettings delivery, JsonObject kindConfig) {
     return delivery.toJson().mergeIn(kindConfig);
+  }
+
+  /** The fixed-vocabulary line of a lifecycle change: ids and state only, never config or secrets. */
+  private static void logChange(String event, Feed feed) {
+    LOG.info("{} {} {} {}", kv("event", event), kv("feed", feed.feedId().toString()), kv("kind", feed.kind().wireName()),
+        kv("state", feed.status().state().wireName()));
   }
 
   private static JsonObject success(JsonObject readBody) {

@@ -1,0 +1,50 @@
+package dev.whiskfeed.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Deletes what outlived its retention, one small batch per statement so no statement holds many
+ * locks or runs long. Each batch picks the oldest rows through an index on age (the ORDER BY keeps
+ * the planner off a sequential scan that would wade through the rows earlier batches deleted) and
+ * deletes exactly those; the outer conditions are repeated so a row changed meanwhile (an event
+ * redelivered back to pending) is left alone. States are literals, not parameters, so the planner
+ * can prove the partial index {@code events_done} applies.
+ */
+public final class Retention {
+  private static final String DELIVERED = """
+      DELETE FROM whiskfeed.events WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM whiskfeed.events
+        WHERE state = 'delivered' AND delivered_at < now() - $1 * interval '1 hour'
+        ORDER BY delivered_at LIMIT $2))
+      AND state = 'delivered' AND delivered_at < now() - $1 * interval '1 hour'""";
+  private static final String DEAD = """
+      DELETE FROM whiskfeed.events WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM whiskfeed.events
+        WHERE state = 'dead' AND delivered_at < now() - $1 * interval '1 hour'
+        ORDER BY delivered_at LIMIT $2))
+      AND state = 'dead' AND delivered_at < now() - $1 * interval '1 hour'""";
+  private static final String DELIVERY_LOG = """
+      DELETE FROM whiskfeed.delivery_log WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM whiskfeed.delivery_log WHERE attempted_at < now() - $1 * interval '1 hour'
+        ORDER BY attempted_at LIMIT $2))
+      AND attempted_at < now() - $1 * interval '1 hour'""";
+
+  /** What a batch deletes. */
+  public enum Kind {
+    DELIVERED_EVENTS(DELIVERED), DEAD_EVENTS(DEAD), DELIVERY_LOG(Retention.DELIVERY_LOG);
+
+    private final String sql;
+
+    Kind(String sql) {
+      this.sql = sql;
+    }
+  }
+
+  /** Deletes up to {@code batch} rows of {@code kind} older than {@code hours}; how many it deleted. */
+  public Future<Integer> deleteBatch(SqlClient c, Kind kind, long hours, int batch) {
+    return c.preparedQuery(kind.sql).execute(Tuple.of(hours, batch)).map(RowSet::rowCount);
+  }
+}

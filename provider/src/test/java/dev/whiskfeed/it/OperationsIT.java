@@ -1,0 +1,189 @@
+package dev.whiskfeed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.testing.DedicatedPostgres;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.Reply;
+import dev.whiskfeed.testing.StandInOpenWhisk;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** API.md "Operations": /ping, /health (per store, 503 when one is down) and /metrics moving with real events. */
+@ExtendWith(PgExtension.class)
+@Timeout(120)
+class OperationsIT {
+  static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:operationsTestKey";
+  static Vertx vertx;
+  static StandInOpenWhisk openwhisk;
+  TestDatabase db;
+  Provider provider;
+  Api api;
+
+  @BeforeAll
+  static void openwhisk() {
+    vertx = Vertx.vertx();
+    openwhisk = StandInOpenWhisk.start(vertx);
+  }
+
+  @AfterAll
+  static void close() {
+    openwhisk.close();
+    vertx.close();
+  }
+
+  @BeforeEach
+  void database(TestPostgres pg) {
+    openwhisk.reset();
+    db = pg.newDatabase("operations");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (provider != null) provider.close();
+  }
+
+  private void start(Map<String, String> env) {
+    provider = TestProvider.start(db, openwhisk.url(), env);
+    api = new Api(provider.port(), KEY);
+  }
+
+  private Api.Response get(String path) {
+    return Ops.get(provider.port(), path, null);
+  }
+
+  private String metrics() {
+    Api.Response r = get("/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    return r.body();
+  }
+
+  private double metric(String name, String... labels) {
+    return Ops.metric(metrics(), name, labels);
+  }
+
+  @Test
+  void pingAndHealthWithOnlyTheControlDatabase() {
+    start(Map.of());
+    assertThat(get("/ping").json()).isEqualTo(new JsonObject().put("msg", "pong"));
+    Api.Response health = get("/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(health.json().getString("status")).isEqualTo("UP");
+    JsonArray checks = health.json().getJsonArray("checks");
+    assertThat(checks).hasSize(1);
+    assertThat(checks.getJsonObject(0).getString("id")).isEqualTo("control");
+    assertThat(checks.getJsonObject(0).getString("status")).isEqualTo("UP");
+    assertThat(checks.getJsonObject(0).getString("delivery")).isEqualTo("UP");
+  }
+
+  @Test
+  void healthIs503WhileASourceIsDownAnd200WhenItIsBack() {
+    try (DedicatedPostgres source = new DedicatedPostgres()) {
+      start(Map.of("WHISKFEED_SOURCES", "orders=" + source.url()));
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("/health").status() == 200);
+      JsonObject up = get("/health").json();
+      assertThat(up.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
+          .containsExactly("control", "source:orders");
+
+      source.stop();
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("/health").status() == 503);
+      JsonObject down = get("/health").json();
+      assertThat(down.getString("status")).isEqualTo("DOWN");
+      JsonObject orders = check(down, "source:orders");
+      assertThat(orders.getString("status")).isEqualTo("DOWN");
+      assertThat(orders.getString("error")).isNotBlank().doesNotContain(source.database().password() + "@");
+      assertThat(check(down, "control").getString("status")).isEqualTo("UP");
+
+      source.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("/health").status() == 200);
+      assertThat(check(get("/health").json(), "source:orders").getString("status")).isEqualTo("UP");
+    }
+  }
+
+  @Test
+  void aSourceDownAtStartUpIsDownUntilItAnswers() {
+    try (DedicatedPostgres source = new DedicatedPostgres()) {
+      source.stop();
+      start(Map.of("WHISKFEED_SOURCES", "orders=" + source.url()));
+      Api.Response health = get("/health");
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(check(health.json(), "source:orders").getString("status")).isEqualTo("DOWN");
+      source.start();
+      await().atMost(Duration.ofSeconds(40)).until(() -> get("/health").status() == 200);
+    }
+  }
+
+  private static JsonObject check(JsonObject health, String id) {
+    return health.getJsonArray("checks").stream().map(c -> (JsonObject) c).filter(c -> id.equals(c.getString("id")))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void metricsArePrometheusTextWithJvmVertxAndWhiskfeedMeters() {
+    start(Map.of());
+    Api.Response r = get("/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(r.body()).contains("jvm_memory_used_bytes", "vertx_http_server_", "# TYPE whiskfeed_feeds gauge");
+    await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_store_up", "store", "control") == 1.0);
+    assertThat(metric("whiskfeed_store_backlog", "store", "control")).isZero();
+  }
+
+  @Test
+  void metricsMoveWithRealEvents() {
+    start(Map.of());
+    api.create("guest", "t", new JsonObject().put("kind", "webhook")).json();
+    api.create("guest", "gone", new JsonObject().put("kind", "webhook").put("maxRetries", 0));
+    openwhisk.reply("guest", "t", Reply.status(500));
+    openwhisk.reply("guest", "gone", Reply.status(503));
+    for (int i = 0; i < 3; i++) assertThat(api.event("guest", "t", new JsonObject().put("n", i)).status()).isEqualTo(202);
+    assertThat(api.event("guest", "gone", new JsonObject()).status()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> metric("whiskfeed_events_delivered_total", "kind", "webhook") == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> metric("whiskfeed_events_dead_total", "kind", "webhook") == 1);
+    String text = metrics();
+    assertThat(Ops.metric(text, "whiskfeed_events_captured_total", "kind", "webhook")).isEqualTo(4);
+    assertThat(Ops.metric(text, "whiskfeed_fire_retries_total", "kind", "webhook", "status_class", "5xx")).isEqualTo(2);
+    assertThat(Ops.metric(text, "whiskfeed_commit_to_fire_seconds_count", "kind", "webhook")).isEqualTo(3);
+    assertThat(Ops.metric(text, "whiskfeed_fire_latency_seconds_count", "kind", "webhook", "outcome", "delivered"))
+        .isEqualTo(3);
+    assertThat(Ops.metric(text, "whiskfeed_fire_latency_seconds_count", "kind", "webhook", "outcome", "retry"))
+        .isEqualTo(2);
+    assertThat(Ops.metric(text, "whiskfeed_fire_latency_seconds_bucket", "kind", "webhook", "outcome", "delivered",
+        "le", "30.0")).isEqualTo(3);
+
+    // backlog, oldest pending age and feeds by state follow a paused feed's waiting events
+    api.pause("guest", "t");
+    api.event("guest", "t", new JsonObject());
+    api.event("guest", "t", new JsonObject());
+    await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_store_backlog", "store", "control") == 2
+        && metric("whiskfeed_feeds", "kind", "webhook", "state", "paused") == 1);
+    assertThat(metric("whiskfeed_feeds", "kind", "webhook", "state", "active")).isEqualTo(1);
+    assertThat(metric("whiskfeed_store_oldest_pending_age_seconds", "store", "control")).isGreaterThan(0);
+
+    // leases: a slow controller keeps the fires in flight
+    openwhisk.delayAll(Duration.ofSeconds(8));
+    api.unpause("guest", "t");
+    await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_leases_held", "store", "control") == 2
+        && metric("whiskfeed_store_leases", "store", "control") == 2);
+    openwhisk.delayAll(Duration.ZERO);
+    await().atMost(Duration.ofSeconds(20)).until(() -> metric("whiskfeed_store_backlog", "store", "control") == 0
+        && metric("whiskfeed_leases_held", "store", "control") == 0);
+    assertThat(metric("whiskfeed_events_delivered_total", "kind", "webhook")).isEqualTo(5);
+  }
+}
