@@ -42,13 +42,19 @@ class LogSecrecyIT {
   @Test
   void aFullLifecycleLogsIdsAsFieldsAndNoSecret(TestPostgres pg) throws Exception {
     TestDatabase db = pg.newDatabase("logs");
+    // a changes feed on a database of its own, reached with a password that must never be logged
+    TestDatabase source = pg.newDatabase("logsource");
+    source.createRole("logapp", DB_PASSWORD);
+    source.execute("ALTER ROLE logapp SUPERUSER");
+    source.execute("CREATE TABLE public.orders (id int PRIMARY KEY)");
+    String sourceUrl = source.as("logapp", DB_PASSWORD).url();
     Vertx vertx = Vertx.vertx();
     StandInOpenWhisk openwhisk = StandInOpenWhisk.start(vertx);
     String logs;
     try (LogCapture capture = new LogCapture()) {
       try (Provider provider = TestProvider.start(db, openwhisk.url(),
           Map.of("WHISKFEED_ADMIN_TOKEN", TestProvider.ADMIN_TOKEN))) {
-        lifecycle(provider.port(), openwhisk);
+        lifecycle(provider.port(), openwhisk, sourceUrl);
       }
       logs = capture.text();
     } finally {
@@ -85,12 +91,12 @@ class LogSecrecyIT {
     }
   }
 
-  private static void lifecycle(int port, StandInOpenWhisk openwhisk) {
+  private static void lifecycle(int port, StandInOpenWhisk openwhisk, String sourceUrl) {
     Api api = new Api(port, KEY);
     String token = TestProvider.ADMIN_TOKEN;
     ok(api.create("guest", "hook", new JsonObject().put("kind", "webhook").put("secret", HOOK_SECRET)));
     ok(api.create("guest", "orders", new JsonObject().put("kind", "changes").put("table", "public.orders")
-        .put("database", "postgresql://app:" + DB_PASSWORD + "@127.0.0.1:5432/app")));
+        .put("database", sourceUrl)));
     ok(api.create("guest", "flaky", new JsonObject().put("kind", "webhook").put("maxRetries", 0)));
 
     // 500 then 202: a retry, then the fire
