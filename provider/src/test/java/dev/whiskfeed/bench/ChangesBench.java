@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The changes feed end to end: writer overhead (A/B, same run), sustained events/s, commit → fire
- * latency, catch-up after a receiver outage. Prints a table; asserts only that nothing was lost.
+ * The changes feed end to end: commit → fire latency, sustained events/s, catch-up after a
+ * receiver outage. Prints its figures; asserts only that nothing was lost. The writer's cost is
+ * {@link WriterOverheadBench}'s.
  * Run: {@code mvn -B -Pbench verify -pl provider -am -Dit.test=ChangesBench}.
  */
 @ExtendWith(PgExtension.class)
@@ -33,7 +34,6 @@ class ChangesBench {
     Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
-      writerOverhead(pg, receiver);
       latency(pg, receiver, 1, 100, 1);
       latency(pg, receiver, 100, 1000, 1);
       sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1);
@@ -67,41 +67,6 @@ class ChangesBench {
     receiver.duplicates.set(0);
     receiver.onEnvelope = null;
     receiver.down = false;
-  }
-
-  // ---- 3. writer overhead
-
-  private void writerOverhead(TestPostgres pg, Receiver receiver) throws Exception {
-    reset(receiver);
-    TestDatabase db = pg.newDatabase("overhead");
-    table(db, "public.plain");
-    table(db, "public.captured");
-    try (Provider provider = provider(db, receiver)) {
-      changesFeed(new Api(provider.port(), KEY), "captured", "public.captured", 1);
-      for (int writers : new int[] {1, 16, 64}) {
-        List<Double> ratios = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (int rep = 0; rep < 3; rep++) {
-          Writers.Result plain = Writers.closedLoop(db, "public.plain", writers, SECONDS / 2);
-          Writers.Result captured = Writers.closedLoop(db, "public.captured", writers, SECONDS / 2);
-          ratios.add(captured.tps() / plain.tps());
-          detail.append(String.format(" [plain %.0f tps p50 %.2f ms | captured %.0f tps p50 %.2f ms]",
-              plain.tps(), plain.percentileMs(0.5), captured.tps(), captured.percentileMs(0.5)));
-        }
-        System.out.printf("BENCH writer overhead, %d writers: captured/plain TPS = %s%s%n", writers,
-            range(ratios), detail);
-      }
-      for (int rep = 0; rep < 3; rep++) {
-        long t0 = System.nanoTime();
-        db.execute("INSERT INTO public.plain (v, note) SELECT g, 'bulk' FROM generate_series(1, 100000) g");
-        double plain = (System.nanoTime() - t0) / 1e9;
-        t0 = System.nanoTime();
-        db.execute("INSERT INTO public.captured (v, note) SELECT g, 'bulk' FROM generate_series(1, 100000) g");
-        double captured = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("BENCH 100k-row INSERT ... SELECT: plain %.2f s, captured %.2f s, ratio %.2f%n", plain,
-            captured, captured / plain);
-      }
-    }
   }
 
   // ---- 2. commit -> fire latency
@@ -180,12 +145,6 @@ class ChangesBench {
           SECONDS * 2, rows, secs, rows / secs);
       assertThat(receiver.seen).hasSize((int) rows);
     }
-  }
-
-  static String range(List<Double> values) {
-    double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    return String.format("%.2f-%.2f", min, max);
   }
 
   static double pct(long[] sorted, double p) {

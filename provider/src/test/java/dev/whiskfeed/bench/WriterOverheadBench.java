@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * the figures are printed and written to {@code target/writer-overhead.txt}.
  */
 class WriterOverheadBench {
-  static final int[] WRITERS = Arrays.stream(System.getProperty("whiskfeed.bench.writers", "1,4,16").split(","))
+  static final int[] WRITERS = Arrays.stream(System.getProperty("whiskfeed.bench.writers", "1,16,64").split(","))
       .mapToInt(w -> Integer.parseInt(w.strip())).toArray();
   static final int SECONDS = Integer.getInteger("whiskfeed.bench.seconds", 4);
   /** fsync and synchronous_commit on, as a production server has them; false: CPU cost only. */
