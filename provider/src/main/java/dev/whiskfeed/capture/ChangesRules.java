@@ -65,7 +65,7 @@ public final class ChangesRules implements KindRules {
       throw WhiskfeedException.invalid("unknown source '" + p.source() + "': WHISKFEED_SOURCES names "
           + sources.sourceNames());
     }
-    return sources.inspect(p, c -> Catalog.table(c, p.table()))
+    return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table()))
         .map(table -> validated(p, check(p, table.orElse(null)), input.secrets()));
   }
 

@@ -51,8 +51,10 @@ final class SourceDatabases {
    * Runs {@code work} on a connection to the feed's database, before it is an event store.
    * Returns the opened store after {@code work} succeeded.
    */
-  <T> Future<T> inspect(ChangesParams p, Function<SqlClient, Future<T>> work) {
-    if (p.source() == null && p.database() == null) return work.apply(stores.control().pool());
+  <T> Future<T> inspect(ChangesParams p, SqlClient controlTx, Function<SqlClient, Future<T>> work) {
+    if (p.source() == null && p.database() == null) {
+      return work.apply(controlTx != null ? controlTx : stores.control().pool());
+    }
     var ready = stores.readyStore(p.storeName());
     if (ready.isPresent()) return work.apply(ready.get().pool());
     DbUrl url = p.source() != null ? stores.sources().get(p.source()) : DbUrl.parse(p.database());

@@ -82,7 +82,7 @@ public final class FeedService {
         .compose(v -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
             .compose(locked -> findFeed(tx, id))
             .compose(previous -> kindRules.validate(new KindRules.ValidationInput(id, kindParams(params),
-                    params.fieldNames(), new JsonObject(), previous.orElse(null), true, clock.instant(), delivery))
+                    params.fieldNames(), new JsonObject(), previous.orElse(null), true, clock.instant(), delivery, tx))
                 .compose(valid -> {
                   Feed fresh = new Feed(0, id, kind, merge(delivery, valid.config()), valid.secrets(), key,
                       FeedStatus.active(clock.instant()), delivery, 0, null, valid.hookToken(), 0);
@@ -225,7 +225,7 @@ public final class FeedService {
     JsonObject merged = current.kindConfig().mergeIn(kindParams(changes));
     KindRules kindRules = rulesFor(current.kind());
     return kindRules.validate(new KindRules.ValidationInput(current.feedId(), merged, changes.fieldNames(),
-            current.secrets(), current, false, clock.instant(), delivery))
+            current.secrets(), current, false, clock.instant(), delivery, tx))
         .compose(valid -> {
           Feed updated = new Feed(current.id(), current.feedId(), current.kind(), merge(delivery, valid.config()),
               valid.secrets(), current.authKey(), next, delivery, current.fires(), current.lastFireAt(),

@@ -2,6 +2,7 @@ package dev.whiskfeed.feed;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.Set;
@@ -41,8 +42,13 @@ public interface KindRules {
     return Future.succeededFuture();
   }
 
+  /**
+   * {@code control} is the lifecycle's own control-database transaction: checks that read the
+   * control database use it, never a second pooled connection (concurrent lifecycle calls holding
+   * every pooled connection would otherwise wait on each other). Null outside a transaction.
+   */
   record ValidationInput(FeedId id, JsonObject params, Set<String> changed, JsonObject secrets, Feed previous,
-                         boolean create, Instant now, DeliverySettings delivery) {}
+                         boolean create, Instant now, DeliverySettings delivery, SqlClient control) {}
 
   /** The kind's effective config (defaults filled, no secrets), its secrets, and its hook token if any. */
   record Validated(JsonObject config, JsonObject secrets, String hookToken) {

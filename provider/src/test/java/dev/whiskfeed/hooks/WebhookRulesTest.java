@@ -25,7 +25,7 @@ class WebhookRulesTest {
 
   Validated create(JsonObject params) {
     return rules.validate(new ValidationInput(ID, params, params.fieldNames(), new JsonObject(), null, true, NOW,
-        DeliverySettings.DEFAULTS))
+        DeliverySettings.DEFAULTS, null))
         .result();
   }
 
@@ -35,7 +35,7 @@ class WebhookRulesTest {
         FeedStatus.active(NOW), DeliverySettings.DEFAULTS, 0, null, stored.hookToken(), 1);
     JsonObject merged = stored.config().copy().mergeIn(changes);
     return rules.validate(new ValidationInput(ID, merged, Set.copyOf(changes.fieldNames()), stored.secrets(),
-        previous, false, NOW, DeliverySettings.DEFAULTS)).result();
+        previous, false, NOW, DeliverySettings.DEFAULTS, null)).result();
   }
 
   @Test

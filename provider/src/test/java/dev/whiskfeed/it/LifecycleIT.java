@@ -219,6 +219,29 @@ class LifecycleIT {
   }
 
   @Test
+  void concurrentCreatesOfChangesFeedsNeverWaitForASecondPooledConnection() throws Exception {
+    // a lifecycle call holds one control connection; its checks must not need another
+    provider.close();
+    provider = TestProvider.start(db, openwhisk.url(), java.util.Map.of("WHISKFEED_DB_POOL_SIZE", "2"));
+    Api small = new Api(provider.port(), KEY);
+    for (int i = 0; i < 8; i++) db.execute("CREATE TABLE public.c" + i + " (id int PRIMARY KEY)");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Api.Response>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        JsonObject body = new JsonObject().put("kind", "changes").put("table", "public.c" + i);
+        String trigger = "c" + i;
+        answers.add(pool.submit(() -> small.create("guest", trigger, body)));
+      }
+      for (Future<Api.Response> f : answers) {
+        assertThat(f.get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void aRestartKeepsFeeds() throws Exception {
     api.create("guest", "keep", webhook().put("maxTriggers", 7));
     api.pause("guest", "keep");
