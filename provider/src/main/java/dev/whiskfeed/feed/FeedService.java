@@ -111,7 +111,7 @@ public final class FeedService {
           DeliverySettings delivery = DeliverySettings.parse(merged);
           return inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
               .compose(locked -> requireFeed(tx, id))
-              .compose(locked -> applyUpdate(tx, locked, changes, delivery)));
+              .compose(locked -> applyUpdate(tx, locked, key, changes, delivery)));
         })
         .onSuccess(feed -> logChange("feed.updated", feed))
         .compose(this::settled).compose(this::readBody)
@@ -220,7 +220,12 @@ public final class FeedService {
             .map(stored));
   }
 
-  private Future<Feed> applyUpdate(SqlConnection tx, Feed current, JsonObject changes, DeliverySettings delivery) {
+  /**
+   * The presented key replaces the stored one: it passed the same check as the stored key would, and
+   * after a key rotation the old one only earns 401s (and an AUTO-disabled feed that stays disabled).
+   */
+  private Future<Feed> applyUpdate(SqlConnection tx, Feed current, String key, JsonObject changes,
+                                   DeliverySettings delivery) {
     FeedStatus next = current.status().update(current.feedId(), clock.instant());
     JsonObject merged = current.kindConfig().mergeIn(kindParams(changes));
     KindRules kindRules = rulesFor(current.kind());
@@ -228,7 +233,7 @@ public final class FeedService {
             current.secrets(), current, false, clock.instant(), delivery, tx))
         .compose(valid -> {
           Feed updated = new Feed(current.id(), current.feedId(), current.kind(), merge(delivery, valid.config()),
-              valid.secrets(), current.authKey(), next, delivery, current.fires(), current.lastFireAt(),
+              valid.secrets(), key, next, delivery, current.fires(), current.lastFireAt(),
               valid.hookToken(), current.version());
           return feeds.update(tx, codec.toRow(updated)).map(codec::toFeed)
               .compose(stored -> kindRules.install(tx, stored, current).map(stored));

@@ -18,6 +18,11 @@ final class AuthKeys {
     guarded.add(namespace);
   }
 
+  /** The key stops working everywhere (a user rotated it). */
+  void revoke(String authKey) {
+    namespacesByKey.remove(authKey);
+  }
+
   void clear() {
     namespacesByKey.clear();
     guarded.clear();

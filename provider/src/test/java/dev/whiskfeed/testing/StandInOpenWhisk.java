@@ -60,6 +60,11 @@ public final class StandInOpenWhisk implements AutoCloseable {
   }
 
   /** The trigger's rules, named {@code rule} (qualified with the namespace) or {@code ns/rule}. */
+  /** From now on this key earns 401 (the user rotated it). */
+  public void revokeKey(String authKey) {
+    keys.revoke(authKey);
+  }
+
   public void rules(String namespace, String trigger, String... ruleNames) {
     scripts.setRules(new TriggerId(namespace, trigger), Arrays.asList(ruleNames));
   }
