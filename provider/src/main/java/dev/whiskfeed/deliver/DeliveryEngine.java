@@ -127,8 +127,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   @Override
   public int room(int held) {
     // hold a bounded number of events beyond what can fly (batches need whole claims per feed),
-    // so memory stays bounded and other instances get their share
-    int maxHeld = Math.max(4000, settings.maxConcurrentFires() * 4);
+    // so memory stays bounded, other instances get their share, and what waits for a fire slot is
+    // little enough to keep its leases renewed (every held event is renewed three times a lease)
+    int maxHeld = Math.max(1000, settings.maxConcurrentFires() * 2);
     return running ? Math.max(0, maxHeld - held) : 0;
   }
 
@@ -180,6 +181,15 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void start(Fire fire) {
+    if (!fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()))) {
+      // renewals failed or came late while this fire waited for a slot: another instance may own
+      // the events by now, so they go back to the store instead of being fired twice at once
+      LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
+          kv("eventId", fire.ids()), kv("holder", settings.holder()));
+      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      finished();
+      return;
+    }
     Target current = registry.get(fire.target().id()).orElse(null);
     if (current == null || !current.deliverable()) {
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));

@@ -37,6 +37,8 @@ final class StoreWorker {
   private final long leaseMs;
 
   private final Map<UUID, ClaimedEvent> held = new LinkedHashMap<>();
+  /** When each held event's lease ends as far as this instance knows (System.nanoTime): claimed or last renewed + lease. */
+  private final Map<UUID, Long> leaseEnds = new HashMap<>();
   private final List<Ack> acks = new ArrayList<>();
   private boolean running = true;
   private boolean claiming;
@@ -94,6 +96,7 @@ final class StoreWorker {
     long[] ordered = registry.deliverable(store.name(), true);
     if (room <= 0 || plain.length == 0 && ordered.length == 0) return;
     claiming = true;
+    long claimedAt = System.nanoTime();
     Future<List<ClaimedEvent>> unorderedClaim = plain.length == 0 ? Future.succeededFuture(List.of())
         : claims.claim(store.pool(), holder, leaseMs, plain, room);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
@@ -107,16 +110,17 @@ final class StoreWorker {
       connected();
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
-      took(got, got.size() >= room);
+      took(got, got.size() >= room, claimedAt);
     });
   }
 
-  private void took(List<ClaimedEvent> got, boolean full) {
+  private void took(List<ClaimedEvent> got, boolean full, long claimedAt) {
     if (!got.isEmpty()) {
       doorbellArmed = false;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
         held.put(e.id(), e);
+        leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           LOG.info("{} {} {} {} {}", kv("event", "lease.expired"), kv("feed", registry.get(e.feedId()).map(Target::name)
               .orElse(null)), kv("eventId", e.id()), kv("previousHolder", e.previousHolder()), kv("store", store.name()));
@@ -149,6 +153,7 @@ final class StoreWorker {
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
     held.remove(a.id());
+    leaseEnds.remove(a.id());
     acks.add(a);
     flush();
   }
@@ -184,7 +189,20 @@ final class StoreWorker {
     if (held.isEmpty() && acks.isEmpty()) return;
     List<UUID> ids = new ArrayList<>(held.keySet());
     acks.forEach(a -> ids.add(a.id()));
-    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onFailure(this::lost);
+    long renewedAt = System.nanoTime();
+    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onSuccess(renewed -> renewed.forEach(id -> {
+      if (leaseEnds.containsKey(id)) leaseEnds.put(id, renewedAt + leaseMs * 1_000_000);
+    })).onFailure(this::lost);
+  }
+
+  /**
+   * Whether this instance may still start firing {@code id}: its lease has at least a third of its
+   * life left. Renewals run three times per lease, so less means two of them failed or were late,
+   * and another instance may take the event over while this fire would still be in flight.
+   */
+  boolean leaseSafe(UUID id) {
+    Long end = leaseEnds.get(id);
+    return end != null && end - System.nanoTime() > leaseMs * 1_000_000 / 3;
   }
 
   /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */
@@ -198,6 +216,7 @@ final class StoreWorker {
 
   Future<Integer> releaseAll() {
     held.clear();
+    leaseEnds.clear();
     return claims.releaseAll(store.pool(), holder);
   }
 

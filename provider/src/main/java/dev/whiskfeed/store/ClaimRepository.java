@@ -70,7 +70,8 @@ public final class ClaimRepository {
       UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond',
         next_attempt_at = now() + $2 * interval '1 millisecond'
       WHERE id IN (SELECT id FROM whiskfeed.events
-                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)""";
+                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)
+      RETURNING id""";
 
   private static final String PULL_FORWARD = """
       UPDATE whiskfeed.events SET next_attempt_at = now()
@@ -118,8 +119,13 @@ public final class ClaimRepository {
         .map(RowSet::rowCount);
   }
 
-  public Future<Integer> renew(SqlClient c, String holder, long leaseMs, UUID[] ids) {
-    return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, ids)).map(RowSet::rowCount);
+  /** The ids whose lease was renewed: still held by {@code holder}, and not being written by another statement. */
+  public Future<List<UUID>> renew(SqlClient c, String holder, long leaseMs, UUID[] ids) {
+    return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, ids)).map(rows -> {
+      List<UUID> renewed = new ArrayList<>(rows.rowCount());
+      rows.forEach(r -> renewed.add(r.getUUID("id")));
+      return renewed;
+    });
   }
 
   /** A feed's endpoint works again: its events waiting out a backoff are due now. */

@@ -316,6 +316,42 @@ class DeliveryIT {
   }
 
   @Test
+  void eventsWhoseLeaseCouldNotBeRenewedAreNotFiredAfterAnotherInstanceTookThemOver() throws Exception {
+    provider.close();
+    provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_LEASE_SEC", "2",
+        "WHISKFEED_MAX_CONCURRENT_FIRES", "1"));
+    api = new Api(provider.port(), KEY);
+    feed("t", new JsonObject());
+    long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds");
+    openwhisk.delayAll(Duration.ofMillis(300));
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT ?, 'MANUAL', "
+        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, 20) g", feedId);
+    await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() >= 1);
+    // one fire at a time, 300 ms each: the provider holds the rest in its queue. Locked rows keep
+    // its renewals from reaching them until the leases run out; then "another instance" takes over.
+    List<String> taken = new ArrayList<>();
+    java.time.Instant takenAt;
+    try (java.sql.Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SELECT id FROM whiskfeed.events WHERE state = 'pending' FOR UPDATE");
+        await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        try (java.sql.ResultSet rs = s.executeQuery("UPDATE whiskfeed.events SET locked_by = 'other-instance', "
+            + "locked_until = now() + interval '1 hour', next_attempt_at = now() + interval '1 hour' "
+            + "WHERE state = 'pending' AND locked_until < clock_timestamp() RETURNING id")) {
+          while (rs.next()) taken.add(rs.getString(1));
+        }
+      }
+      c.commit();
+      takenAt = java.time.Instant.now();
+    }
+    assertThat(taken).isNotEmpty();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    assertThat(openwhisk.fires("guest", "t")).filteredOn(f -> taken.contains(f.header("x-whiskfeed-event-id")))
+        .allSatisfy(f -> assertThat(f.receivedAt()).isBefore(takenAt));
+  }
+
+  @Test
   void twoInstancesShareTheWorkAndNeverFireAnEventTwiceAtOnce(TestPostgres pg) throws Exception {
     feed("t", new JsonObject());
     long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds");
