@@ -243,7 +243,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);
-      finished();
+      fire.worker().written(fire.events()).onComplete(w -> finished());
     });
   }
 

@@ -7,6 +7,7 @@ import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,8 @@ final class StoreWorker {
   /** When each held event's lease ends as far as this instance knows (System.nanoTime): claimed or last renewed + lease. */
   private final Map<UUID, Long> leaseEnds = new HashMap<>();
   private final List<Ack> acks = new ArrayList<>();
+  /** Outcomes recorded but not yet written, by event: completed when the ack statement holding them commits. */
+  private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
   private boolean running = true;
   private boolean claiming;
   private boolean again;
@@ -155,7 +158,22 @@ final class StoreWorker {
     held.remove(a.id());
     leaseEnds.remove(a.id());
     acks.add(a);
+    unwritten.computeIfAbsent(a.id(), id -> Promise.promise());
     flush();
+  }
+
+  /**
+   * Completes when the outcomes recorded for {@code events} are in the store. A fire keeps its slot
+   * until then, so what a crash can leave fired but unrecorded (and fire again after the restart)
+   * stays within the number of concurrent fires, however slow the database is.
+   */
+  Future<Void> written(List<ClaimedEvent> events) {
+    List<Future<Void>> pending = new ArrayList<>();
+    for (ClaimedEvent e : events) {
+      Promise<Void> p = unwritten.get(e.id());
+      if (p != null) pending.add(p.future());
+    }
+    return pending.isEmpty() ? Future.succeededFuture() : Future.join(pending).mapEmpty();
   }
 
   private void flush() {
@@ -179,6 +197,10 @@ final class StoreWorker {
       ackRetryMs = 0;
       connected();
       flushing = false;
+      batch.forEach(a -> {
+        Promise<Void> p = unwritten.remove(a.id());
+        if (p != null) p.tryComplete();
+      });
       if (!acks.isEmpty()) flush();
       else wake();
     });
@@ -217,6 +239,8 @@ final class StoreWorker {
   Future<Integer> releaseAll() {
     held.clear();
     leaseEnds.clear();
+    unwritten.values().forEach(Promise::tryComplete);
+    unwritten.clear();
     return claims.releaseAll(store.pool(), holder);
   }
 
