@@ -5,7 +5,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.whiskfeed.alarms.AlarmScheduler;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.store.MasterKeyRotation;
 import dev.whiskfeed.store.Migrations;
+import dev.whiskfeed.store.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,6 +58,12 @@ public final class Provider implements AutoCloseable {
       byte[] masterKey = config.masterKey().isPresent() ? config.masterKey().get()
           : MasterKeys.loadOrCreate(config.dataDir());
       Migrations.migrateControl(db);
+      if (config.previousMasterKey().isPresent()) {
+        MasterKeyRotation.Result moved = MasterKeyRotation.reseal(db,
+            new SecretBox(masterKey, config.previousMasterKey().get()));
+        LOG.info("{} {} {}", kv("event", "master_key.rotated"), kv("resealed", moved.resealed()),
+            kv("unreadable", moved.unreadable()));
+      }
       // one registry per provider (tests run several in one JVM): Vert.x, JVM and whiskfeed meters
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Vertx vertx = Vertx.builder()

@@ -105,7 +105,7 @@ final class ProviderVerticle extends VerticleBase {
     Pool control = Database.pool(vertx, db, config.dbPoolSize());
     stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control), config.sources(),
         config.dbPoolSize());
-    FeedCodec codec = new FeedCodec(new SecretBox(masterKey));
+    FeedCodec codec = new FeedCodec(new SecretBox(masterKey, config.previousMasterKey().orElse(null)));
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
     // trigger checks get connections of their own: with every fire connection busy (slow

@@ -33,10 +33,15 @@ public record Config(
     Duration retention,
     Duration deadRetention,
     int dbPoolSize,
-    Duration captureCheck) {
+    Duration captureCheck,
+    Optional<byte[]> previousMasterKey) {
 
   public Config {
     sources = Map.copyOf(sources);
+    if (previousMasterKey.isPresent() && masterKey.isPresent()
+        && java.util.Arrays.equals(previousMasterKey.get(), masterKey.get())) {
+      throw new ConfigException("WHISKFEED_MASTER_KEY_PREVIOUS", "is the same key as WHISKFEED_MASTER_KEY");
+    }
     if (dbUrl.isPresent() && masterKey.isEmpty()) {
       throw new ConfigException("WHISKFEED_MASTER_KEY",
           "required when WHISKFEED_DB_URL is set (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)");
@@ -74,7 +79,8 @@ public record Config(
         Duration.ofHours(r.intValue("WHISKFEED_RETENTION_HOURS", 7 * 24, 1, 24 * 3650)),
         Duration.ofHours(r.intValue("WHISKFEED_DEAD_RETENTION_HOURS", 30 * 24, 1, 24 * 3650)),
         r.intValue("WHISKFEED_DB_POOL_SIZE", 8, 1, 200),
-        Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)));
+        Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)),
+        r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey));
   }
 
   private static final class Reader {

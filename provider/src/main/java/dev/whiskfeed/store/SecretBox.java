@@ -12,7 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals stored secrets (authKeys, hook secrets, database URLs) with AES-256-GCM under the master
  * key. A sealed value is {@code v1:} + base64(12-byte nonce + ciphertext + tag); without the master
- * key it is unreadable, and a tampered value fails to open.
+ * key it is unreadable, and a tampered value fails to open. During a key rotation the box also
+ * opens values sealed under the previous key (GCM's tag tells which key fits); it always seals
+ * under the current one.
  */
 public final class SecretBox {
   private static final String PREFIX = "v1:";
@@ -20,17 +22,38 @@ public final class SecretBox {
   private static final byte[] AAD = "whiskfeed".getBytes(StandardCharsets.UTF_8);
 
   private final SecretKeySpec key;
+  private final SecretKeySpec previous;
   private final SecureRandom random = new SecureRandom();
 
   public SecretBox(byte[] masterKey) {
+    this(masterKey, null);
+  }
+
+  /** @param previousKey the master key being rotated away from, or null */
+  public SecretBox(byte[] masterKey, byte[] previousKey) {
+    this.key = aes(masterKey);
+    this.previous = previousKey == null ? null : aes(previousKey);
+  }
+
+  private static SecretKeySpec aes(byte[] masterKey) {
     if (masterKey.length != 32) throw new IllegalArgumentException("master key must be 32 bytes");
-    this.key = new SecretKeySpec(masterKey.clone(), "AES");
+    return new SecretKeySpec(masterKey.clone(), "AES");
+  }
+
+  /** Whether {@code sealed} was sealed under the current master key (false: the previous one, or none). */
+  public boolean sealedWithCurrentKey(String sealed) {
+    try {
+      open(sealed, key);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
   }
 
   public String seal(String plain) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
-    byte[] sealed = crypt(Cipher.ENCRYPT_MODE, nonce, plain.getBytes(StandardCharsets.UTF_8));
+    byte[] sealed = crypt(Cipher.ENCRYPT_MODE, key, nonce, plain.getBytes(StandardCharsets.UTF_8));
     byte[] out = new byte[NONCE_BYTES + sealed.length];
     System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
     System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
@@ -38,11 +61,20 @@ public final class SecretBox {
   }
 
   public String open(String sealed) {
+    if (previous == null) return open(sealed, key);
+    try {
+      return open(sealed, key);
+    } catch (IllegalStateException e) {
+      return open(sealed, previous);
+    }
+  }
+
+  private String open(String sealed, SecretKeySpec with) {
     if (!sealed.startsWith(PREFIX)) throw new IllegalStateException("not a sealed value");
     byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
     byte[] nonce = java.util.Arrays.copyOfRange(in, 0, NONCE_BYTES);
     byte[] body = java.util.Arrays.copyOfRange(in, NONCE_BYTES, in.length);
-    return new String(crypt(Cipher.DECRYPT_MODE, nonce, body), StandardCharsets.UTF_8);
+    return new String(crypt(Cipher.DECRYPT_MODE, with, nonce, body), StandardCharsets.UTF_8);
   }
 
   /** Constant-time comparison of two secrets. */
@@ -51,10 +83,10 @@ public final class SecretBox {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private byte[] crypt(int mode, byte[] nonce, byte[] input) {
+  private static byte[] crypt(int mode, SecretKeySpec with, byte[] nonce, byte[] input) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(mode, key, new GCMParameterSpec(128, nonce));
+      cipher.init(mode, with, new GCMParameterSpec(128, nonce));
       cipher.updateAAD(AAD);
       return cipher.doFinal(input);
     } catch (GeneralSecurityException e) {

@@ -49,6 +49,7 @@ class ConfigTest {
       "WHISKFEED_SOURCES|orders=http://x",
       "WHISKFEED_LOG_FORMAT|xml",
       "WHISKFEED_LEASE_SEC|0",
+      "WHISKFEED_MASTER_KEY_PREVIOUS|c2hvcnQ=",
   })
   void aBadValueStopsStartUpNamingTheVariable(String name, String value) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(name, value));
@@ -57,6 +58,12 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(name + ":")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void thePreviousMasterKeyMustDifferFromTheCurrentOne() {
+    assertThatThrownBy(() -> Config.from(Map.of("WHISKFEED_MASTER_KEY", KEY, "WHISKFEED_MASTER_KEY_PREVIOUS", KEY)))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("WHISKFEED_MASTER_KEY_PREVIOUS:");
   }
 
   @Test

@@ -24,6 +24,21 @@ class SecretBoxTest {
   }
 
   @Test
+  void duringARotationValuesOfThePreviousKeyOpenAndNewOnesAreSealedUnderTheCurrentKey() {
+    byte[] old = key();
+    byte[] current = key();
+    String sealedBefore = new SecretBox(old).seal("stored under the old key");
+    SecretBox rotating = new SecretBox(current, old);
+    assertThat(rotating.open(sealedBefore)).isEqualTo("stored under the old key");
+    assertThat(rotating.sealedWithCurrentKey(sealedBefore)).isFalse();
+    String sealedNow = rotating.seal("stored under the new key");
+    assertThat(rotating.sealedWithCurrentKey(sealedNow)).isTrue();
+    assertThat(new SecretBox(current).open(sealedNow)).isEqualTo("stored under the new key");
+    assertThatThrownBy(() -> new SecretBox(old).open(sealedNow)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new SecretBox(current, key()).open(sealedBefore)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void tamperedValuesDoNotOpen() {
     SecretBox box = new SecretBox(key());
     String sealed = box.seal("value");

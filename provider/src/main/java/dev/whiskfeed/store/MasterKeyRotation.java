@@ -1,0 +1,62 @@
+package dev.whiskfeed.store;
+
+import dev.whiskfeed.config.DbUrl;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Moves every stored secret (authKeys, hook secrets, database URLs) from the previous master key
+ * to the current one. Runs once at start-up, before serving, when {@code WHISKFEED_MASTER_KEY_PREVIOUS}
+ * is set; blocking JDBC like the migrations, in one transaction that locks the feed rows, so two
+ * instances starting at once reseal each row once. Values already under the current key are left
+ * as they are; a value that opens under neither key is left too and counted.
+ */
+public final class MasterKeyRotation {
+  /** What a run did: feeds whose values were resealed, and feeds with a value no configured key opens. */
+  public record Result(int resealed, int unreadable) {}
+
+  private MasterKeyRotation() {}
+
+  public static Result reseal(DbUrl db, SecretBox box) throws SQLException {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.setAutoCommit(false);
+      int resealed = 0;
+      int unreadable = 0;
+      try (PreparedStatement select = c.prepareStatement(
+               "SELECT id, auth_key, secrets::text FROM whiskfeed.feeds ORDER BY id FOR UPDATE");
+           PreparedStatement update = c.prepareStatement(
+               "UPDATE whiskfeed.feeds SET auth_key = ?, secrets = ?::jsonb WHERE id = ?");
+           ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          try {
+            String authKey = rows.getString(2);
+            JsonObject secrets = new JsonObject(rows.getString(3));
+            boolean stale = !box.sealedWithCurrentKey(authKey);
+            JsonObject moved = new JsonObject();
+            for (String name : secrets.fieldNames()) {
+              String sealed = secrets.getString(name);
+              boolean current = box.sealedWithCurrentKey(sealed);
+              stale |= !current;
+              moved.put(name, current ? sealed : box.seal(box.open(sealed)));
+            }
+            if (!stale) continue;
+            update.setString(1, box.sealedWithCurrentKey(authKey) ? authKey : box.seal(box.open(authKey)));
+            update.setString(2, moved.encode());
+            update.setLong(3, rows.getLong(1));
+            update.addBatch();
+            resealed++;
+          } catch (IllegalStateException e) {
+            unreadable++;
+          }
+        }
+        update.executeBatch();
+      }
+      c.commit();
+      return new Result(resealed, unreadable);
+    }
+  }
+}
