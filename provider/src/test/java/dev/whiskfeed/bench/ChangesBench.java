@@ -136,10 +136,15 @@ class ChangesBench {
       long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, SECONDS * 2, new ConcurrentHashMap<>());
       receiver.down = false;
       long t0 = System.nanoTime();
+      // the first fire after the outage waits out its backoff; then the feed's backlog is pulled forward
+      waitFor(() -> receiver.seen.size() > 1, 120);
+      long t1 = System.nanoTime();
+      long first = receiver.seen.size();
       waitFor(() -> receiver.seen.size() >= rows, 120);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("BENCH catch-up after a %.0f s receiver outage: %d events drained in %.1f s = %.0f events/s%n",
-          SECONDS * 2, rows, secs, rows / secs);
+      long t2 = System.nanoTime();
+      System.out.printf("BENCH catch-up after a %.0f s receiver outage: %d events; first delivery %.1f s after the "
+          + "receiver came back (the retry backoff), then %d drained in %.1f s = %.0f events/s%n",
+          SECONDS * 2, rows, (t1 - t0) / 1e9, rows - first, (t2 - t1) / 1e9, (rows - first) / ((t2 - t1) / 1e9));
       assertThat(receiver.seen).hasSize((int) rows);
     }
   }
