@@ -10,9 +10,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ final class StoreWorker {
 
   private final Map<UUID, ClaimedEvent> held = new LinkedHashMap<>();
   private final List<Ack> acks = new ArrayList<>();
+  /** Events whose outcome is queued or being written: known here, not yet in the store. */
+  private final Set<UUID> acking = new HashSet<>();
   private boolean running = true;
   private boolean claiming;
   private boolean again;
@@ -116,6 +120,10 @@ final class StoreWorker {
       doorbellArmed = false;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
+        // our own lease ran out while the store was unreachable and we took the event again: it is
+        // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
+        // only renewed the lease, firing it again would be a duplicate
+        if (held.containsKey(e.id()) || acking.contains(e.id())) continue;
         held.put(e.id(), e);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           LOG.info("{} {} {} {} {}", kv("event", "lease.expired"), kv("feed", registry.get(e.feedId()).map(Target::name)
@@ -149,6 +157,7 @@ final class StoreWorker {
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
     held.remove(a.id());
+    acking.add(a.id());
     acks.add(a);
     flush();
   }
@@ -172,6 +181,7 @@ final class StoreWorker {
         return;
       }
       ackRetryMs = 0;
+      batch.forEach(a -> acking.remove(a.id()));
       connected();
       flushing = false;
       if (!acks.isEmpty()) flush();
@@ -198,6 +208,7 @@ final class StoreWorker {
 
   Future<Integer> releaseAll() {
     held.clear();
+    acking.clear();
     return claims.releaseAll(store.pool(), holder);
   }
 
