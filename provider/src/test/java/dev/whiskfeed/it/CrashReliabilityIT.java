@@ -49,7 +49,7 @@ class CrashReliabilityIT {
 
   @Test
   void sigkillInTheMiddleOfABacklogLosesNothing(TestPostgres pg) throws Exception {
-    int load = Reliability.load(2_000, 10_000);
+    int load = Reliability.load(1_000, 10_000);
     TestDatabase db = pg.newDatabase("crash");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     Map<String, String> env = TestProvider.env(db, openwhisk.url());

@@ -52,7 +52,7 @@ class DatabaseRestartReliabilityIT {
 
   @Test
   void postgresStoppedAndStartedUnderLoadLosesNothing() throws Exception {
-    int load = Reliability.load(3_000, 20_000);
+    int load = Reliability.load(2_000, 20_000);
     try (DedicatedPostgres server = new DedicatedPostgres()) {
       TestDatabase db = server.postgres().newDatabase("dbrestart");
       db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");

@@ -56,7 +56,7 @@ class OpenWhiskFaultsReliabilityIT {
 
   @Test
   void thirtyPercentFailedFiresEndDeliveredOrDeadWithRetriesSpacedAsSpecified(TestPostgres pg) throws Exception {
-    int load = Reliability.load(400, 5_000);
+    int load = Reliability.load(300, 5_000);
     TestDatabase db = pg.newDatabase("owfaults");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     // a 429 without Retry-After waits at least 60 s: only the full-size run has the time; the scaled one says 1 s

@@ -55,8 +55,8 @@ class SlowOpenWhiskReliabilityIT {
 
   @Test
   void twoSecondFiresLeaveTheProviderResponsiveAndTheBacklogDrainsAfterwards(TestPostgres pg) throws Exception {
-    int load = Reliability.load(1_500, 10_000);
-    int pings = Reliability.load(40, 150);
+    int load = Reliability.load(800, 10_000);
+    int pings = Reliability.load(20, 150);
     TestDatabase db = pg.newDatabase("slowow");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     Map<String, String> env = TestProvider.env(db, openwhisk.url());

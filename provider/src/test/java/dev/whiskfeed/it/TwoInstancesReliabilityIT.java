@@ -51,7 +51,7 @@ class TwoInstancesReliabilityIT {
 
   @Test
   void twoProvidersOneKilledAndRestartedDeliverEverythingOnce(TestPostgres pg) throws Exception {
-    int load = Reliability.load(3_000, 20_000);
+    int load = Reliability.load(1_500, 20_000);
     TestDatabase db = pg.newDatabase("twoinstances");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     Map<String, String> envA = TestProvider.env(db, openwhisk.url());

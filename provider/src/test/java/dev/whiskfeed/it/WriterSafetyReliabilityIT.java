@@ -3,6 +3,7 @@ package dev.whiskfeed.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.DedicatedPostgres;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
@@ -11,7 +12,6 @@ import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Writer safety: capture lives in the writer's own database and transaction, so a user's writes to a captured
- * table succeed while the provider is down (killed) or while the control database is unreachable; their events
- * wait and are delivered once the provider is back.
+ * table succeed while the provider is down or while the control database is unreachable; their events wait and are
+ * delivered once the provider is back. (The provider runs in this JVM here: being down is the point, not how it
+ * went down; CrashReliabilityIT kills the process.)
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -56,35 +57,34 @@ class WriterSafetyReliabilityIT {
 
   @Test
   void writesSucceedWhileTheProviderIsDown(TestPostgres pg) throws Exception {
-    int load = Reliability.load(500, 5_000);
+    int load = Reliability.load(300, 5_000);
     TestDatabase db = pg.newDatabase("writerdown");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     Map<String, String> env = TestProvider.env(db, openwhisk.url());
-    try (ProviderProcess provider = ProviderProcess.start(env, Path.of("target", "reliability-writer-down.log"))) {
+    try (Provider provider = TestProvider.start(env)) {
       assertThat(new Api(provider.port(), KEY).create("guest", "orders",
           new JsonObject().put("kind", "changes").put("table", "public.orders")).status()).isEqualTo(200);
-      provider.kill();
     }
     long failures = write(db, load);
 
     long t0 = System.nanoTime();
-    try (ProviderProcess provider = ProviderProcess.start(env, Path.of("target", "reliability-writer-up.log"))) {
+    try (Provider provider = TestProvider.start(env)) {
       await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") == load + MORE);
     }
-    report("writer-provider-down", "provider-SIGKILLed", load, failures, t0);
+    report("writer-provider-down", "provider-stopped", load, failures, t0);
     assertThat(failures).as("failed write transactions").isZero();
   }
 
   @Test
   void writesToASourceSucceedWhileTheControlDatabaseIsDown(TestPostgres pg) throws Exception {
-    int load = Reliability.load(500, 5_000);
+    int load = Reliability.load(300, 5_000);
     TestDatabase db = pg.newDatabase("writersource");
     db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
     try (DedicatedPostgres control = new DedicatedPostgres()) {
       TestDatabase controlDb = control.postgres().newDatabase("writercontrol");
       Map<String, String> env = TestProvider.env(controlDb, openwhisk.url());
       env.put("WHISKFEED_SOURCES", "shop=" + db.url());
-      try (ProviderProcess provider = ProviderProcess.start(env, Path.of("target", "reliability-writer-control.log"))) {
+      try (Provider provider = TestProvider.start(env)) {
         Api api = new Api(provider.port(), KEY);
         assertThat(api.create("guest", "orders", new JsonObject().put("kind", "changes").put("table", "public.orders")
             .put("source", "shop")).status()).isEqualTo(200);
