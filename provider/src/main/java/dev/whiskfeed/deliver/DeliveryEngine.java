@@ -57,6 +57,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
   private final Map<Long, Integer> fireCounts = new HashMap<>();
   private boolean writingControl;
+  /** Bookkeeping batches lost since the last one written. */
+  private int failedBookkeeping;
   private int inFlight;
   private boolean running;
   private long pollTimer = -1;
@@ -339,8 +341,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
     Future.join(countsWritten, logWritten).onComplete(ar -> {
       writingControl = false;
-      if (ar.failed()) {
+      // once per outage, not once per batch: while the control database is down every fire would log
+      if (ar.failed() && failedBookkeeping++ == 0) {
         LOG.warn("{} {}", kv("event", "bookkeeping.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
+      } else if (ar.succeeded() && failedBookkeeping > 0) {
+        LOG.info("{} {}", kv("event", "bookkeeping.recovered"), kv("lostBatches", failedBookkeeping));
+        failedBookkeeping = 0;
       }
       // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
       writeControl();

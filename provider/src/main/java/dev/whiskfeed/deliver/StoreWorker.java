@@ -122,6 +122,11 @@ final class StoreWorker {
       doorbellArmed = false;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
+        // our own lease ran out while the store was unreachable and we took the event again: it is
+        // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
+        // only renewed the lease, firing it again would be a duplicate
+        if (held.containsKey(e.id())) leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
+        if (held.containsKey(e.id()) || unwritten.containsKey(e.id())) continue;
         held.put(e.id(), e);
         leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {

@@ -73,10 +73,13 @@ public final class ClaimRepository {
                    WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)
       RETURNING id""";
 
+  // An event whose last answer was a 429 keeps its wait (Retry-After, or at least 60 s): a success
+  // of another fire says the endpoint works, not that the namespace's throttle has reset.
   private static final String PULL_FORWARD = """
       UPDATE whiskfeed.events SET next_attempt_at = now()
       WHERE id IN (SELECT id FROM whiskfeed.events
                    WHERE feed_id = $1 AND state = 'pending' AND locked_by IS NULL AND attempts > 0
+                     AND last_status IS DISTINCT FROM 429
                      AND next_attempt_at > now() FOR UPDATE SKIP LOCKED)""";
 
   private static final String RELEASE_ALL = """

@@ -99,6 +99,11 @@ public final class StandInOpenWhisk implements AutoCloseable {
     scripts.failRandomly(fraction, seed);
   }
 
+  /** Answers {@code fraction} of all fires (after queued replies) with one of {@code failures}, drawn evenly. */
+  public void failRandomly(double fraction, long seed, Reply... failures) {
+    scripts.failRandomly(fraction, seed, Arrays.asList(failures));
+  }
+
   /** Every request is answered this much later (on a timer), on top of a reply's own delay. */
   public void delayAll(Duration delay) {
     delayAll.set(Objects.requireNonNull(delay));

@@ -16,14 +16,14 @@ final class TriggerScripts {
   record TriggerId(String namespace, String name) {}
 
   /** Answers a fraction of all fires with a failure a real controller produces under stress. */
-  private record RandomFailures(double fraction, Random random) {
-    private static final List<Reply> FAILURES = List.of(Reply.status(500), Reply.status(502), Reply.status(503),
+  private record RandomFailures(double fraction, Random random, List<Reply> failures) {
+    static final List<Reply> DEFAULT = List.of(Reply.status(500), Reply.status(502), Reply.status(503),
         Reply.status(429), Reply.drop());
 
     /** A failure, or null; one draw per fire keeps the sequence fixed by the seed. */
     Reply next() {
       double draw = random.nextDouble();
-      return draw < fraction ? FAILURES.get((int) (draw / fraction * FAILURES.size())) : null;
+      return draw < fraction ? failures.get((int) (draw / fraction * failures.size())) : null;
     }
   }
 
@@ -74,7 +74,11 @@ final class TriggerScripts {
   }
 
   void failRandomly(double fraction, long seed) {
-    randomFailures.set(fraction <= 0 ? null : new RandomFailures(fraction, new Random(seed)));
+    failRandomly(fraction, seed, RandomFailures.DEFAULT);
+  }
+
+  void failRandomly(double fraction, long seed, List<Reply> failures) {
+    randomFailures.set(fraction <= 0 ? null : new RandomFailures(fraction, new Random(seed), List.copyOf(failures)));
   }
 
   /** The answer to the next fire: missing trigger, then queued replies, random failures, default, normal. */

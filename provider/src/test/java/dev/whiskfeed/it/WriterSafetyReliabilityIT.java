@@ -1,0 +1,125 @@
+package dev.whiskfeed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.testing.DedicatedPostgres;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.Recorded;
+import dev.whiskfeed.testing.StandInOpenWhisk;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Writer safety: capture lives in the writer's own database and transaction, so a user's writes to a captured
+ * table succeed while the provider is down or while the control database is unreachable; their events wait and are
+ * delivered once the provider is back. (The provider runs in this JVM here: being down is the point, not how it
+ * went down; CrashReliabilityIT kills the process.)
+ */
+@ExtendWith(PgExtension.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class WriterSafetyReliabilityIT {
+  static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:writerSafetyReliabilityKey";
+  /** Besides the inserts: 10 updates and 10 deletes, each an event. */
+  static final int MORE = 20;
+  static Vertx vertx;
+  static StandInOpenWhisk openwhisk;
+
+  @BeforeAll
+  static void openwhisk() {
+    vertx = Vertx.vertx();
+    openwhisk = StandInOpenWhisk.start(vertx);
+  }
+
+  @AfterAll
+  static void close() {
+    openwhisk.close();
+    vertx.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    openwhisk.reset();
+  }
+
+  @Test
+  void writesSucceedWhileTheProviderIsDown(TestPostgres pg) throws Exception {
+    int load = Reliability.load(300, 5_000);
+    TestDatabase db = pg.newDatabase("writerdown");
+    db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
+    Map<String, String> env = TestProvider.env(db, openwhisk.url());
+    try (Provider provider = TestProvider.start(env)) {
+      assertThat(new Api(provider.port(), KEY).create("guest", "orders",
+          new JsonObject().put("kind", "changes").put("table", "public.orders")).status()).isEqualTo(200);
+    }
+    long failures = write(db, load);
+
+    long t0 = System.nanoTime();
+    try (Provider provider = TestProvider.start(env)) {
+      await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") == load + MORE);
+    }
+    report("writer-provider-down", "provider-stopped", load, failures, t0);
+    assertThat(failures).as("failed write transactions").isZero();
+  }
+
+  @Test
+  void writesToASourceSucceedWhileTheControlDatabaseIsDown(TestPostgres pg) throws Exception {
+    int load = Reliability.load(300, 5_000);
+    TestDatabase db = pg.newDatabase("writersource");
+    db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
+    try (DedicatedPostgres control = new DedicatedPostgres()) {
+      TestDatabase controlDb = control.postgres().newDatabase("writercontrol");
+      Map<String, String> env = TestProvider.env(controlDb, openwhisk.url());
+      env.put("WHISKFEED_SOURCES", "shop=" + db.url());
+      try (Provider provider = TestProvider.start(env)) {
+        Api api = new Api(provider.port(), KEY);
+        assertThat(api.create("guest", "orders", new JsonObject().put("kind", "changes").put("table", "public.orders")
+            .put("source", "shop")).status()).isEqualTo(200);
+        control.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.send("GET", "/health", null).status() == 503);
+        long failures = write(db, load);
+        assertThat(api.send("GET", "/health", null).status()).as("the control database is still down").isEqualTo(503);
+
+        long t0 = System.nanoTime();
+        control.start();
+        await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") == load + MORE);
+        report("writer-control-db-down", "control-postgres-stopped", load, failures, t0);
+        assertThat(failures).as("failed write transactions").isZero();
+      }
+    }
+  }
+
+  /** Inserts, updates and deletes as a user's application would; answers the failed transactions. */
+  private static long write(TestDatabase db, int load) throws InterruptedException {
+    try (RowWriter writer = new RowWriter(db, "public.orders", 10, Duration.ZERO, load).start()) {
+      await().atMost(Duration.ofSeconds(120)).until(writer::done);
+      db.execute("UPDATE public.orders SET note = 'changed' WHERE id <= 10");
+      db.execute("DELETE FROM public.orders WHERE id > " + (load - 10));
+      assertThat(db.queryLong("SELECT count(*) FROM public.orders")).isEqualTo(load - 10);
+      assertThat(Reliability.count(db, "true")).as("every change captured").isEqualTo(load + MORE);
+      return writer.failures();
+    }
+  }
+
+  private static void report(String name, String faults, int load, long failures, long t0) {
+    List<Recorded> fires = openwhisk.fires("guest", "orders");
+    long drainMs = (System.nanoTime() - t0) / 1_000_000;
+    Reliability.report(name, load + MORE, faults, load + MORE, Reliability.delivered(fires).size(),
+        Reliability.duplicated(fires), load + MORE - Reliability.delivered(fires).size(), drainMs,
+        "failedWrites=" + failures);
+    assertThat(Reliability.delivered(fires)).hasSize(load + MORE);
+  }
+}
