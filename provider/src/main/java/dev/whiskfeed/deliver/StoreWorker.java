@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,7 @@ final class StoreWorker {
     if (!got.isEmpty()) {
       doorbellArmed = false;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
+      Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
         // our own lease ran out while the store was unreachable and we took the event again: it is
         // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
@@ -130,11 +132,11 @@ final class StoreWorker {
         held.put(e.id(), e);
         leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
-          LOG.info("{} {} {} {} {}", kv("event", "lease.expired"), kv("feed", registry.get(e.feedId()).map(Target::name)
-              .orElse(null)), kv("eventId", e.id()), kv("previousHolder", e.previousHolder()), kv("store", store.name()));
+          takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
         }
         byFeed.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
       }
+      logTakeOvers(takenOver);
       dispatcher.dispatch(this, byFeed);
     }
     if (full || again) {
@@ -143,6 +145,18 @@ final class StoreWorker {
     } else if (got.isEmpty() && !doorbellArmed) {
       armDoorbell();
     }
+  }
+
+  /**
+   * One line per feed and claim for events whose lease another instance let run out (a crash takes
+   * over thousands at once): the count, the previous holders and the first event ids.
+   */
+  private void logTakeOvers(Map<Long, List<ClaimedEvent>> takenOver) {
+    takenOver.forEach((feedId, events) -> LOG.info("{} {} {} {} {} {}", kv("event", "lease.expired"),
+        kv("feed", registry.get(feedId).map(Target::name).orElse(null)), kv("events", events.size()),
+        kv("eventId", events.stream().limit(10).map(e -> e.id().toString()).collect(Collectors.joining(","))),
+        kv("previousHolder", events.stream().map(ClaimedEvent::previousHolder).distinct().collect(Collectors.joining(","))),
+        kv("store", store.name())));
   }
 
   /**
