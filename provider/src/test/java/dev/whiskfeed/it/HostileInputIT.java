@@ -145,6 +145,21 @@ class HostileInputIT {
       new String[] {"POST", "/api/v1/admin/events/redeliver", "bearer"});
 
   @Test
+  void malformedBodiesAreRefusedByEveryJsonEndpoint() {
+    int checked = 0;
+    for (String[] endpoint : BODY_ENDPOINTS) {
+      for (Map.Entry<String, byte[]> body : BAD_BODIES.entrySet()) {
+        Api.Response r = raw.send(endpoint[0], endpoint[1], auth(endpoint[2]) + "\r\nContent-Type: application/json",
+            body.getValue());
+        assertRefused(r, endpoint[0] + " " + endpoint[1] + " with " + body.getKey());
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(BODY_ENDPOINTS.size() * BAD_BODIES.size());
+    assertUnchanged();
+  }
+
+  @Test
   void bodiesThatAreNotDeclaredJsonAre415() {
     for (String[] endpoint : BODY_ENDPOINTS) {
       for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x")) {
