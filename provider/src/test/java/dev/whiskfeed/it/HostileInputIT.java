@@ -204,6 +204,61 @@ class HostileInputIT {
     };
   }
 
+  @Test
+  void hostileParameterValuesOnCreateAreRefusedOrStoredFaithfully() {
+    int refused = 0;
+    int accepted = 0;
+    for (Map.Entry<String, List<String>> kind : PARAMETERS.entrySet()) {
+      for (String name : kind.getValue()) {
+        for (String value : HOSTILE_VALUES) {
+          String body = base(kind.getKey(), name) + ",\"" + name + "\":" + value + "}";
+          Api.Response r = api.send("POST", Api.feed("guest", "victim"), body);
+          String what = "CREATE " + kind.getKey() + " with " + name + "=" + RawHttp.abbreviate(value);
+          assertThat(r.status()).as(what + ": " + r.body()).isIn(200, 400, 403);
+          if (r.status() == 200) {
+            accepted++;
+            assertThat(api.delete("guest", "victim").status()).as(what).isEqualTo(200);
+          } else {
+            refused++;
+            assertRefused(r, what);
+          }
+          assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds WHERE trigger = 'victim'")).as(what).isZero();
+        }
+      }
+    }
+    assertThat(refused).isGreaterThan(accepted);
+    assertUnchanged();
+  }
+
+  @Test
+  void hostileParameterValuesOnUpdateAreRefusedAndChangeNothing() {
+    List<String> accepted = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    for (Map.Entry<String, List<String>> kind : PARAMETERS.entrySet()) {
+      String trigger = kind.getKey().equals("webhook") ? "hook" : kind.getKey();
+      for (String name : kind.getValue()) {
+        for (String value : HOSTILE_VALUES) {
+          String what = "UPDATE " + trigger + " with " + name + "=" + RawHttp.abbreviate(value);
+          Api.Response r = api.send("PUT", Api.feed("guest", trigger), "{\"" + name + "\":" + value + "}");
+          if (r.status() == 200) {
+            // a value that is valid for the parameter (a secret may be any string): kept as sent
+            accepted.add(what);
+            assertThat(r.json().getString("status")).isEqualTo("success");
+            if (!FREE_FORM.contains(name)) unexpected.add(what);
+            before = stored();
+          } else {
+            assertRefused(r, what);
+            assertThat(stored()).as(what).isEqualTo(before);
+          }
+        }
+      }
+    }
+    System.out.println("UPDATE accepted " + accepted.size() + ": " + accepted);
+    assertThat(unexpected).isEmpty();
+    assertThat(api.update("guest", "hook", new JsonObject().put("secret", "s3cret")).status()).isEqualTo(200);
+    before = stored();
+    assertUnchanged();
+  }
 
   /** Parameters for which some of the hostile values are valid: any string is a secret, any object a payload. */
   static final List<String> FREE_FORM = List.of("secret", "trigger_payload", "deleteAfterFire", "minutes", "startDate",
