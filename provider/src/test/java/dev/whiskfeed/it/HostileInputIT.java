@@ -265,6 +265,25 @@ class HostileInputIT {
       "catchUp", "ordered", "columns",
       "payloadColumns", "source", "database");
 
+  @Test
+  void whiskfeedsOwnTablesAndPostgresCatalogsCannotBeCaptured() {
+    List<String> tables = List.of("whiskfeed.events", "whiskfeed.feeds", "WHISKFEED.EVENTS", "\"whiskfeed\".\"alarm_schedules\"",
+        "pg_catalog.pg_class", "pg_catalog.pg_authid", "information_schema.sql_features", "pg_toast.pg_toast_1255");
+    for (String table : tables) {
+      Api.Response created = api.create("guest", "victim", new JsonObject().put("kind", "changes").put("table", table));
+      assertRefused(created, "CREATE on " + table);
+      assertThat(created.status()).as(table).isEqualTo(400);
+      assertThat(created.error()).as(table).containsAnyOf("cannot be captured", "does not exist");
+      Api.Response updated = api.update("guest", "changes", new JsonObject().put("table", table));
+      assertRefused(updated, "UPDATE to " + table);
+      assertThat(updated.status()).as(table).isEqualTo(400);
+    }
+    assertThat(api.create("guest", "victim", new JsonObject().put("kind", "changes").put("table", "whiskfeed.events"))
+        .error()).isEqualTo("table whiskfeed.events cannot be captured: schema whiskfeed belongs to whiskfeed");
+    assertThat(db.queryLong("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname <> 'public'")).isZero();
+    assertUnchanged();
+  }
 
   // ---- paths and query strings
 
