@@ -74,6 +74,7 @@ public final class AdminRoutes {
   private void listFeeds(RoutingContext ctx) {
     var q = ctx.queryParams();
     String namespace = blankToNull(q.get("namespace"));
+    if (namespace != null) FeedId.namespace(namespace);
     FeedKind kind = q.get("kind") == null ? null : FeedKind.parse(q.get("kind"));
     FeedState state = q.get("state") == null ? null : feedState(q.get("state"));
     String after = q.get("after");

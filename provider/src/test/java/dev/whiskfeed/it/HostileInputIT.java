@@ -329,6 +329,45 @@ class HostileInputIT {
   }
 
   @Test
+  void hostileQueryParametersAreRefusedOrMatchNothing() {
+    List<String> queries = List.of("state=%27%20OR%201%3D1--", "state=PENDING", "state=", "state=%00", "state=%zz",
+        "limit=0", "limit=-1", "limit=1001", "limit=1e3", "limit=99999999999999999999", "limit=%00", "limit=0x10",
+        "%zz=1", "limit=%", "limit=10%00");
+    for (String q : queries) {
+      for (String path : List.of("/api/v1/feeds/guest/hook/events?", "/api/v1/admin/events?")) {
+        String auth = path.startsWith("/api/v1/admin") ? auth("bearer") : auth("basic");
+        Api.Response r = raw.send("GET", path + q, auth, null);
+        assertRefused(r, "GET " + path + q);
+      }
+    }
+    List<String> admin = List.of("kind=ftp", "kind=%27", "state=%27%20OR%201%3D1--", "limit=abc", "after=-1",
+        "after=1%20OR%201%3D1", "after=99999999999999999999", "namespace=%00", "namespace=%zz", "after=%00");
+    for (String q : admin) {
+      Api.Response r = raw.send("GET", "/api/v1/admin/feeds?" + q, auth("bearer"), null);
+      assertRefused(r, "GET /api/v1/admin/feeds?" + q);
+    }
+    List<String> adminEvents = List.of("feed=%27%20OR%201%3D1--", "feed=/guest/hook/../../x", "feed=/_/hook",
+        "after=not-a-cursor", "after=" + Base64.getUrlEncoder().encodeToString("control\n1 OR 1=1".getBytes()),
+        "after=" + Base64.getUrlEncoder().encodeToString("\u0000\n99999999999999999999".getBytes()), "feed=%00");
+    for (String q : adminEvents) {
+      Api.Response r = raw.send("GET", "/api/v1/admin/events?" + q, auth("bearer"), null);
+      assertRefused(r, "GET /api/v1/admin/events?" + q);
+    }
+    // SQL in a filter value is not an OpenWhisk name, and a name matches no feed: nothing dropped
+    for (String namespace : SQL_STRINGS) {
+      Api.Response r = Ops.get(provider.port(), "/api/v1/admin/feeds?namespace="
+          + java.net.URLEncoder.encode(namespace, StandardCharsets.UTF_8), TOKEN);
+      if (r.status() == 200) {
+        assertThat(r.json().getJsonArray("feeds")).as(namespace).isEmpty();
+      } else {
+        assertRefused(r, "namespace=" + namespace);
+        assertThat(r.error()).isEqualTo("namespace name is not a valid OpenWhisk name");
+      }
+    }
+    assertUnchanged();
+  }
+
+  @Test
   void hostileAdminBodiesAreRefused() {
     List<String> redeliver = List.of("{}", "{\"feed\":1}", "{\"feed\":\"guest/hook/x\"}", "{\"feed\":\"/guest/hook' OR '1'='1\"}",
         "{\"feed\":\"/guest/hook\",\"state\":\"pending\"}", "{\"feed\":\"/guest/hook\",\"state\":[\"dead\"]}",
