@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.store.ExactJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.nio.charset.StandardCharsets;
  * Strict parsing of request bodies: well-formed UTF-8 JSON (RFC 8259 8.1; Jackson alone would guess
  * UTF-16 and let overlong or surrogate byte sequences through), an object at the top, no duplicate
  * keys, nesting at most {@value #MAX_DEPTH} deep, and no string that Postgres {@code jsonb} cannot
- * hold (U+0000, an unpaired surrogate). Anything else is a 400 that names the problem.
+ * hold (U+0000, an unpaired surrogate, a number past {@link ExactJson#MAX_DIGITS} digits). Numbers
+ * are kept exact. Anything else is a 400 that names the problem.
  */
 public final class JsonBody {
   static final int MAX_DEPTH = 32;
@@ -45,16 +47,23 @@ public final class JsonBody {
             throw new WhiskfeedException(ErrorCode.MALFORMED_JSON, "nested deeper than " + MAX_DEPTH + " levels");
           }
         } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-          depth--;
+          if (--depth == 0) break;
         } else if ((t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) && !storable(parser.getText())) {
           throw new WhiskfeedException(ErrorCode.MALFORMED_JSON,
               "a string holds U+0000 or an unpaired surrogate, which cannot be stored");
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT && !ExactJson.storable(parser.getDecimalValue())) {
+          throw new WhiskfeedException(ErrorCode.MALFORMED_JSON, "a number has more than " + ExactJson.MAX_DIGITS
+              + " digits before or after the point");
         }
+      }
+      if (parser.nextToken() != null) {
+        throw new WhiskfeedException(ErrorCode.MALFORMED_JSON, "text after the JSON object");
       }
     } catch (IOException e) {
       throw new WhiskfeedException(ErrorCode.MALFORMED_JSON, firstLine(e.getMessage()));
     }
-    return new JsonObject(body);
+    // numbers exact: a fraction or an exponent beyond a double's range is kept as sent, never rounded
+    return ExactJson.object(new String(bytes, StandardCharsets.UTF_8));
   }
 
   private static void requireUtf8(byte[] bytes) {

@@ -475,6 +475,43 @@ class HostileInputIT {
     assertUnchanged();
   }
 
+  @Test
+  void numbersInEventBodiesAreKeptExactlyOrRefused() {
+    ok(api.create("guest", "numbers", new JsonObject().put("kind", "webhook")));
+    assertThat(api.pause("guest", "numbers").status()).isEqualTo(200);
+    String hook = HookClient.path(api.read("guest", "numbers").json().getJsonObject("config").getString("hookUrl"));
+    for (String number : List.of("1e999", "-1e999", "123456789012345678901234567890", "1.00000000000000000000001",
+        "1e-999", "-0", "1e999999")) {
+      String body = "{\"n\":" + number + "}";
+      Api.Response manual = api.send("POST", Api.feed("guest", "numbers") + "/events", body);
+      Api.Response hooked = raw.send("POST", hook, "Content-Type: application/json", utf8(body));
+      assertThat(hooked.status()).as(body + " to the hook").isEqualTo(202);
+      if (number.equals("1e999999")) {
+        // past what jsonb holds as sent: the API refuses it, a hook keeps the body as its text
+        assertRefused(manual, body);
+        assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE id = ?::uuid AND payload #>> "
+            + "'{data,bodyEncoding}' = 'text' AND payload #>> '{data,body}' = ?", hooked.json().getString("eventId"),
+            body)).as(body).isEqualTo(1);
+        continue;
+      }
+      assertThat(manual.status()).as(body + ": " + manual.body()).isEqualTo(202);
+      // what was sent is what is stored: never the string "Infinity", never a rounded double
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE id = ?::uuid AND jsonb_typeof(payload #> "
+          + "'{data,n}') = 'number' AND (payload #>> '{data,n}')::numeric = ?::numeric",
+          manual.json().getString("eventId"), number)).as(body).isEqualTo(1);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE id = ?::uuid AND jsonb_typeof(payload #> "
+          + "'{data,body,n}') = 'number' AND (payload #>> '{data,body,n}')::numeric = ?::numeric",
+          hooked.json().getString("eventId"), number)).as(body + " to the hook").isEqualTo(1);
+    }
+    assertThat(api.delete("guest", "numbers").status()).isEqualTo(200);
+    before = stored();
+    assertUnchanged();
+  }
+
+  private static void ok(Api.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
   // ---- helpers
 
   private static String auth(String kind) {
