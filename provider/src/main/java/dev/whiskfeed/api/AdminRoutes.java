@@ -74,6 +74,7 @@ public final class AdminRoutes {
   private void listFeeds(RoutingContext ctx) {
     var q = ctx.queryParams();
     String namespace = blankToNull(q.get("namespace"));
+    if (namespace != null) FeedId.namespace(namespace);
     FeedKind kind = q.get("kind") == null ? null : FeedKind.parse(q.get("kind"));
     FeedState state = q.get("state") == null ? null : feedState(q.get("state"));
     String after = q.get("after");
@@ -142,7 +143,14 @@ public final class AdminRoutes {
   static Instant instant(JsonObject body, String name) {
     Object v = body.getValue(name);
     if (v == null) return null;
-    if (v instanceof Number n) return Instant.ofEpochMilli(n.longValue());
+    if (v instanceof Number n) {
+      // exactly a whole number of milliseconds: 1e300 or 1.5 is no instant (longValue() would wrap it)
+      try {
+        return Instant.ofEpochMilli(new java.math.BigDecimal(n.toString()).longValueExact());
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw WhiskfeedException.invalid(name + " must be an ISO-8601 instant or a whole number of epoch ms");
+      }
+    }
     if (v instanceof String s) {
       try {
         return Instant.parse(s);

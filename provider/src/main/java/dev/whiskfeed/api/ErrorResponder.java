@@ -6,6 +6,7 @@ import dev.whiskfeed.store.Database;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.UUID;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -19,13 +20,21 @@ public final class ErrorResponder {
   private ErrorResponder() {}
 
   public static void handle(RoutingContext ctx) {
+    handle(ctx, 500);
+  }
+
+  /** {@code status} is the router's error status, for a context that carries none (e.g. an undecodable path). */
+  public static void handle(RoutingContext ctx, int status) {
     Throwable failure = ctx.failure();
     if (failure instanceof WhiskfeedException e) {
       send(ctx, e.status(), e.code().code(), e.getMessage());
     } else if (failure instanceof DecodeException) {
       send(ctx, ErrorCode.MALFORMED_JSON, "unreadable JSON");
+    } else if (failure instanceof HttpException e && e.getStatusCode() >= 400 && e.getStatusCode() < 500) {
+      // vert.x's own refusals, e.g. ctx.queryParams() on an undecodable query string
+      byStatus(ctx, e.getStatusCode());
     } else if (failure == null) {
-      byStatus(ctx, ctx.statusCode());
+      byStatus(ctx, ctx.statusCode() >= 400 ? ctx.statusCode() : status);
     } else if (Database.isTransient(failure)) {
       LOG.warn("{} {} {}", kv("event", "request.failed"), kv("path", ctx.normalizedPath()),
           kv("error", "database unavailable: " + failure.getMessage()));
@@ -43,7 +52,7 @@ public final class ErrorResponder {
       case 405 -> send(ctx, ErrorCode.METHOD_NOT_ALLOWED);
       case 413 -> send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, HttpApi.MAX_BODY_BYTES);
       case 415 -> send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
-      case 400 -> send(ctx, ErrorCode.BAD_REQUEST, "bad request");
+      case 400 -> send(ctx, ErrorCode.BAD_REQUEST, "the request's path or query string cannot be decoded");
       default -> send(ctx, status < 400 ? 500 : status, "http_" + status, "request failed with status " + status);
     }
   }

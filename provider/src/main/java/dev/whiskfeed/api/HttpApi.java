@@ -4,7 +4,12 @@ import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.BasicAuth;
 import io.vertx.core.Future;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,11 +29,36 @@ public final class HttpApi {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     mount.accept(router);
     router.route().failureHandler(ErrorResponder::handle);
-    router.errorHandler(404, ErrorResponder::handle);
-    router.errorHandler(405, ErrorResponder::handle);
-    router.errorHandler(413, ErrorResponder::handle);
-    router.errorHandler(500, ErrorResponder::handle);
+    // what the router refuses before any route runs (an undecodable path or query string) answers JSON too
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> ErrorResponder.handle(ctx, status));
+    }
     return router;
+  }
+
+  /**
+   * A request the HTTP decoder refused before the router saw it: a request line over
+   * {@value HttpServerOptions#DEFAULT_MAX_INITIAL_LINE_LENGTH} bytes (414), headers over
+   * {@value HttpServerOptions#DEFAULT_MAX_HEADER_SIZE} bytes (431), or no HTTP at all (400). It gets
+   * the same JSON error as any other; the server closes the connection once it is sent.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ErrorCode code;
+    Object[] args;
+    if (cause instanceof TooLongHttpLineException) {
+      code = ErrorCode.URI_TOO_LONG;
+      args = new Object[] {HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH};
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      code = ErrorCode.HEADERS_TOO_LARGE;
+      args = new Object[] {HttpServerOptions.DEFAULT_MAX_HEADER_SIZE};
+    } else {
+      code = ErrorCode.BAD_REQUEST;
+      args = new Object[] {"the request is not HTTP this server can read"};
+    }
+    request.response().setStatusCode(code.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(new JsonObject().put("error", code.format(args)).put("code", code.code()).encode());
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -154,6 +154,7 @@ final class ProviderVerticle extends VerticleBase {
           stores.ready().forEach(store -> listen(store, registry));
           return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
               .requestHandler(router)
+              .invalidRequestHandler(HttpApi::invalidRequest)
               .listen(config.httpPort());
         })
         .onSuccess(s -> {

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ChangesRules implements KindRules {
   private static final Logger LOG = LoggerFactory.getLogger(ChangesRules.class);
 
+  private static final String WHISKFEED = "whiskfeed";
   private final SourceDatabases sources;
   private final EventRepository events = new EventRepository();
 
@@ -72,6 +73,10 @@ public final class ChangesRules implements KindRules {
   /** The table the feed names, checked: it exists, is a table, has the named columns, and the provider may manage triggers on it. */
   static Catalog.Table check(ChangesParams p, Catalog.Table t) {
     if (t == null) throw WhiskfeedException.invalid("table " + p.table().display() + " does not exist");
+    if (reservedSchema(t.schema())) {
+      throw WhiskfeedException.invalid("table " + t.tableName().display() + " cannot be captured: schema "
+          + Sql.displayIdentifier(t.schema()) + " belongs to " + (t.schema().equals(WHISKFEED) ? "whiskfeed" : "Postgres"));
+    }
     if (!t.isTable()) {
       throw WhiskfeedException.invalid(t.tableName().display() + " is " + kindName(t.kind()) + ", not a table");
     }
@@ -88,6 +93,14 @@ public final class ChangesRules implements KindRules {
           + Sql.displayIdentifier(t.role()) + ")");
     }
     return t;
+  }
+
+  /**
+   * Schemas no feed may capture: whiskfeed's own (a trigger on its event table would capture its own
+   * events, one on its feeds table would hand out sealed keys) and Postgres' catalogs.
+   */
+  static boolean reservedSchema(String schema) {
+    return schema.equals(WHISKFEED) || schema.equals("information_schema") || schema.startsWith("pg_");
   }
 
   /** The catalog's spelling of each named column: exact first, then as SQL folds an unquoted name. */

@@ -13,6 +13,7 @@ import java.util.Locale;
  * need it, so {@code public.orders} reads as itself and parses back to the same table.
  */
 public record TableName(String schema, String name, boolean schemaQuoted, boolean nameQuoted) {
+  static final int MAX_NAME_BYTES = 63;
 
   public static TableName of(String schema, String name) {
     return new TableName(schema, name, true, true);
@@ -51,6 +52,10 @@ public record TableName(String schema, String name, boolean schemaQuoted, boolea
       }
       String value = q ? part.toString() : part.toString().strip();
       if (value.isEmpty()) throw bad(text, "an empty name");
+      // Postgres keeps at most NAMEDATALEN - 1 bytes of a name: a longer one names no table
+      if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw bad(text, "a name longer than " + MAX_NAME_BYTES + " bytes");
+      }
       parts.add(value);
       quoted.add(q);
       if (i >= s.length()) break;
@@ -80,6 +85,7 @@ public record TableName(String schema, String name, boolean schemaQuoted, boolea
   }
 
   private static WhiskfeedException bad(String text, String why) {
-    return WhiskfeedException.invalid("the table parameter '" + text + "' is not schema.table: it has " + why);
+    String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    return WhiskfeedException.invalid("the table parameter '" + shown + "' is not schema.table: it has " + why);
   }
 }

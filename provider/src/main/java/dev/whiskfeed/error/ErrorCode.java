@@ -22,8 +22,10 @@ public enum ErrorCode {
   EVENT_LEASED(409, "event %s is being delivered right now; try again later"),
   FEED_DISABLED(410, "%s"),
   PAYLOAD_TOO_LARGE(413, "request body is larger than %d bytes"),
+  URI_TOO_LONG(414, "the request line (method, path and query string) is longer than %d bytes"),
   UNSUPPORTED_MEDIA_TYPE(415, "request body must be JSON (Content-Type: application/json)"),
   TOO_MANY_REQUESTS(429, "%s"),
+  HEADERS_TOO_LARGE(431, "the request headers are larger than %d bytes"),
   DATABASE_UNAVAILABLE(503, "database unavailable, try again later"),
   OPENWHISK_UNAVAILABLE(503, "OpenWhisk could not be reached: %s");
 

@@ -15,6 +15,12 @@ public record FeedId(String namespace, String trigger) {
     check("trigger", trigger);
   }
 
+  /** A namespace as a filter names it: an OpenWhisk name (400 otherwise, as in a path). */
+  public static String namespace(String value) {
+    check("namespace", value);
+    return value;
+  }
+
   /** Parses {@code /ns/name}. */
   public static FeedId parse(String qualified) {
     String s = qualified == null ? "" : qualified;

@@ -81,6 +81,11 @@ public final class FeedService {
     return auth.authorize(id, key)
         .compose(v -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
             .compose(locked -> findFeed(tx, id))
+            .map(previous -> {
+              // replacing a feed is touching it: without verification only its own key may
+              previous.ifPresent(feed -> auth.requireStoredKey(feed, key));
+              return previous;
+            })
             .compose(previous -> kindRules.validate(new KindRules.ValidationInput(id, kindParams(params),
                     params.fieldNames(), new JsonObject(), previous.orElse(null), true, clock.instant(), delivery, tx))
                 .compose(valid -> {

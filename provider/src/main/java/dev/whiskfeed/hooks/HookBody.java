@@ -2,7 +2,7 @@ package dev.whiskfeed.hooks;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import dev.whiskfeed.store.ExactJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -33,16 +33,24 @@ public record HookBody(Object value, Encoding encoding) {
     if (raw == null || raw.length() == 0) return new HookBody(null, Encoding.EMPTY);
     String mime = mime(contentType);
     if (mime.equals("application/octet-stream")) return base64(raw);
-    if (mime.isEmpty() || mime.equals("application/json") || mime.endsWith("+json")) {
+    String text = utf8(raw.getBytes());
+    if (text != null && (mime.isEmpty() || mime.equals("application/json") || mime.endsWith("+json"))) {
       try {
-        Object parsed = Json.decodeValue(raw);
+        // numbers exact, as with every other JSON whiskfeed keeps (Vert.x would round them to doubles)
+        Object parsed = json(ExactJson.value(text));
         if (storable(parsed)) return new HookBody(parsed, Encoding.JSON);
       } catch (DecodeException e) {
         // not JSON after all: kept as text or bytes below
       }
     }
-    String text = utf8(raw.getBytes());
     return text != null && storable(text) ? new HookBody(text, Encoding.TEXT) : base64(raw);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object json(Object value) {
+    if (value instanceof Map<?, ?> m) return new JsonObject((Map<String, Object>) m);
+    if (value instanceof java.util.List<?> l) return new JsonArray((java.util.List<Object>) l);
+    return value;
   }
 
   static String mime(String contentType) {
@@ -68,6 +76,7 @@ public record HookBody(Object value, Encoding encoding) {
 
   private static boolean storable(Object value) {
     if (value instanceof String s) return storable(s);
+    if (value instanceof java.math.BigDecimal n) return ExactJson.storable(n);
     if (value instanceof JsonObject o) return storable(o.getMap());
     if (value instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {

@@ -22,6 +22,28 @@ public final class ExactJson {
 
   private ExactJson() {}
 
+  /** Any JSON value (object, array or scalar), numbers exact; objects and arrays as maps and lists. */
+  public static Object value(String text) {
+    try (JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() == null) throw new DecodeException("no JSON value");
+      Object value = value(p);
+      if (p.nextToken() != null) throw new DecodeException("text after the JSON value");
+      return value;
+    } catch (IOException e) {
+      throw new DecodeException("unreadable JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether Postgres {@code numeric} (and so {@code jsonb}) holds the number as it is: at most
+   * {@value #MAX_DIGITS} digits before the point and as many after, far inside numeric's own limits.
+   */
+  public static boolean storable(java.math.BigDecimal n) {
+    return n.precision() - n.scale() <= MAX_DIGITS && n.scale() <= MAX_DIGITS;
+  }
+
+  public static final int MAX_DIGITS = 1000;
+
   public static JsonObject object(String text) {
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new DecodeException("not a JSON object");
