@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The built provider jar running as its own JVM, so a test can kill it the hard way (SIGKILL). */
-final class ProviderProcess implements AutoCloseable {
+public final class ProviderProcess implements AutoCloseable {
   private static final Pattern STARTED = Pattern.compile("provider\\.started.*?localhost:(\\d+)");
 
   private final Process process;
@@ -33,7 +33,7 @@ final class ProviderProcess implements AutoCloseable {
   }
 
   /** Starts the jar with this environment and waits (at most 90 s) until it serves; output goes to {@code log}. */
-  static ProviderProcess start(Map<String, String> env, Path log) throws IOException {
+  public static ProviderProcess start(Map<String, String> env, Path log) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
         jar().toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -55,8 +55,22 @@ final class ProviderProcess implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
+  }
+
+  /** The process's resident set size in bytes (Linux). */
+  public long residentBytes() throws IOException {
+    return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024)
+        .findFirst().orElse(-1);
+  }
+
+  /** Asks the JVM for a full collection (jcmd GC.run), as a measurement of what stays needs. */
+  public void collectGarbage() throws IOException, InterruptedException {
+    Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
   }
 
   String output() {
