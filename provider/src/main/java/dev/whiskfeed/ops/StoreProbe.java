@@ -3,6 +3,7 @@ package dev.whiskfeed.ops;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.deliver.DeliveryEngine;
+import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.WorkerReport;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -35,6 +36,7 @@ public final class StoreProbe {
 
   private final EventStores stores;
   private final DeliveryEngine engine;
+  private final FeedRegistry feeds;
   private final StoreStats stats;
   private final long timeoutMs;
   private final Map<String, Boolean> lastUp = new HashMap<>();
@@ -45,9 +47,11 @@ public final class StoreProbe {
   /** One store's delivery state: health, pending figures (null when down), this instance's claim loop (null before it starts). */
   public record StoreState(StoreCheck check, StoreStats.Pending pending, WorkerReport worker) {}
 
-  public StoreProbe(EventStores stores, DeliveryEngine engine, StoreStats stats, Duration timeout) {
+  public StoreProbe(EventStores stores, DeliveryEngine engine, FeedRegistry feeds, StoreStats stats,
+                    Duration timeout) {
     this.stores = stores;
     this.engine = engine;
+    this.feeds = feeds;
     this.stats = stats;
     this.timeoutMs = timeout.toMillis();
   }
@@ -95,10 +99,16 @@ public final class StoreProbe {
 
   private Future<StoreState> state(String name, WorkerReport worker) {
     return check(name, worker).compose(c -> !c.up() ? Future.succeededFuture(new StoreState(c, null, worker))
-        : store(name).compose(s -> stats.pending(s.pool())).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        : store(name).compose(s -> stats.pending(s.pool(), deliverable(name))).timeout(timeoutMs, TimeUnit.MILLISECONDS)
             .map(p -> new StoreState(c, p, worker))
             .otherwise(e -> new StoreState(new StoreCheck(name, false, c.latencyMs(), describe(e), c.claiming()),
                 null, worker)));
+  }
+
+  /** The active feeds whose events the store holds, ordered or not. */
+  private long[] deliverable(String store) {
+    return java.util.stream.LongStream.concat(java.util.Arrays.stream(feeds.deliverable(store, false)),
+        java.util.Arrays.stream(feeds.deliverable(store, true))).toArray();
   }
 
   private Future<EventStore> store(String name) {

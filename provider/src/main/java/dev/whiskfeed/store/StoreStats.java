@@ -23,31 +23,41 @@ public final class StoreStats {
   private static final String PENDING = """
       SELECT
         (SELECT count(*) FROM (SELECT 1 FROM whiskfeed.events WHERE state = 'pending' LIMIT $1) b) AS backlog,
-        (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
-           FROM (SELECT created_at FROM whiskfeed.events WHERE state = 'pending'
-                 ORDER BY next_attempt_at LIMIT $2) o) AS oldest_age_sec,
+        o.oldest_age_sec, o.oldest_deliverable_age_sec,
         (SELECT count(*) FROM (SELECT locked_until FROM whiskfeed.events
                                WHERE state = 'pending' AND next_attempt_at > now()
                                ORDER BY next_attempt_at LIMIT $2) l
-           WHERE locked_until > now()) AS leased""";
+           WHERE locked_until > now()) AS leased
+      FROM (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS oldest_age_sec,
+                   COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at) FILTER (WHERE f.id IS NOT NULL)),
+                            0)::float8 AS oldest_deliverable_age_sec
+            FROM (SELECT created_at, feed_id FROM whiskfeed.events WHERE state = 'pending'
+                  ORDER BY next_attempt_at LIMIT $2) d
+            LEFT JOIN (SELECT DISTINCT unnest($3::bigint[]) AS id) f ON f.id = d.feed_id) o""";
 
   /**
    * Pending events of a store: how many ({@code capped} when there are at least {@link #BACKLOG_CAP}),
    * the age in seconds of the oldest of the first {@link #DETAIL_ROWS} by due time (exact below that
-   * many, and for events never tried), and how many are leased right now by any instance (exact
-   * while fewer than {@link #DETAIL_ROWS} events are leased or waiting for a retry).
+   * many, and for events never tried), the same of the events of the {@code deliverable} feeds only
+   * (the active ones: a paused or disabled feed's events wait on purpose), and how many are leased
+   * right now by any instance (exact while fewer than {@link #DETAIL_ROWS} events are leased or
+   * waiting for a retry).
    */
-  public record Pending(long backlog, boolean capped, double oldestAgeSec, long leased) {}
+  public record Pending(long backlog, boolean capped, double oldestAgeSec, double oldestDeliverableAgeSec,
+                        long leased) {}
 
   public Future<Void> ping(SqlClient c) {
     return c.query(PING).execute().mapEmpty();
   }
 
-  public Future<Pending> pending(SqlClient c) {
-    return c.preparedQuery(PENDING).execute(Tuple.of(BACKLOG_CAP, DETAIL_ROWS)).map(rows -> {
+  /** The pending figures of a store; {@code deliverable}: the ids of the active feeds whose events it holds. */
+  public Future<Pending> pending(SqlClient c, long[] deliverable) {
+    Long[] ids = java.util.Arrays.stream(deliverable).boxed().toArray(Long[]::new);
+    return c.preparedQuery(PENDING).execute(Tuple.of(BACKLOG_CAP, DETAIL_ROWS, ids)).map(rows -> {
       Row r = rows.iterator().next();
       long backlog = r.getLong("backlog");
-      return new Pending(backlog, backlog >= BACKLOG_CAP, r.getDouble("oldest_age_sec"), r.getLong("leased"));
+      return new Pending(backlog, backlog >= BACKLOG_CAP, r.getDouble("oldest_age_sec"),
+          r.getDouble("oldest_deliverable_age_sec"), r.getLong("leased"));
     });
   }
 }

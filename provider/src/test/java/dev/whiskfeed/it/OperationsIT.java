@@ -205,12 +205,15 @@ class OperationsIT {
         && metric("whiskfeed_feeds", "kind", "webhook", "state", "paused") == 1);
     assertThat(metric("whiskfeed_feeds", "kind", "webhook", "state", "active")).isEqualTo(1);
     assertThat(metric("whiskfeed_store_oldest_pending_age_seconds", "store", "control")).isGreaterThan(0);
+    // a paused feed's events wait on purpose: no active feed has an event waiting
+    assertThat(metric("whiskfeed_store_oldest_deliverable_age_seconds", "store", "control")).isZero();
 
     // leases: a slow controller keeps the fires in flight
     openwhisk.delayAll(Duration.ofSeconds(8));
     api.unpause("guest", "t");
     await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_leases_held", "store", "control") == 2
-        && metric("whiskfeed_store_leases", "store", "control") == 2);
+        && metric("whiskfeed_store_leases", "store", "control") == 2
+        && metric("whiskfeed_store_oldest_deliverable_age_seconds", "store", "control") > 0);
     openwhisk.delayAll(Duration.ZERO);
     await().atMost(Duration.ofSeconds(20)).until(() -> metric("whiskfeed_store_backlog", "store", "control") == 0
         && metric("whiskfeed_leases_held", "store", "control") == 0);
