@@ -182,7 +182,7 @@ public final class AlarmScheduler {
     if (due.isEmpty()) return Future.succeededFuture(0);
     List<Long> firing = new ArrayList<>();
     List<String> payloads = new ArrayList<>();
-    List<Long> skippedLast = new ArrayList<>();
+    List<AlarmScheduleRepository.Due> skippedLast = new ArrayList<>();
     Long[] ids = new Long[due.size()];
     Instant[] next = new Instant[due.size()];
     for (int i = 0; i < due.size(); i++) {
@@ -194,14 +194,14 @@ public final class AlarmScheduler {
         firing.add(d.feedId());
         payloads.add(step.payload().encode());
       } else if (step.last()) {
-        skippedLast.add(d.feedId());
+        skippedLast.add(d);
       }
     }
     Future<Map<Long, UUID>> written = firing.isEmpty() ? Future.succeededFuture(Map.of())
         : schedules.insertEvents(tx, firing.toArray(new Long[0]), payloads.toArray(new String[0]));
     return written
         .compose(eventIds -> schedules.advance(tx, ids, next, lastEvents(ids, next, eventIds)))
-        .compose(v -> Future.all(skippedLast.stream().map(id -> disable(tx, id, SKIPPED_MESSAGE)).toList()))
+        .compose(v -> Future.all(skippedLast.stream().map(d -> disable(tx, d.feedId(), d.feed(), SKIPPED_MESSAGE)).toList()))
         .map(v -> firing.size());
   }
 
@@ -242,7 +242,7 @@ public final class AlarmScheduler {
 
   private Future<Void> end(SqlConnection tx, Ended e, Instant now) {
     if (deletes(e)) return schedules.lease(tx, e.feedId(), holder, now.plus(END_LEASE));
-    return disable(tx, e.feedId(), endMessage(e)).compose(v -> schedules.ended(tx, e.feedId()));
+    return disable(tx, e.feedId(), e.feed(), endMessage(e)).compose(v -> schedules.ended(tx, e.feedId()));
   }
 
   private static String endMessage(Ended e) {
@@ -251,9 +251,9 @@ public final class AlarmScheduler {
     return wantedDelete && "dead".equals(e.eventState()) ? UNDELIVERED_MESSAGE : ONCE_MESSAGE;
   }
 
-  private Future<Void> disable(SqlConnection tx, long feedId, String message) {
+  private Future<Void> disable(SqlConnection tx, long feedId, String feed, String message) {
     return feeds.disable(tx, feedId, Reason.auto(null, message).toJson()).map(disabled -> {
-      if (disabled) LOG.info("{} {} {}", kv("event", "feed.disabled"), kv("feedId", feedId), kv("reason", message));
+      if (disabled) LOG.info("{} {} {}", kv("event", "feed.disabled"), kv("feed", feed), kv("reason", message));
       return null;
     });
   }

@@ -131,7 +131,9 @@ public final class AdminRoutes {
       StoreStats.Pending p = s.pending();
       if (p != null) {
         store.put("backlog", p.backlog()).put("backlogCapped", p.capped())
-            .put("oldestPendingAgeSec", Math.round(p.oldestAgeSec() * 1000) / 1000.0).put("leasesHeld", p.leased());
+            .put("oldestPendingAgeSec", Math.round(p.oldestAgeSec() * 1000) / 1000.0)
+            .put("oldestDeliverableAgeSec", Math.round(p.oldestDeliverableAgeSec() * 1000) / 1000.0)
+            .put("leasesHeld", p.leased());
       }
       store.put("leasesHeldHere", s.worker() == null ? 0 : s.worker().held());
       out.add(store);

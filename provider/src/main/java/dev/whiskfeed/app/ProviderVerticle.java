@@ -134,7 +134,7 @@ final class ProviderVerticle extends VerticleBase {
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
     // operations: health, metrics, admin API, retention, start-up check (docs/operations.md)
-    StoreProbe probe = new StoreProbe(stores, engine, new StoreStats(), Duration.ofSeconds(2));
+    StoreProbe probe = new StoreProbe(stores, engine, registry, new StoreStats(), Duration.ofSeconds(2));
     AdminService admin = new AdminService(control, feedRepository, new AdminRepository(), feeds, codec, view, stores,
         clock);
     admin.onEventWritten(engine::wake);

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Gauges sampled on a timer rather than at scrape time, so a scrape never waits on a database:
- * per store up, backlog, oldest pending age, leases (all instances) and leases held by this
+ * per store up, backlog, oldest pending age (of all events, and of active feeds' events), leases (all instances) and leases held by this
  * instance; feeds by state and kind from the feed registry. Runs on the verticle's event loop.
  */
 public final class Gauges {
@@ -28,6 +28,7 @@ public final class Gauges {
   private final MultiGauge up;
   private final MultiGauge backlog;
   private final MultiGauge oldestAge;
+  private final MultiGauge oldestDeliverableAge;
   private final MultiGauge leases;
   private final MultiGauge leasesHeld;
   private final MultiGauge feedsByState;
@@ -43,6 +44,8 @@ public final class Gauges {
     backlog = gauge(registry, "whiskfeed.store.backlog", null,
         "pending events (counted up to " + dev.whiskfeed.store.StoreStats.BACKLOG_CAP + ")");
     oldestAge = gauge(registry, "whiskfeed.store.oldest.pending.age", "seconds", "age of the oldest pending event");
+    oldestDeliverableAge = gauge(registry, "whiskfeed.store.oldest.deliverable.age", "seconds",
+        "age of the oldest pending event of an active feed (paused and disabled feeds' events wait on purpose)");
     leases = gauge(registry, "whiskfeed.store.leases", null, "events leased right now, by any instance");
     leasesHeld = gauge(registry, "whiskfeed.leases.held", null, "events this instance holds a lease on");
     feedsByState = gauge(registry, "whiskfeed.feeds", null, "feeds known to this instance, by state and kind");
@@ -71,6 +74,7 @@ public final class Gauges {
     List<MultiGauge.Row<?>> upRows = new ArrayList<>();
     List<MultiGauge.Row<?>> backlogRows = new ArrayList<>();
     List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> deliverableAgeRows = new ArrayList<>();
     List<MultiGauge.Row<?>> leaseRows = new ArrayList<>();
     List<MultiGauge.Row<?>> heldRows = new ArrayList<>();
     for (StoreProbe.StoreState s : states) {
@@ -79,6 +83,7 @@ public final class Gauges {
       if (s.pending() != null) {
         backlogRows.add(MultiGauge.Row.of(store, s.pending().backlog()));
         ageRows.add(MultiGauge.Row.of(store, s.pending().oldestAgeSec()));
+        deliverableAgeRows.add(MultiGauge.Row.of(store, s.pending().oldestDeliverableAgeSec()));
         leaseRows.add(MultiGauge.Row.of(store, s.pending().leased()));
       }
       WorkerReport worker = s.worker();
@@ -87,6 +92,7 @@ public final class Gauges {
     up.register(upRows, true);
     backlog.register(backlogRows, true);
     oldestAge.register(ageRows, true);
+    oldestDeliverableAge.register(deliverableAgeRows, true);
     leases.register(leaseRows, true);
     leasesHeld.register(heldRows, true);
   }

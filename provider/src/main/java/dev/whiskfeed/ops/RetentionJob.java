@@ -9,6 +9,7 @@ import dev.whiskfeed.store.Retention;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -162,16 +163,35 @@ public final class RetentionJob {
     return batches(store, kind, age.toHours(), what, deleted, counts);
   }
 
+  /**
+   * One batch after another until a short one. Each batch starts from the previous one's answer, not
+   * from a future nested in it: a run over millions of rows is thousands of batches, and a chain of
+   * thousands of nested futures completes as one deep call stack (it overflowed at 10M rows).
+   */
   private Future<Void> batches(EventStore store, Retention.Kind kind, long hours, String what, Counter deleted,
                                Map<String, Long> counts) {
-    if (stopped) return Future.succeededFuture();
-    return retention.deleteBatch(store.pool(), kind, hours, settings.batch()).compose(n -> {
+    Promise<Void> done = Promise.promise();
+    nextBatch(store, kind, hours, what, deleted, counts, done);
+    return done.future();
+  }
+
+  private void nextBatch(EventStore store, Retention.Kind kind, long hours, String what, Counter deleted,
+                         Map<String, Long> counts, Promise<Void> done) {
+    if (stopped) {
+      done.complete();
+      return;
+    }
+    retention.deleteBatch(store.pool(), kind, hours, settings.batch()).compose(n -> {
       deleted.increment(n);
       counts.merge(what, (long) n, Long::sum);
-      if (n < settings.batch()) return Future.succeededFuture();
+      if (n < settings.batch()) return Future.succeededFuture(false);
       return leases.renew(control, NAME, settings.holder(), settings.lease().toMillis()).compose(held -> held
-          ? batches(store, kind, hours, what, deleted, counts)
-          : Future.failedFuture(new LeaseLost()));
+          ? Future.succeededFuture(true)
+          : Future.<Boolean>failedFuture(new LeaseLost()));
+    }).onComplete(ar -> {
+      if (ar.failed()) done.fail(ar.cause());
+      else if (ar.result()) nextBatch(store, kind, hours, what, deleted, counts, done);
+      else done.complete();
     });
   }
 

@@ -1,6 +1,9 @@
 package dev.whiskfeed.ops;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.deliver.DeliveryEngine;
+import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.WorkerReport;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -8,6 +11,7 @@ import dev.whiskfeed.store.StoreStats;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,20 +19,27 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Looks at every event store: the control database, every configured source (opened here when it
  * is not yet, so a source that was down at start-up is picked up as soon as it answers) and every
- * database a feed named. A store is up when a {@code SELECT 1} answers within the timeout. Use on
- * the verticle's event loop.
+ * database a feed named. A store is up when a {@code SELECT 1} answers within the timeout. The first
+ * check of a store and every change of its state are logged ({@code store.connected},
+ * {@code store.lost} with {@code check: probe}), whether or not a feed delivers from it: the claim
+ * loop logs the same names only for stores it claims from. Use on the verticle's event loop.
  */
 public final class StoreProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreProbe.class);
   private static final String SOURCE = EventStores.nameFor("", null); // "source:", the prefix of named sources
 
   private final EventStores stores;
   private final DeliveryEngine engine;
+  private final FeedRegistry feeds;
   private final StoreStats stats;
   private final long timeoutMs;
+  private final Map<String, Boolean> lastUp = new HashMap<>();
 
   /** One store's health: up or not, how long the probe took, why it failed, and whether delivery reaches it. */
   public record StoreCheck(String store, boolean up, long latencyMs, String error, Boolean claiming) {}
@@ -36,9 +47,11 @@ public final class StoreProbe {
   /** One store's delivery state: health, pending figures (null when down), this instance's claim loop (null before it starts). */
   public record StoreState(StoreCheck check, StoreStats.Pending pending, WorkerReport worker) {}
 
-  public StoreProbe(EventStores stores, DeliveryEngine engine, StoreStats stats, Duration timeout) {
+  public StoreProbe(EventStores stores, DeliveryEngine engine, FeedRegistry feeds, StoreStats stats,
+                    Duration timeout) {
     this.stores = stores;
     this.engine = engine;
+    this.feeds = feeds;
     this.stats = stats;
     this.timeoutMs = timeout.toMillis();
   }
@@ -67,15 +80,35 @@ public final class StoreProbe {
     return store(name).compose(s -> stats.ping(s.pool()))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(v -> new StoreCheck(name, true, elapsedMs(t0), null, claiming))
-        .otherwise(e -> new StoreCheck(name, false, elapsedMs(t0), describe(e), claiming));
+        .otherwise(e -> new StoreCheck(name, false, elapsedMs(t0), describe(e), claiming))
+        .map(this::observed);
+  }
+
+  /** Logs a store's first check and every change of its state after that; the check unchanged. */
+  private StoreCheck observed(StoreCheck c) {
+    Boolean before = lastUp.put(c.store(), c.up());
+    if (before != null && before == c.up()) return c;
+    if (c.up()) {
+      LOG.info("{} {} {}", kv("event", "store.connected"), kv("store", c.store()), kv("check", "probe"));
+    } else {
+      LOG.warn("{} {} {} {}", kv("event", "store.lost"), kv("store", c.store()), kv("check", "probe"),
+          kv("error", c.error()));
+    }
+    return c;
   }
 
   private Future<StoreState> state(String name, WorkerReport worker) {
     return check(name, worker).compose(c -> !c.up() ? Future.succeededFuture(new StoreState(c, null, worker))
-        : store(name).compose(s -> stats.pending(s.pool())).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        : store(name).compose(s -> stats.pending(s.pool(), deliverable(name))).timeout(timeoutMs, TimeUnit.MILLISECONDS)
             .map(p -> new StoreState(c, p, worker))
             .otherwise(e -> new StoreState(new StoreCheck(name, false, c.latencyMs(), describe(e), c.claiming()),
                 null, worker)));
+  }
+
+  /** The active feeds whose events the store holds, ordered or not. */
+  private long[] deliverable(String store) {
+    return java.util.stream.LongStream.concat(java.util.Arrays.stream(feeds.deliverable(store, false)),
+        java.util.Arrays.stream(feeds.deliverable(store, true))).toArray();
   }
 
   private Future<EventStore> store(String name) {

@@ -34,7 +34,7 @@ public final class AlarmScheduleRepository {
 
   // maxTriggers: fires counted so far plus events written but not yet taken by a fire
   private static final String CLAIM_DUE = """
-      SELECT s.feed_id, s.next_fire, f.state, f.config, (f.config->>'maxTriggers')::bigint AS max_triggers,
+      SELECT s.feed_id, '/' || f.namespace || '/' || f.trigger AS feed, s.next_fire, f.state, f.config, (f.config->>'maxTriggers')::bigint AS max_triggers,
         CASE WHEN (f.config->>'maxTriggers')::bigint > 0 THEN f.fires + (SELECT count(*) FROM whiskfeed.events e
           WHERE e.feed_id = s.feed_id AND e.state = 'pending' AND e.locked_by IS NULL) ELSE 0 END AS used
       FROM whiskfeed.alarm_schedules s JOIN whiskfeed.feeds f ON f.id = s.feed_id
@@ -58,7 +58,7 @@ public final class AlarmScheduleRepository {
 
   // schedules whose last event is no longer pending (delivered, dead, or gone) and not leased
   private static final String CLAIM_ENDED = """
-      SELECT s.feed_id, e.state AS event_state, f.config
+      SELECT s.feed_id, '/' || f.namespace || '/' || f.trigger AS feed, e.state AS event_state, f.config
       FROM whiskfeed.alarm_schedules s JOIN whiskfeed.feeds f ON f.id = s.feed_id
       LEFT JOIN whiskfeed.events e ON e.id = s.final_event
       WHERE s.final_event IS NOT NULL AND (e.id IS NULL OR e.state <> 'pending')
@@ -71,14 +71,14 @@ public final class AlarmScheduleRepository {
       "UPDATE whiskfeed.alarm_schedules SET final_event = NULL, locked_by = NULL, locked_until = NULL WHERE feed_id = $1";
 
   /** A due row, with what decides whether it may fire. {@code used} is 0 for feeds without maxTriggers. */
-  public record Due(long feedId, Instant nextFire, String state, JsonObject config, long maxTriggers, long used) {
+  public record Due(long feedId, String feed, Instant nextFire, String state, JsonObject config, long maxTriggers, long used) {
     public boolean mayFire() {
       return "active".equals(state) && (maxTriggers <= 0 || used < maxTriggers);
     }
   }
 
   /** A schedule whose last event was settled: {@code eventState} is delivered, dead, or null (gone). */
-  public record Ended(long feedId, String eventState, JsonObject config) {}
+  public record Ended(long feedId, String feed, String eventState, JsonObject config) {}
 
   /** Sets the feed's next fire time, forgetting any end in progress. */
   public Future<Void> upsert(SqlClient tx, long feedId, Instant next) {
@@ -105,7 +105,7 @@ public final class AlarmScheduleRepository {
       List<Due> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         Long max = r.getLong("max_triggers");
-        out.add(new Due(r.getLong("feed_id"), instant(r.getOffsetDateTime("next_fire")), r.getString("state"),
+        out.add(new Due(r.getLong("feed_id"), r.getString("feed"), instant(r.getOffsetDateTime("next_fire")), r.getString("state"),
             r.getJsonObject("config"), max == null ? -1 : max, r.getLong("used")));
       }
       return out;
@@ -132,7 +132,8 @@ public final class AlarmScheduleRepository {
   public Future<List<Ended>> claimEnded(SqlClient tx, Instant now, int limit) {
     return tx.preparedQuery(CLAIM_ENDED).execute(Tuple.of(time(now), limit)).map(rows -> {
       List<Ended> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(new Ended(r.getLong("feed_id"), r.getString("event_state"), r.getJsonObject("config"))));
+      rows.forEach(r -> out.add(new Ended(r.getLong("feed_id"), r.getString("feed"), r.getString("event_state"),
+          r.getJsonObject("config"))));
       return out;
     });
   }

@@ -275,11 +275,17 @@ class AlarmIT {
   void onceWithoutDeleteAfterFireFiresOnceAndIsDisabled() {
     alarm("t", new JsonObject().put("date", "2030-01-01T00:10:00Z").put("trigger_payload", "hello"));
     at("2030-01-01T00:10:00.050Z");
-    runDueUntil("t", 1);
-    awaitFires("t", 1);
-    assertThat(openwhisk.fires("guest", "t").get(0).json()).isEqualTo(new JsonObject().put("payload", "hello"));
-    awaitDisabled("t", "Automatically disabled after firing once");
-    assertThat(deletions()).isEmpty();
+    try (LogCapture logs = new LogCapture()) {
+      runDueUntil("t", 1);
+      awaitFires("t", 1);
+      assertThat(openwhisk.fires("guest", "t").get(0).json()).isEqualTo(new JsonObject().put("payload", "hello"));
+      awaitDisabled("t", "Automatically disabled after firing once");
+      assertThat(deletions()).isEmpty();
+      // the disable is logged with the feed's name, as every feed.* line is
+      await().atMost(Duration.ofSeconds(5)).until(() -> logs.text().contains("\"feed.disabled\""));
+      assertThat(logs.text().lines().map(JsonObject::new).filter(l -> "feed.disabled".equals(l.getString("event"))))
+          .singleElement().satisfies(l -> assertThat(l.getString("feed")).isEqualTo("/guest/t"));
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +94,7 @@ class OperationsIT {
 
   @Test
   void healthIs503WhileASourceIsDownAnd200WhenItIsBack() {
-    try (DedicatedPostgres source = new DedicatedPostgres()) {
+    try (DedicatedPostgres source = new DedicatedPostgres(); LogCapture logs = new LogCapture()) {
       start(Map.of("WHISKFEED_SOURCES", "orders=" + source.url()));
       await().atMost(Duration.ofSeconds(20)).until(() -> get("/health").status() == 200);
       JsonObject up = get("/health").json();
@@ -112,6 +113,35 @@ class OperationsIT {
       source.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> get("/health").status() == 200);
       assertThat(check(get("/health").json(), "source:orders").getString("status")).isEqualTo("UP");
+
+      // the store's states are logged, though no feed delivers from it: connected, lost, connected again
+      List<JsonObject> transitions = logs.text().lines().map(JsonObject::new)
+          .filter(l -> "source:orders".equals(l.getString("store")) && l.getString("event", "").startsWith("store."))
+          .toList();
+      assertThat(transitions).extracting(l -> l.getString("event"))
+          .containsExactly("store.connected", "store.lost", "store.connected");
+      assertThat(transitions.get(1).getString("error")).isNotBlank().doesNotContain(source.database().password());
+    }
+  }
+
+  @Test
+  void anEventWhoseLeaseExpiredIsTakenOverAndLogged() {
+    start(Map.of());
+    api.create("guest", "t", new JsonObject().put("kind", "webhook"));
+    long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds WHERE trigger = 't'");
+    try (LogCapture logs = new LogCapture()) {
+      // claimed by an instance that died: its lease ran out a second ago
+      db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, next_attempt_at, locked_by, locked_until) "
+          + "VALUES (?, 'MANUAL', '{}', now() - interval '1 second', 'crashed-instance', now() - interval '1 second')",
+          feedId);
+      await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() == 1);
+      String eventId = openwhisk.fires("guest", "t").get(0).json().getString("id");
+      await().atMost(Duration.ofSeconds(5)).until(() -> logs.text().contains("\"lease.expired\""));
+      JsonObject line = logs.text().lines().map(JsonObject::new)
+          .filter(l -> "lease.expired".equals(l.getString("event"))).findFirst().orElseThrow();
+      assertThat(line.getString("feed")).isEqualTo("/guest/t");
+      assertThat(line.getString("eventId")).isEqualTo(eventId);
+      assertThat(line.getString("previousHolder")).isEqualTo("crashed-instance");
     }
   }
 
@@ -175,12 +205,15 @@ class OperationsIT {
         && metric("whiskfeed_feeds", "kind", "webhook", "state", "paused") == 1);
     assertThat(metric("whiskfeed_feeds", "kind", "webhook", "state", "active")).isEqualTo(1);
     assertThat(metric("whiskfeed_store_oldest_pending_age_seconds", "store", "control")).isGreaterThan(0);
+    // a paused feed's events wait on purpose: no active feed has an event waiting
+    assertThat(metric("whiskfeed_store_oldest_deliverable_age_seconds", "store", "control")).isZero();
 
     // leases: a slow controller keeps the fires in flight
     openwhisk.delayAll(Duration.ofSeconds(8));
     api.unpause("guest", "t");
     await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_leases_held", "store", "control") == 2
-        && metric("whiskfeed_store_leases", "store", "control") == 2);
+        && metric("whiskfeed_store_leases", "store", "control") == 2
+        && metric("whiskfeed_store_oldest_deliverable_age_seconds", "store", "control") > 0);
     openwhisk.delayAll(Duration.ZERO);
     await().atMost(Duration.ofSeconds(20)).until(() -> metric("whiskfeed_store_backlog", "store", "control") == 0
         && metric("whiskfeed_leases_held", "store", "control") == 0);

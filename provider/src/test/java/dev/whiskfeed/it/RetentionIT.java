@@ -121,6 +121,29 @@ class RetentionIT {
     }
   }
 
+  /** Thousands of batches in one run (10M rows are 2,000 of the default size): the run ends, and says so. */
+  @Test
+  void aRunOfThousandsOfBatchesCompletes(TestPostgres pg) throws Exception {
+    TestDatabase control = pg.newDatabase("retention_many");
+    DbUrl url = DbUrl.parse(control.url());
+    Migrations.migrateControl(url);
+    insert(control, "old", "delivered", "10 days", 3000);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Database.pool(vertx, url, 2);
+      EventStores stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, url, pool), Map.of(), 2);
+      RetentionJob job = new RetentionJob(vertx, stores, new JobLease(), new Retention(), new SimpleMeterRegistry(),
+          new RetentionJob.Settings("me", Duration.ofDays(7), Duration.ofDays(30), 1, Duration.ofMinutes(15),
+              Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(1)));
+      Map<String, Map<String, Long>> deleted = onContext(vertx, job::runIfDue);
+      assertThat(deleted.get("control").get("delivered_events")).isEqualTo(3000);
+      assertThat(control.queryLong("SELECT count(*) FROM whiskfeed.events")).isZero();
+      pool.close();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void oneInstanceAtATimeHoldsTheJob(TestPostgres pg) throws Exception {
     TestDatabase control = pg.newDatabase("retention_lease");
@@ -157,6 +180,6 @@ class RetentionIT {
       if (ar.succeeded()) done.complete(ar.result());
       else done.completeExceptionally(ar.cause());
     }));
-    return done.get(30, TimeUnit.SECONDS);
+    return done.get(60, TimeUnit.SECONDS);
   }
 }

@@ -80,6 +80,22 @@ class StartupCheckIT {
     for (int i = 0; i < 20; i++) assertThat(state(after, "guest", "t" + i)).isEqualTo("active");
   }
 
+  @Test
+  void aProviderGivenAnotherMasterKeyThanItsFeedsWereSealedWithDoesNotStart(TestPostgres pg) throws Exception {
+    openwhisk.reset();
+    TestDatabase db = pg.newDatabase("startup_key");
+    provider = TestProvider.start(db, openwhisk.url());
+    assertThat(new Api(provider.port(), KEY).create("guest", "t", webhook()).status()).isEqualTo(200);
+    provider.close();
+    provider = null;
+
+    String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> provider = TestProvider.start(db,
+        openwhisk.url(), java.util.Map.of("WHISKFEED_MASTER_KEY", otherKey)));
+    assertThat(failure).isNotNull();
+    assertThat(failure).hasStackTraceContaining("sealed value cannot be opened with this master key");
+  }
+
   private static long triggerChecks() {
     return openwhisk.requests().stream().filter(r -> "GET".equals(r.method())).count();
   }
