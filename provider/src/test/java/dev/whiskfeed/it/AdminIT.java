@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,9 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,29 +24,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** API.md's admin table: Bearer token, feeds across namespaces, ADMIN disable/enable, events, redelivery, stores. */
 @ExtendWith(PgExtension.class)
 @Timeout(120)
-class AdminIT {
+class AdminIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:adminTestKey";
   static final String TOKEN = TestProvider.ADMIN_TOKEN;
   static final String[] ADMIN_PATHS = {"GET /api/v1/admin/feeds", "GET /api/v1/admin/feeds/guest/t",
       "POST /api/v1/admin/feeds/guest/t/disable", "POST /api/v1/admin/feeds/guest/t/enable",
       "GET /api/v1/admin/events", "POST /api/v1/admin/events/redeliver", "GET /api/v1/admin/stores"};
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestDatabase db;
   Provider provider;
   Api api;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void database(TestPostgres pg) {

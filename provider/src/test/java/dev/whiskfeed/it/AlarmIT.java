@@ -8,19 +8,15 @@ import dev.whiskfeed.config.Config;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.SettableClock;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,27 +29,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class AlarmIT {
+class AlarmIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:alarmTestKey";
   static final Instant T0 = Instant.parse("2030-01-01T00:00:30Z");
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   SettableClock clock;
   TestDatabase db;
   Provider provider;
   Api api;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

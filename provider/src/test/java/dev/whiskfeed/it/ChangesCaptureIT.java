@@ -8,40 +8,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What capture writes (types, odd names) and how it lives with the user's schema changes. */
 @ExtendWith(PgExtension.class)
-class ChangesCaptureIT {
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
+class ChangesCaptureIT extends WithStandInOpenWhisk {
   TestDatabase db;
   ChangesFixture f;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

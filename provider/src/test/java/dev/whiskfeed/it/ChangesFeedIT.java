@@ -9,10 +9,8 @@ import static dev.whiskfeed.it.ChangesFixture.rowId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -20,32 +18,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The changes feed end to end: committed row changes reach the stand-in OpenWhisk as Hasura envelopes. */
 @ExtendWith(PgExtension.class)
-class ChangesFeedIT {
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
+class ChangesFeedIT extends WithStandInOpenWhisk {
   TestDatabase db;
   ChangesFixture f;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

@@ -4,41 +4,23 @@ import static dev.whiskfeed.it.ChangesFixture.changes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Where capture runs: other databases, roles with few rights, and the messages when it cannot. */
 @ExtendWith(PgExtension.class)
-class ChangesSourcesIT {
+class ChangesSourcesIT extends WithStandInOpenWhisk {
   static final String OWNER_PASSWORD = "owner-s3cret-pw";
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestPostgres pg;
   TestDatabase db;
   ChangesFixture f;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

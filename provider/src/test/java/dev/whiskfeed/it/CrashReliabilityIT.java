@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class CrashReliabilityIT {
+class CrashReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:crashReliabilityKey";
   /**
    * The full-size run measures duplicates with the default lease (30 s), as users run it: the scaled one uses the
@@ -38,20 +34,6 @@ class CrashReliabilityIT {
    * acknowledgements fall further behind the fires (about four times the duplicates, measured).
    */
   static final int LEASE_SEC = Reliability.full() ? 30 : 5;
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @Test
   void sigkillInTheMiddleOfABacklogLosesNothing(TestPostgres pg) throws Exception {

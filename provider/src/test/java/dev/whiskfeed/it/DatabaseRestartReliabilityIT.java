@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.whiskfeed.testing.DedicatedPostgres;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,27 +27,13 @@ import org.junit.jupiter.api.Timeout;
  * does not fire again what OpenWhisk had already accepted, and logs the outage in a handful of lines, not a storm.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class DatabaseRestartReliabilityIT {
+class DatabaseRestartReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:dbRestartReliabilityKey";
   /**
    * Longer than the 5 s lease: leases run out while the database is down. The full-size run holds it down three
    * times longer, with the same bound on warnings: they come once per outage, not once per retry.
    */
   static final Duration OUTAGE = Duration.ofSeconds(Reliability.full() ? 20 : 7);
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @Test
   void postgresStoppedAndStartedUnderLoadLosesNothing() throws Exception {

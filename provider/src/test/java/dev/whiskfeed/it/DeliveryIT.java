@@ -7,10 +7,8 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -20,34 +18,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The delivery engine against a real Postgres and the stand-in OpenWhisk (ARCHITECTURE.md "Delivery guarantees"). */
 @ExtendWith(PgExtension.class)
-class DeliveryIT {
+class DeliveryIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:deliveryTestKey";
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestDatabase db;
   Provider provider;
   Api api;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

@@ -5,19 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,30 +26,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(120)
-class IsolationIT {
+class IsolationIT extends WithStandInOpenWhisk {
   static final String KEY_A = "aaaaaaaa-1111-4ed5-8c54-816aa4f8c502:keyOfNamespaceA0123456789abcdef";
   static final String KEY_B = "bbbbbbbb-2222-4ed5-8c54-816aa4f8c502:keyOfNamespaceB0123456789abcdef";
   static final String HOOK_SECRET = "hookSecretOfB-9dK2mX";
   static final String DB_PASSWORD = "sourcePasswordOfB-Qw7Zr";
 
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestDatabase db;
   Provider provider;
   Api a;
   Api b;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,26 +29,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
-class OpenWhiskFaultsReliabilityIT {
+class OpenWhiskFaultsReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owFaultsReliabilityKey";
   static final int MAX_RETRIES = 4;
   static final int TIMEOUT_SEC = 2;
   static final Duration SLACK = Duration.ofMillis(150);
   static final Duration THROTTLED_WAIT = Duration.ofSeconds(Reliability.full() ? 60 : 1);
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @Test
   void thirtyPercentFailedFiresEndDeliveredOrDeadWithRetriesSpacedAsSpecified(TestPostgres pg) throws Exception {

@@ -7,18 +7,14 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.DedicatedPostgres;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,25 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** API.md "Operations": /ping, /health (per store, 503 when one is down) and /metrics moving with real events. */
 @ExtendWith(PgExtension.class)
 @Timeout(120)
-class OperationsIT {
+class OperationsIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:operationsTestKey";
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestDatabase db;
   Provider provider;
   Api api;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void database(TestPostgres pg) {

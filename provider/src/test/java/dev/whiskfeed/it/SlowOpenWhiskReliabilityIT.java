@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,26 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class SlowOpenWhiskReliabilityIT {
+class SlowOpenWhiskReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:slowOpenWhiskReliabilityKey";
   /** 32 fires a second while every fire takes 2 s: the backlog outlasts the slow phase. */
   static final int MAX_CONCURRENT_FIRES = 64;
   /** DeliveryEngine holds at most max(4000, 4 × fires) claimed events; acks on their way may add a fire's worth. */
   static final int MAX_LEASED = Math.max(4000, 4 * MAX_CONCURRENT_FIRES) + MAX_CONCURRENT_FIRES;
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @Test
   void twoSecondFiresLeaveTheProviderResponsiveAndTheBacklogDrainsAfterwards(TestPostgres pg) throws Exception {

@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,24 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** At start-up every active feed's trigger is checked against OpenWhisk; vanished triggers disable their feed. */
 @ExtendWith(PgExtension.class)
 @Timeout(120)
-class StartupCheckIT {
+class StartupCheckIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:startupCheckKey";
   static final String REVOKED = "bbbbbbbb-71f6-4ed5-8c54-816aa4f8c502:revokedKey";
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   Provider provider;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @AfterEach
   void stop() throws Exception {

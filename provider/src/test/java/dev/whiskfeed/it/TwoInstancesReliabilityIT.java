@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,22 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
-class TwoInstancesReliabilityIT {
+class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:twoInstancesReliabilityKey";
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @Test
   void twoProvidersOneKilledAndRestartedDeliverEverythingOnce(TestPostgres pg) throws Exception {

@@ -8,18 +8,14 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,21 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** A 202 from a hook is a promise that survives the provider: kill -9 right after it, the event still fires. */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class WebhookCrashIT {
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
+class WebhookCrashIT extends WithStandInOpenWhisk {
 
   @Test
   void anEventAnsweredWith202FiresAfterTheProviderWasKilled(TestPostgres pg) throws Exception {

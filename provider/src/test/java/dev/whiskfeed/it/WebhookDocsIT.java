@@ -7,9 +7,7 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.hooks.HookSignature;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,25 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** docs/webhooks.md's signature recipe and curl examples, checked against the code and run against a real hook. */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class WebhookDocsIT {
+class WebhookDocsIT extends WithStandInOpenWhisk {
   static final Pattern OPENSSL = Pattern.compile(
       "\\$ (printf '%s' '(?<body>[^']*)' \\| openssl dgst -sha256 -hmac \"(?<secret>[^\"]*)\")\\n.*= (?<hex>[0-9a-f]{64})\\n");
   static final Pattern RUN = Pattern.compile("<!-- run by WebhookDocsIT[^>]*-->\\n```sh\\n(?<script>.*?)```", Pattern.DOTALL);
 
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   static String doc() throws IOException {
     Path doc = Files.exists(Path.of("../docs/webhooks.md")) ? Path.of("../docs/webhooks.md") : Path.of("docs/webhooks.md");

@@ -9,10 +9,8 @@ import dev.whiskfeed.hooks.HookSignature;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
 import dev.whiskfeed.testing.Reply;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,29 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** API.md "Hooks" end to end: a sender POSTs to a hook URL, the trigger fires with the WEBHOOK envelope. */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class WebhookIT {
+class WebhookIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP";
   static final String PUBLIC_URL = "https://hooks.example.com";
   static final Duration FIRED = Duration.ofSeconds(20);
 
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
   TestDatabase db;
   Provider provider;
   Api api;
   HookClient sender;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void start(TestPostgres pg) {

@@ -7,17 +7,13 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.testing.DedicatedPostgres;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.Recorded;
-import dev.whiskfeed.testing.StandInOpenWhisk;
 import dev.whiskfeed.testing.TestDatabase;
 import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,24 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PgExtension.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class WriterSafetyReliabilityIT {
+class WriterSafetyReliabilityIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:writerSafetyReliabilityKey";
   /** Besides the inserts: 10 updates and 10 deletes, each an event. */
   static final int MORE = 20;
-  static Vertx vertx;
-  static StandInOpenWhisk openwhisk;
-
-  @BeforeAll
-  static void openwhisk() {
-    vertx = Vertx.vertx();
-    openwhisk = StandInOpenWhisk.start(vertx);
-  }
-
-  @AfterAll
-  static void close() {
-    openwhisk.close();
-    vertx.close();
-  }
 
   @BeforeEach
   void reset() {
