@@ -48,7 +48,7 @@ public final class JsonBody {
           }
         } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
           if (--depth == 0) break;
-        } else if ((t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) && !storable(parser.getText())) {
+        } else if ((t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) && !ExactJson.storable(parser.getText())) {
           throw new WhiskfeedException(ErrorCode.MALFORMED_JSON,
               "a string holds U+0000 or an unpaired surrogate, which cannot be stored");
         } else if (t == JsonToken.VALUE_NUMBER_FLOAT && !ExactJson.storable(parser.getDecimalValue())) {
@@ -75,21 +75,6 @@ public final class JsonBody {
     if (result.isError()) {
       throw new WhiskfeedException(ErrorCode.MALFORMED_JSON, "it is not UTF-8 (bad byte at offset " + in.position() + ")");
     }
-  }
-
-  /** Whether Postgres can keep the string in {@code jsonb} (and in {@code text}). */
-  static boolean storable(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == 0) return false;
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String firstLine(String message) {

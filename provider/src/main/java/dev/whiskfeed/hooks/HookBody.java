@@ -43,7 +43,7 @@ public record HookBody(Object value, Encoding encoding) {
         // not JSON after all: kept as text or bytes below
       }
     }
-    return text != null && storable(text) ? new HookBody(text, Encoding.TEXT) : base64(raw);
+    return text != null && ExactJson.storable(text) ? new HookBody(text, Encoding.TEXT) : base64(raw);
   }
 
   @SuppressWarnings("unchecked")
@@ -75,12 +75,12 @@ public record HookBody(Object value, Encoding encoding) {
   }
 
   private static boolean storable(Object value) {
-    if (value instanceof String s) return storable(s);
+    if (value instanceof String s) return ExactJson.storable(s);
     if (value instanceof java.math.BigDecimal n) return ExactJson.storable(n);
     if (value instanceof JsonObject o) return storable(o.getMap());
     if (value instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!storable(String.valueOf(e.getKey())) || !storable(e.getValue())) return false;
+        if (!ExactJson.storable(String.valueOf(e.getKey())) || !storable(e.getValue())) return false;
       }
       return true;
     }
@@ -88,20 +88,6 @@ public record HookBody(Object value, Encoding encoding) {
     if (value instanceof Iterable<?> list) {
       for (Object item : list) {
         if (!storable(item)) return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean storable(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == 0) return false;
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
       }
     }
     return true;

@@ -44,6 +44,21 @@ public final class ExactJson {
 
   public static final int MAX_DIGITS = 1000;
 
+  /** Whether Postgres can keep the string in {@code jsonb} and {@code text}: no U+0000, no unpaired surrogate. */
+  public static boolean storable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) return false;
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static JsonObject object(String text) {
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new DecodeException("not a JSON object");
