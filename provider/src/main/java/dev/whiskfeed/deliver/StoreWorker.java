@@ -38,9 +38,11 @@ final class StoreWorker {
   private final String holder;
   private final long leaseMs;
 
-  private final Map<UUID, ClaimedEvent> held = new LinkedHashMap<>();
-  /** When each held event's lease ends as far as this instance knows (System.nanoTime): claimed or last renewed + lease. */
-  private final Map<UUID, Long> leaseEnds = new HashMap<>();
+  /**
+   * The events claimed and not yet settled (queued or in flight), each with when its lease ends as
+   * far as this instance knows (System.nanoTime: claimed or last renewed, plus the lease).
+   */
+  private final Map<UUID, Long> held = new LinkedHashMap<>();
   private final List<Ack> acks = new ArrayList<>();
   /** Outcomes recorded but not yet written, by event: completed when the ack statement holding them commits. */
   private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
@@ -127,10 +129,9 @@ final class StoreWorker {
         // our own lease ran out while the store was unreachable and we took the event again: it is
         // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
         // only renewed the lease, firing it again would be a duplicate
-        if (held.containsKey(e.id())) leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
-        if (held.containsKey(e.id()) || unwritten.containsKey(e.id())) continue;
-        held.put(e.id(), e);
-        leaseEnds.put(e.id(), claimedAt + leaseMs * 1_000_000);
+        long leaseEnd = claimedAt + leaseMs * 1_000_000;
+        if (held.replace(e.id(), leaseEnd) != null || unwritten.containsKey(e.id())) continue;
+        held.put(e.id(), leaseEnd);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
         }
@@ -175,7 +176,6 @@ final class StoreWorker {
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
     held.remove(a.id());
-    leaseEnds.remove(a.id());
     acks.add(a);
     unwritten.computeIfAbsent(a.id(), id -> Promise.promise());
     flush();
@@ -232,7 +232,7 @@ final class StoreWorker {
     acks.forEach(a -> ids.add(a.id()));
     long renewedAt = System.nanoTime();
     claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onSuccess(renewed -> renewed.forEach(id -> {
-      if (leaseEnds.containsKey(id)) leaseEnds.put(id, renewedAt + leaseMs * 1_000_000);
+      held.replace(id, renewedAt + leaseMs * 1_000_000);
     })).onFailure(this::lost);
   }
 
@@ -242,7 +242,7 @@ final class StoreWorker {
    * and another instance may take the event over while this fire would still be in flight.
    */
   boolean leaseSafe(UUID id) {
-    Long end = leaseEnds.get(id);
+    Long end = held.get(id);
     return end != null && end - System.nanoTime() > leaseMs * 1_000_000 / 3;
   }
 
@@ -257,7 +257,6 @@ final class StoreWorker {
 
   Future<Integer> releaseAll() {
     held.clear();
-    leaseEnds.clear();
     unwritten.values().forEach(Promise::tryComplete);
     unwritten.clear();
     return claims.releaseAll(store.pool(), holder);
