@@ -34,17 +34,18 @@ public final class MasterKeyRotation {
         while (rows.next()) {
           try {
             String authKey = rows.getString(2);
+            String movedKey = box.underCurrentKey(authKey);
+            boolean stale = !movedKey.equals(authKey);
             JsonObject secrets = new JsonObject(rows.getString(3));
-            boolean stale = !box.sealedWithCurrentKey(authKey);
             JsonObject moved = new JsonObject();
             for (String name : secrets.fieldNames()) {
               String sealed = secrets.getString(name);
-              boolean current = box.sealedWithCurrentKey(sealed);
-              stale |= !current;
-              moved.put(name, current ? sealed : box.seal(box.open(sealed)));
+              String now = box.underCurrentKey(sealed);
+              stale |= !now.equals(sealed);
+              moved.put(name, now);
             }
             if (!stale) continue;
-            update.setString(1, box.sealedWithCurrentKey(authKey) ? authKey : box.seal(box.open(authKey)));
+            update.setString(1, movedKey);
             update.setString(2, moved.encode());
             update.setLong(3, rows.getLong(1));
             update.addBatch();

@@ -40,13 +40,18 @@ public final class SecretBox {
     return new SecretKeySpec(masterKey.clone(), "AES");
   }
 
-  /** Whether {@code sealed} was sealed under the current master key (false: the previous one, or none). */
-  public boolean sealedWithCurrentKey(String sealed) {
+  /**
+   * {@code sealed} as it should be stored now: unchanged when the current master key seals it,
+   * else opened with the previous key and sealed again under the current one. Throws when no
+   * configured key opens it.
+   */
+  public String underCurrentKey(String sealed) {
     try {
       open(sealed, key);
-      return true;
+      return sealed;
     } catch (IllegalStateException e) {
-      return false;
+      if (previous == null) throw e;
+      return seal(open(sealed, previous));
     }
   }
 

@@ -30,9 +30,11 @@ class SecretBoxTest {
     String sealedBefore = new SecretBox(old).seal("stored under the old key");
     SecretBox rotating = new SecretBox(current, old);
     assertThat(rotating.open(sealedBefore)).isEqualTo("stored under the old key");
-    assertThat(rotating.sealedWithCurrentKey(sealedBefore)).isFalse();
+    String moved = rotating.underCurrentKey(sealedBefore);
+    assertThat(moved).isNotEqualTo(sealedBefore);
+    assertThat(new SecretBox(current).open(moved)).isEqualTo("stored under the old key");
     String sealedNow = rotating.seal("stored under the new key");
-    assertThat(rotating.sealedWithCurrentKey(sealedNow)).isTrue();
+    assertThat(rotating.underCurrentKey(sealedNow)).isEqualTo(sealedNow);
     assertThat(new SecretBox(current).open(sealedNow)).isEqualTo("stored under the new key");
     assertThatThrownBy(() -> new SecretBox(old).open(sealedNow)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> new SecretBox(current, key()).open(sealedBefore)).isInstanceOf(IllegalStateException.class);
