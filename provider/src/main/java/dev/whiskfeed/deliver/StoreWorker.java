@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
   private static final int CLAIM_LIMIT = 2000;
-  private static final long SECOND_LOOK_MS = 25;
+  /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
+  private static final long[] LATER_LOOKS_MS = {3, 25};
 
   private final Vertx vertx;
   private final EventStore store;
@@ -169,7 +170,7 @@ final class StoreWorker {
     doorbellArmed = true;
     Doorbell.arm(store.pool()).onComplete(ar -> {
       wake();
-      vertx.setTimer(SECOND_LOOK_MS, id -> wake());
+      for (long ms : LATER_LOOKS_MS) vertx.setTimer(ms, id -> wake());
     });
   }
 

@@ -19,6 +19,10 @@ public final class ClaimRepository {
   private static final String RETURNING =
       " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload::text AS payload, e.created_at, e.attempts, e.throttled, c.prev";
 
+  // Leases and outcomes commit asynchronously (Database.ASYNC_COMMIT): a database crash can lose
+  // the last fraction of a second of them, and those events are fired again, never lost.
+  private static final String ASYNC_COMMIT = " AND " + Database.ASYNC_COMMIT;
+
   private static final String CLAIM = """
       UPDATE whiskfeed.events e
       SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
@@ -26,7 +30,7 @@ public final class ClaimRepository {
       FROM (SELECT id, locked_by AS prev FROM whiskfeed.events
             WHERE state = 'pending' AND next_attempt_at <= now() AND feed_id = ANY($3)
             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
-      WHERE e.id = c.id""" + RETURNING;
+      WHERE e.id = c.id""" + ASYNC_COMMIT + RETURNING;
 
   /**
    * Ordered feeds: the due prefix of the first {@code n} pending events of each feed, in seq order.
@@ -47,7 +51,7 @@ public final class ClaimRepository {
       UPDATE whiskfeed.events e
       SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
           next_attempt_at = now() + $2 * interval '1 millisecond'
-      FROM c WHERE e.id = c.id AND c.ok""" + RETURNING;
+      FROM c WHERE e.id = c.id AND c.ok""" + ASYNC_COMMIT + RETURNING;
 
   private static final String ACK = """
       UPDATE whiskfeed.events e SET
@@ -62,7 +66,7 @@ public final class ClaimRepository {
         delivered_at = CASE WHEN u.state = 'pending' THEN NULL ELSE now() END
       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::int[], $7::text[], $8::text[])
            AS u(id, state, inc, thr, delay_ms, status, err, act)
-      WHERE e.id = u.id AND e.locked_by = $9""";
+      WHERE e.id = u.id AND e.locked_by = $9""" + ASYNC_COMMIT;
 
   // Renewal and the pull-forward skip rows another statement is changing (an ack in flight): they
   // never wait for row locks, so they cannot deadlock with the acks, which lock rows in another order.
@@ -70,7 +74,7 @@ public final class ClaimRepository {
       UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond',
         next_attempt_at = now() + $2 * interval '1 millisecond'
       WHERE id IN (SELECT id FROM whiskfeed.events
-                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)
+                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)""" + ASYNC_COMMIT + """
       RETURNING id""";
 
   // An event whose last answer was a 429 keeps its wait (Retry-After, or at least 60 s): a success

@@ -28,6 +28,16 @@ public final class Database {
         .addProperty("application_name", "whiskfeed");
   }
 
+  /**
+   * A condition that makes the transaction of the statement it is part of commit without waiting
+   * for its WAL to reach the disk ({@code synchronous_commit = off} for that transaction only).
+   * Postgres evaluates it once, before the first row, so any statement that changed a row commits
+   * asynchronously. Only for bookkeeping whose loss in a database crash is harmless: leases and
+   * outcomes (the events are fired again), the delivery log and fire counts. Never for writing an
+   * event.
+   */
+  public static final String ASYNC_COMMIT = "(SELECT pg_catalog.set_config('synchronous_commit', 'off', true)) = 'off'";
+
   public static Pool pool(Vertx vertx, DbUrl url, int size) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setName("whiskfeed-" + url.database())

@@ -13,7 +13,8 @@ public final class DeliveryLog {
       INSERT INTO whiskfeed.delivery_log (feed_id, event_ids, status_code, latency_ms, error, activation_id)
       SELECT u.feed_id, u.ids::uuid[], u.status, u.latency, u.err, u.act
       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[])
-           AS u(feed_id, ids, status, latency, err, act)""";
+           AS u(feed_id, ids, status, latency, err, act)
+      WHERE """ + Database.ASYNC_COMMIT;
 
   public record Entry(long feedId, List<UUID> eventIds, Integer statusCode, int latencyMs, String error,
                       String activationId) {}

@@ -43,7 +43,7 @@ public final class FeedRepository {
   private static final String DELETE = "DELETE FROM whiskfeed.feeds WHERE id = $1";
   private static final String COUNT_FIRES = """
       UPDATE whiskfeed.feeds f SET fires = f.fires + u.n, last_fire_at = now()
-      FROM unnest($1::bigint[], $2::int[]) AS u(id, n) WHERE f.id = u.id""";
+      FROM unnest($1::bigint[], $2::int[]) AS u(id, n) WHERE f.id = u.id AND """ + Database.ASYNC_COMMIT;
   private static final String RESERVE_FIRE = """
       UPDATE whiskfeed.feeds SET fires = fires + 1, last_fire_at = now()
       WHERE id = $1 AND state = 'active' AND fires < (config->>'maxTriggers')::bigint
