@@ -27,17 +27,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ChangesBench {
   static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
   static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "10"));
+  /** Seconds of the same load before a latency measurement, not counted (JIT, caches, pools). */
+  static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "3"));
+  /** Which parts to run, by name: latency1, latency100, sustained1, sustained100, catchup. */
+  static final List<String> CASES = List.of(System.getProperty("bench.cases",
+      "latency1,latency100,sustained1,sustained100,catchup").split(","));
 
   @Test
   void changesFeed(TestPostgres pg) throws Exception {
     Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
-      latency(pg, receiver, 1, 100, 1);
-      latency(pg, receiver, 100, 1000, 1);
-      sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1);
-      sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10);
-      catchUp(pg, receiver);
+      if (CASES.contains("latency1")) latency(pg, receiver, 1, 100, 1);
+      if (CASES.contains("latency100")) latency(pg, receiver, 100, 1000, 1);
+      if (CASES.contains("sustained1")) sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1);
+      if (CASES.contains("sustained100")) sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10);
+      if (CASES.contains("catchup")) catchUp(pg, receiver);
     } finally {
       vertx.close();
     }
@@ -86,12 +91,27 @@ class ChangesBench {
     try (Provider provider = provider(db, receiver)) {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
+      if (WARMUP > 0) {
+        long warm = Writers.openLoop(db, tables, Math.min(16, Math.max(2, rate / 100)), rate, 1, WARMUP, committed);
+        waitFor(() -> received.size() >= warm, 30);
+        committed.clear();
+        received.clear();
+      }
+      Statements.reset(db);
       long rows = Writers.openLoop(db, tables, Math.min(16, Math.max(2, rate / 100)), rate, 1, SECONDS, committed);
       waitFor(() -> received.size() >= rows, 30);
+      Statements.print(db, feeds + " feeds at " + rate + " events/s");
       long[] l = committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
           .mapToLong(e -> received.get(e.getKey()) - e.getValue()).sorted().toArray();
       System.out.printf("BENCH commit->fire latency, %d feeds at %d events/s (%d events): p50 %.2f ms, p99 %.2f ms, "
           + "max %.2f ms%n", feeds, rate, l.length, pct(l, 0.5), pct(l, 0.99), l[l.length - 1] / 1e6);
+      if (Boolean.getBoolean("bench.slow")) {
+        long first = committed.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
+            .filter(e -> received.get(e.getKey()) - e.getValue() > 6_000_000L).sorted(Map.Entry.comparingByValue())
+            .forEach(e -> System.out.printf("BENCH slow: committed at +%.3f s, fired after %.1f ms%n",
+                (e.getValue() - first) / 1e9, (received.get(e.getKey()) - e.getValue()) / 1e6));
+      }
       assertThat(l.length).isEqualTo(rows);
     }
   }
@@ -110,6 +130,7 @@ class ChangesBench {
     try (Provider provider = provider(db, receiver)) {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize);
+      Statements.reset(db);
       long t0 = System.nanoTime();
       long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, SECONDS, committed);
       double writeSecs = (System.nanoTime() - t0) / 1e9;
@@ -120,6 +141,7 @@ class ChangesBench {
           + "end of writing (backlog %d), all after %.1f s: %.0f events/s end to end, %d fires, %d duplicates%n",
           batchSize, rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs, rows / totalSecs,
           receiver.fires.get(), receiver.duplicates.get());
+      Statements.print(db, "sustained, batchSize " + batchSize);
       assertThat(receiver.seen).hasSize((int) rows);
     }
   }
