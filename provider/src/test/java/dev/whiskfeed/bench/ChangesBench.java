@@ -29,6 +29,11 @@ class ChangesBench {
   static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "10"));
   /** Seconds of the same load before a latency measurement, not counted (JIT, caches, pools). */
   static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "3"));
+  /**
+   * Seconds of untimed end-to-end load before the first part: a fresh JVM spends its first
+   * minute compiling (on two cores the JIT takes up to half of one), a provider runs for days.
+   */
+  static final double JVM_WARMUP = Double.parseDouble(System.getProperty("bench.jvmWarmup", "30"));
   /** Which parts to run, by name: latency1, latency100, sustained1, sustained100, catchup. */
   static final List<String> CASES = List.of(System.getProperty("bench.cases",
       "latency1,latency100,sustained1,sustained100,catchup").split(","));
@@ -38,10 +43,11 @@ class ChangesBench {
     Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
+      if (JVM_WARMUP > 0) sustained(pg, receiver, 1, 2000, 1, JVM_WARMUP, true);
       if (CASES.contains("latency1")) latency(pg, receiver, 1, 100, 1);
       if (CASES.contains("latency100")) latency(pg, receiver, 100, 1000, 1);
-      if (CASES.contains("sustained1")) sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1);
-      if (CASES.contains("sustained100")) sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10);
+      if (CASES.contains("sustained1")) sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1, SECONDS, false);
+      if (CASES.contains("sustained100")) sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10, SECONDS, false);
       if (CASES.contains("catchup")) catchUp(pg, receiver);
     } finally {
       vertx.close();
@@ -118,7 +124,8 @@ class ChangesBench {
 
   // ---- 1. sustained end-to-end
 
-  private void sustained(TestPostgres pg, Receiver receiver, int batchSize, int txRate, int rowsPerTx) throws Exception {
+  private void sustained(TestPostgres pg, Receiver receiver, int batchSize, int txRate, int rowsPerTx, double seconds,
+                         boolean warmUp) throws Exception {
     reset(receiver);
     TestDatabase db = pg.newDatabase("sustained");
     List<String> tables = new ArrayList<>();
@@ -131,16 +138,17 @@ class ChangesBench {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize);
       Statements.reset(db);
+      CpuMeter cpu = CpuMeter.start();
       long t0 = System.nanoTime();
-      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, SECONDS, committed);
+      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, seconds, committed);
       double writeSecs = (System.nanoTime() - t0) / 1e9;
       long atWriteEnd = receiver.seen.size();
       waitFor(() -> receiver.seen.size() >= rows, 60);
       double totalSecs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("BENCH sustained, batchSize %d: offered %.0f events/s for %.1f s; delivered %d of %d by the "
-          + "end of writing (backlog %d), all after %.1f s: %.0f events/s end to end, %d fires, %d duplicates%n",
+      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, batchSize %d: offered %.0f events/s for %.1f s; delivered %d of %d by the "
+          + "end of writing (backlog %d), all after %.1f s: %.0f events/s end to end, %d fires, %d duplicates; %s%n",
           batchSize, rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs, rows / totalSecs,
-          receiver.fires.get(), receiver.duplicates.get());
+          receiver.fires.get(), receiver.duplicates.get(), cpu.perEvent(rows));
       Statements.print(db, "sustained, batchSize " + batchSize);
       assertThat(receiver.seen).hasSize((int) rows);
     }
@@ -157,6 +165,8 @@ class ChangesBench {
       receiver.down = true;
       long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, SECONDS * 2, new ConcurrentHashMap<>());
       receiver.down = false;
+      Statements.reset(db);
+      CpuMeter cpu = CpuMeter.start();
       long t0 = System.nanoTime();
       // the first fire after the outage waits out its backoff; then the feed's backlog is pulled forward
       waitFor(() -> receiver.seen.size() > 1, 120);
@@ -165,8 +175,10 @@ class ChangesBench {
       waitFor(() -> receiver.seen.size() >= rows, 120);
       long t2 = System.nanoTime();
       System.out.printf("BENCH catch-up after a %.0f s receiver outage: %d events; first delivery %.1f s after the "
-          + "receiver came back (the retry backoff), then %d drained in %.1f s = %.0f events/s%n",
-          SECONDS * 2, rows, (t1 - t0) / 1e9, rows - first, (t2 - t1) / 1e9, (rows - first) / ((t2 - t1) / 1e9));
+          + "receiver came back (the retry backoff), then %d drained in %.1f s = %.0f events/s; %s%n",
+          SECONDS * 2, rows, (t1 - t0) / 1e9, rows - first, (t2 - t1) / 1e9, (rows - first) / ((t2 - t1) / 1e9),
+          cpu.perEvent(rows));
+      Statements.print(db, "catch-up");
       assertThat(receiver.seen).hasSize((int) rows);
     }
   }

@@ -28,9 +28,14 @@ class EngineBench {
     Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
-      for (int batch : new int[] {1, 100}) {
-        for (int rep = 0; rep < Integer.getInteger("bench.reps", 3); rep++) {
-          run(pg, receiver, batch, batch == 1 ? 30_000 : 100_000, 20);
+      for (String b : System.getProperty("bench.batches", "1,100").split(",")) {
+        int batch = Integer.parseInt(b.trim());
+        int reps = Integer.getInteger("bench.reps", 3);
+        // the first runs of a fresh JVM measure the JIT compiler more than the engine: a provider
+        // runs for days, so untimed runs come first (each run starts a new provider in this JVM)
+        int warmups = batch == 1 ? Integer.getInteger("bench.warmupReps", 3) : 0;
+        for (int rep = 0; rep < warmups + reps; rep++) {
+          run(pg, receiver, batch, batch == 1 ? 30_000 : 100_000, 20, rep < warmups);
         }
       }
     } finally {
@@ -38,7 +43,8 @@ class EngineBench {
     }
   }
 
-  private void run(TestPostgres pg, Receiver receiver, int batchSize, int events, int feeds) throws Exception {
+  private void run(TestPostgres pg, Receiver receiver, int batchSize, int events, int feeds, boolean warmUp)
+      throws Exception {
     TestDatabase db = pg.newDatabase("bench");
     receiver.events.set(0);
     receiver.fires.set(0);
@@ -55,6 +61,7 @@ class EngineBench {
           + "jsonb_build_object('data', jsonb_build_object('n', g, 'pad', repeat('x', 200))) "
           + "FROM generate_series(1, ?) g JOIN whiskfeed.feeds f ON f.id = 1 + (g % ?)", events, feeds);
       long t0 = System.nanoTime();
+      CpuMeter cpu = CpuMeter.start();
       for (int f = 0; f < feeds; f++) api.unpause("bench", "t" + f);
       while (receiver.seen.size() < events) {
         if (System.nanoTime() - t0 > 120_000_000_000L) break;
@@ -66,8 +73,9 @@ class EngineBench {
       do {
         acked = db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'");
       } while (acked < events && System.nanoTime() - t0 < 130_000_000_000L);
-      System.out.printf("BENCH engine batchSize=%d events=%d feeds=%d: %.0f events/s (%.2f s, %d fires, %d duplicates)%n",
-          batchSize, events, feeds, events / secs, secs, receiver.fires.get(), receiver.duplicates.get());
+      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "engine batchSize=%d events=%d feeds=%d: %.0f events/s (%.2f s, %d fires, %d duplicates); "
+          + "%s%n", batchSize, events, feeds, events / secs, secs, receiver.fires.get(), receiver.duplicates.get(),
+          cpu.perEvent(events));
       db.query("SELECT coalesce(status_code, 0) AS s, left(coalesce(error, ''), 120) AS e, count(*) AS n "
           + "FROM whiskfeed.delivery_log WHERE status_code IS DISTINCT FROM 202 GROUP BY 1, 2")
           .forEach(r -> System.out.println("BENCH   failed attempts: " + r));

@@ -30,9 +30,11 @@ final class EmbeddedServers {
     if (Boolean.getBoolean("whiskfeed.test.durable")) {
       // benchmarks measure what users run: zonky's defaults turn fsync and synchronous commit off
       builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300")
-          // where the server's time goes, printed by benchmarks run with -Dbench.statements=true
-          .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+          .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300");
+    }
+    if (Boolean.getBoolean("bench.statements")) {
+      // where the server's time goes, printed by benchmarks run with -Dbench.statements=true
+      builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
           .setServerConfig("pg_stat_statements.track", "all");
     }
     return builder
