@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
- * the poll timer), fetch again at once after a full batch, and arm the store's doorbell when the
- * queue is empty so the next writer rings it. Acks are written in batches: while one ack statement
+ * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
+ * when the queue is empty so the next writer rings it. Acks are written in batches: while one ack statement
  * is in flight, the next ones gather. Runs on the verticle's event loop only.
  */
 final class StoreWorker {
@@ -141,10 +141,13 @@ final class StoreWorker {
       logTakeOvers(takenOver);
       dispatcher.dispatch(this, byFeed);
     }
-    if (full || again) {
+    // Claim again at once after any claim that found work, while its fires are in flight: what
+    // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
+    // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
+    if (!got.isEmpty() || full || again) {
       again = false;
       vertx.runOnContext(v -> wake());
-    } else if (got.isEmpty() && !doorbellArmed) {
+    } else if (!doorbellArmed) {
       armDoorbell();
     }
   }
