@@ -225,7 +225,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
    * only meet the throttle again.
    */
   private void recovered(StoreWorker worker, Target t) {
-    claims.pullForward(worker.store().pool(), t.id()).onSuccess(n -> {
+    // after the retries recorded so far are written: fires of the outage answered just before this
+    // success would otherwise be written after the pull, and wait out their whole backoff
+    worker.allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
       if (n > 0) {
         LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
         worker.wake();

@@ -199,6 +199,12 @@ final class StoreWorker {
     return pending.isEmpty() ? Future.succeededFuture() : Future.join(pending).mapEmpty();
   }
 
+  /** Completes when every outcome recorded so far is in the store. */
+  Future<Void> allWritten() {
+    if (unwritten.isEmpty()) return Future.succeededFuture();
+    return Future.join(unwritten.values().stream().map(Promise::future).toList()).mapEmpty();
+  }
+
   private void flush() {
     if (flushing || acks.isEmpty()) return;
     flushing = true;
