@@ -157,9 +157,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     });
   }
 
-  private record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body) {
-    String ids() {
-      return events.stream().map(e -> e.id().toString()).collect(Collectors.joining(","));
+  /** One POST to OpenWhisk; {@code ids}: its events' ids, comma-separated (header and log lines). */
+  private record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body, String ids) {
+    Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body) {
+      this(worker, target, events, body, events.stream().map(e -> e.id().toString()).collect(Collectors.joining(",")));
     }
   }
 

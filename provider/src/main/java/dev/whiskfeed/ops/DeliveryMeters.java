@@ -5,12 +5,17 @@ import dev.whiskfeed.deliver.FireOutcome;
 import dev.whiskfeed.deliver.Target;
 import dev.whiskfeed.store.ClaimedEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +30,11 @@ public final class DeliveryMeters implements DeliveryMetrics {
 
   private final MeterRegistry registry;
   private final Clock clock;
+  /**
+   * The meters by name and tags, built once: registering looks the meter up by a fresh id (tags
+   * sorted and compared), which cost more than recording on every fire.
+   */
+  private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
   public DeliveryMeters(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -70,23 +80,32 @@ public final class DeliveryMeters implements DeliveryMetrics {
   }
 
   private Counter counter(String name, String... tags) {
-    return Counter.builder(name).tags(tags).register(registry);
+    return (Counter) meters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).tags(tags).register(registry));
   }
 
   private Timer fireLatency(String kind, String outcome) {
-    return Timer.builder("whiskfeed.fire.latency")
+    return (Timer) meters.computeIfAbsent(key("whiskfeed.fire.latency", kind, outcome), k -> Timer.builder(
+            "whiskfeed.fire.latency")
         .description("time from sending a fire to OpenWhisk's answer (or the timeout)")
         .tags("kind", kind, "outcome", outcome)
         .serviceLevelObjectives(FIRE_BUCKETS)
-        .register(registry);
+        .register(registry));
   }
 
   private Timer commitToFire(String kind) {
-    return Timer.builder("whiskfeed.commit.to.fire")
+    return (Timer) meters.computeIfAbsent(key("whiskfeed.commit.to.fire", kind), k -> Timer.builder(
+            "whiskfeed.commit.to.fire")
         .description("time from an event's creation (commit) to OpenWhisk accepting its fire")
         .tags("kind", kind)
         .serviceLevelObjectives(COMMIT_BUCKETS)
-        .register(registry);
+        .register(registry));
+  }
+
+  private static List<String> key(String name, String... parts) {
+    List<String> key = new ArrayList<>(parts.length + 1);
+    key.add(name);
+    key.addAll(Arrays.asList(parts));
+    return key;
   }
 
   private static Duration[] seconds(double... values) {
