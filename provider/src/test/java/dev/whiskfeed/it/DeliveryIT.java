@@ -166,6 +166,28 @@ class DeliveryIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void aRetryRecordedButNotYetWrittenWhenTheFeedRecoversIsPulledForwardToo() throws Exception {
+    feed("t", new JsonObject().put("retryIntervalSec", 120));
+    openwhisk.reply("guest", "t", Reply.status(503).after(Duration.ofSeconds(1)));
+    String first = event("t", new JsonObject().put("n", 1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> openwhisk.fires("guest", "t").size() == 1);
+    try (java.sql.Connection lock = db.connect()) {
+      // while this lock is held, the 503's outcome is recorded by the provider but cannot be written
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("SELECT 1 FROM whiskfeed.events WHERE id = '" + first + "' FOR UPDATE");
+      await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM pg_stat_activity "
+          + "WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE whiskfeed.events e SET%state = u.state%'") == 1);
+      event("t", new JsonObject().put("n", 2));
+      // the recovering success is delivered and counted: the pull-forward it starts comes after
+      await().atMost(Duration.ofSeconds(10)).until(() -> read("t").getJsonObject("stats").getLong("fires") == 1);
+      lock.commit();
+    }
+    // without the pull the first event would wait two minutes
+    await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").stream()
+        .filter(f -> f.status() == 202).map(f -> f.header("x-whiskfeed-event-id")).toList().contains(first));
+  }
+
+  @Test
   void requestTimeoutAndConflictRetryAndNeverDisable() {
     feed("t", new JsonObject());
     openwhisk.reply("guest", "t", Reply.status(408), Reply.status(409));
