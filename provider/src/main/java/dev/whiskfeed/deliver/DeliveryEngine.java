@@ -16,10 +16,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +51,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final DeliveryMetrics metrics;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
-  private final Deque<Runnable> waitingFires = new ArrayDeque<>();
+  /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
+  private final FairQueue<Runnable> waitingFires = new FairQueue<>();
   private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
   private final Map<Long, Integer> fireCounts = new HashMap<>();
   private boolean writingControl;
@@ -152,7 +151,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       for (List<ClaimedEvent> batch : plan.batches()) {
         List<Buffer> parts = batch.stream().map(e -> bodies.get(e.id())).toList();
         Fire fire = new Fire(worker, target, batch, Envelope.body(parts, target.batchSize() > 1));
-        schedule(() -> start(fire));
+        schedule(feedId, () -> start(fire));
       }
     });
   }
@@ -164,12 +163,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     }
   }
 
-  private void schedule(Runnable fire) {
+  private void schedule(long feedId, Runnable fire) {
     if (inFlight < settings.maxConcurrentFires()) {
       inFlight++;
       fire.run();
     } else {
-      waitingFires.add(fire);
+      waitingFires.add(feedId, fire);
     }
   }
 

@@ -52,6 +52,11 @@ final class StoreWorker {
   private boolean again;
   private boolean flushing;
   private boolean doorbellArmed;
+  /** Feeds that took at least half of the last full claim: left out of every other claim. */
+  private long[] dominant = new long[0];
+  private boolean excludedLast;
+  private long noExclusionUntil;
+  private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
   private boolean reachable = true;
   private long ackRetryMs;
   private static final long MAX_ACK_RETRY_MS = 5_000;
@@ -102,10 +107,18 @@ final class StoreWorker {
     long[] plain = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
     if (room <= 0 || plain.length == 0 && ordered.length == 0) return;
+    // Claims are first come, first served; while one feed has a backlog (it took at least half of
+    // the last full claim), every other claim leaves it out, so the other feeds' events are not
+    // claimed only after the whole backlog.
+    long[] others = excludedLast || dominant.length == 0 || System.nanoTime() < noExclusionUntil ? plain
+        : without(plain, dominant);
+    boolean excluding = others.length > 0 && others.length < plain.length;
+    excludedLast = excluding;
+    long[] feeds = excluding ? others : plain;
     claiming = true;
     long claimedAt = System.nanoTime();
-    Future<List<ClaimedEvent>> unorderedClaim = plain.length == 0 ? Future.succeededFuture(List.of())
-        : claims.claim(store.pool(), holder, leaseMs, plain, room);
+    Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
+        : claims.claim(store.pool(), holder, leaseMs, feeds, room);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
     Future.all(unorderedClaim, orderedClaim).onComplete(ar -> {
@@ -117,8 +130,25 @@ final class StoreWorker {
       connected();
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
-      took(got, got.size() >= room, claimedAt);
+      boolean full = got.size() >= room;
+      if (!excluding) dominant = full ? dominant(unorderedClaim.result()) : new long[0];
+      // nobody else had anything: the backlog is alone, look for others again only a moment later
+      if (excluding && unorderedClaim.result().isEmpty()) noExclusionUntil = System.nanoTime() + EXCLUSION_PAUSE_NS;
+      // a claim that left a backlogged feed out and found nothing else is followed by a full one
+      took(got, full || excluding, claimedAt);
     });
+  }
+
+  /** The feeds that took at least half of {@code claimed}. */
+  private static long[] dominant(List<ClaimedEvent> claimed) {
+    Map<Long, Integer> counts = new HashMap<>();
+    claimed.forEach(e -> counts.merge(e.feedId(), 1, Integer::sum));
+    return counts.entrySet().stream().filter(c -> c.getValue() * 2 >= claimed.size())
+        .mapToLong(Map.Entry::getKey).toArray();
+  }
+
+  private static long[] without(long[] feeds, long[] left) {
+    return java.util.Arrays.stream(feeds).filter(f -> java.util.Arrays.stream(left).noneMatch(l -> l == f)).toArray();
   }
 
   private void took(List<ClaimedEvent> got, boolean full, long claimedAt) {

@@ -188,6 +188,26 @@ class DeliveryIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void oneFeedsBacklogDoesNotHoldBackAnotherFeedsEvent() throws Exception {
+    provider.close();
+    provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_MAX_CONCURRENT_FIRES", "2"));
+    api = new Api(provider.port(), KEY);
+    openwhisk.delayAll(Duration.ofMillis(20));
+    feed("busy", new JsonObject());
+    feed("quiet", new JsonObject());
+    api.pause("guest", "busy");
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT f.id, 'MANUAL', "
+        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, 1000) g "
+        + "JOIN whiskfeed.feeds f ON f.trigger = 'busy'");
+    api.unpause("guest", "busy");
+    await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "busy").size() >= 20);
+    event("quiet", new JsonObject().put("n", 1));
+    // two fires at a time, 20 ms each: the busy feed's backlog takes about ten seconds to drain
+    await().atMost(Duration.ofSeconds(2)).until(() -> openwhisk.fires("guest", "quiet").size() == 1);
+    assertThat(openwhisk.fires("guest", "busy").size()).isLessThan(500);
+  }
+
+  @Test
   void requestTimeoutAndConflictRetryAndNeverDisable() {
     feed("t", new JsonObject());
     openwhisk.reply("guest", "t", Reply.status(408), Reply.status(409));
