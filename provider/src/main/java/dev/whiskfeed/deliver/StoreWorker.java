@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. Acks are written in batches: while one ack statement
- * is in flight, the next ones gather. Runs on the verticle's event loop only.
+ * when the queue is empty so the next writer rings it. Acks are written in batches: while one ack
+ * statement is in flight, the next ones gather. Runs on the verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
   private static final int CLAIM_LIMIT = 2000;
   /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
   private static final long[] LATER_LOOKS_MS = {3, 25};
+  private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -55,8 +57,8 @@ final class StoreWorker {
   /** Feeds that took at least half of the last full claim: left out of every other claim. */
   private long[] dominant = new long[0];
   private boolean excludedLast;
+  /** After a claim that left them out found nothing else, they are left out again only from then. */
   private long noExclusionUntil;
-  private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
   private boolean reachable = true;
   private long ackRetryMs;
   private static final long MAX_ACK_RETRY_MS = 5_000;
@@ -148,7 +150,7 @@ final class StoreWorker {
   }
 
   private static long[] without(long[] feeds, long[] left) {
-    return java.util.Arrays.stream(feeds).filter(f -> java.util.Arrays.stream(left).noneMatch(l -> l == f)).toArray();
+    return Arrays.stream(feeds).filter(f -> Arrays.stream(left).noneMatch(l -> l == f)).toArray();
   }
 
   private void took(List<ClaimedEvent> got, boolean full, long claimedAt) {
