@@ -12,11 +12,9 @@ import java.util.Map;
  */
 final class FairQueue<T> {
   private final Map<Long, ArrayDeque<T>> queues = new LinkedHashMap<>();
-  private int size;
 
   void add(long key, T item) {
     queues.computeIfAbsent(key, k -> new ArrayDeque<>()).add(item);
-    size++;
   }
 
   /** The next item of the key whose turn it is, or null; that key then goes to the end of the line. */
@@ -27,16 +25,10 @@ final class FairQueue<T> {
     T item = first.getValue().poll();
     it.remove();
     if (!first.getValue().isEmpty()) queues.put(first.getKey(), first.getValue());
-    size--;
     return item;
-  }
-
-  int size() {
-    return size;
   }
 
   void clear() {
     queues.clear();
-    size = 0;
   }
 }
