@@ -97,14 +97,15 @@ class ChangesBench {
     try (Provider provider = provider(db, receiver)) {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
+      int writers = Math.min(16, Math.max(2, rate / 100));
       if (WARMUP > 0) {
-        long warm = Writers.openLoop(db, tables, Math.min(16, Math.max(2, rate / 100)), rate, 1, WARMUP, committed);
+        long warm = Writers.openLoop(db, tables, writers, rate, 1, WARMUP, committed);
         waitFor(() -> received.size() >= warm, 30);
         committed.clear();
         received.clear();
       }
       Statements.reset(db);
-      long rows = Writers.openLoop(db, tables, Math.min(16, Math.max(2, rate / 100)), rate, 1, SECONDS, committed);
+      long rows = Writers.openLoop(db, tables, writers, rate, 1, SECONDS, committed);
       waitFor(() -> received.size() >= rows, 30);
       Statements.print(db, feeds + " feeds at " + rate + " events/s");
       long[] l = committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
