@@ -49,6 +49,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Pool control;
   private final Settings settings;
   private final DeliveryMetrics metrics;
+  private final Breakers breakers;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
@@ -76,6 +77,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.control = stores.control().pool();
     this.settings = settings;
     this.metrics = metrics;
+    this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
   }
 
   public Future<Void> start() {
@@ -132,6 +134,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     // little enough to keep its leases renewed (every held event is renewed three times a lease)
     int maxHeld = Math.max(1000, settings.maxConcurrentFires() * 2);
     return running ? Math.max(0, maxHeld - held) : 0;
+  }
+
+  @Override
+  public Breakers breakers() {
+    return breakers;
   }
 
   @Override
@@ -193,7 +200,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       return;
     }
     Target current = registry.get(fire.target().id()).orElse(null);
-    if (current == null || !current.deliverable()) {
+    // a feed whose breaker opened while this fire waited: only its probe goes out
+    if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
       finished();
       return;
@@ -224,11 +232,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
    * engine's speed rather than the backoff's. A throttled feed (429) gets no such pull: it would
    * only meet the throttle again.
    */
-  private void recovered(StoreWorker worker, Target t) {
+  private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
     // after the retries recorded so far are written: fires of the outage answered just before this
     // success would otherwise be written after the pull, and wait out their whole backoff
     worker.allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
-      if (n > 0) {
+      if (n > 0 || breakerClosed) {
         LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
         worker.wake();
       }
@@ -256,7 +264,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     metrics.fired(t, outcome, latencyMs, fire.events());
     if (outcome instanceof FireOutcome.Delivered d) {
       fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
-      if (failing.remove(t.id())) recovered(fire.worker(), t);
+      boolean breakerClosed = breakers.answered(t.id());
+      if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
+      if (breakerClosed) wake();
       LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
           kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
       if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
@@ -269,13 +279,24 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       feeds.unreserveFire(control, t.id());
     }
     if (outcome instanceof FireOutcome.Disable d) {
+      breakers.forget(t.id());
       disable(t, d.statusCode(), d.message());
       fire.events().forEach(e -> fire.worker().ack(Ack.held(e.id(), d.statusCode(), d.message())));
       logAttempt(fire, d.statusCode(), latencyMs, d.message(), null);
       return;
     }
     FireOutcome.Retry r = (FireOutcome.Retry) outcome;
-    if (!r.throttled()) failing.add(t.id());
+    if (r.throttled()) {
+      // OpenWhisk works and throttles the namespace: the 429 waits below, not the breaker
+      if (breakers.answered(t.id())) wake();
+    } else {
+      failing.add(t.id());
+      Duration probeIn = breakers.failed(t, r, fire.events());
+      if (probeIn != null) {
+        LOG.warn("{} {} {} {} {}", kv("event", "feed.failing"), kv("feed", t.name()),
+            kv("failedFires", Breakers.OPEN_AFTER), kv("statusCode", r.statusCode()), kv("probeInMs", probeIn.toMillis()));
+      }
+    }
     logAttempt(fire, r.statusCode(), latencyMs, r.error(), null);
     for (ClaimedEvent e : fire.events()) retryOrGiveUp(fire.worker(), t, e, r);
   }

@@ -69,6 +69,9 @@ final class StoreWorker {
     int room(int held);
 
     void dispatch(StoreWorker worker, Map<Long, List<ClaimedEvent>> byFeed);
+
+    /** Feeds whose fires keep failing: left out of claims, but for one probe event at a time. */
+    Breakers breakers();
   }
 
   StoreWorker(Vertx vertx, EventStore store, FeedRegistry registry, ClaimRepository claims, Dispatcher dispatcher,
@@ -106,9 +109,12 @@ final class StoreWorker {
 
   private void claim() {
     int room = Math.min(CLAIM_LIMIT, dispatcher.room(held.size()));
-    long[] plain = registry.deliverable(store.name(), false);
+    long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
-    if (room <= 0 || plain.length == 0 && ordered.length == 0) return;
+    if (room <= 0 || deliverable.length == 0 && ordered.length == 0) return;
+    Breakers breakers = dispatcher.breakers();
+    long[] plain = breakers.closed(deliverable);
+    long[] probes = breakers.probesDue(deliverable);
     // Claims are first come, first served; while one feed has a backlog (it took at least half of
     // the last full claim), every other claim leaves it out, so the other feeds' events are not
     // claimed only after the whole backlog.
@@ -123,8 +129,15 @@ final class StoreWorker {
         : claims.claim(store.pool(), holder, leaseMs, feeds, room);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
-    Future.all(unorderedClaim, orderedClaim).onComplete(ar -> {
+    // a feed whose breaker is open: one due event, the probe
+    List<Future<List<ClaimedEvent>>> probeClaims = new ArrayList<>();
+    for (long feed : probes) probeClaims.add(claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1));
+    Future.all(unorderedClaim, orderedClaim, Future.all(probeClaims)).onComplete(ar -> {
       claiming = false;
+      for (int i = 0; i < probes.length; i++) {
+        List<ClaimedEvent> probe = ar.succeeded() ? probeClaims.get(i).result() : List.of();
+        breakers.probing(probes[i], probe.isEmpty() ? null : probe.get(0).id());
+      }
       if (ar.failed()) {
         lost(ar.cause());
         return;
@@ -132,6 +145,7 @@ final class StoreWorker {
       connected();
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
+      probeClaims.forEach(p -> got.addAll(p.result()));
       boolean full = got.size() >= room;
       if (!excluding) dominant = full ? dominant(unorderedClaim.result()) : new long[0];
       // nobody else had anything: the backlog is alone, look for others again only a moment later

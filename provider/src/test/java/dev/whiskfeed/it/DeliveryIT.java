@@ -208,6 +208,35 @@ class DeliveryIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void duringAnOutageAFeedIsProbedOneEventAtATimeAndItsBacklogKeepsItsRetries() throws Exception {
+    provider.close();
+    provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_MAX_CONCURRENT_FIRES", "2"));
+    api = new Api(provider.port(), KEY);
+    feed("t", new JsonObject().put("maxRetries", 2));
+    openwhisk.defaultReply("guest", "t", Reply.status(503));
+    api.pause("guest", "t");
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT f.id, 'MANUAL', "
+        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, 200) g "
+        + "JOIN whiskfeed.feeds f ON f.trigger = 't'");
+    api.unpause("guest", "t");
+    int openAfter = 5; // deliver.Breakers.OPEN_AFTER
+    // five failed fires open the breaker; then one probe after 1 s, 2 s, 4 s. Without it, every event
+    // would be fired and retried twice within these 8 s, and all 200 would be dead by their end
+    await().atMost(Duration.ofSeconds(5)).until(() -> openwhisk.fires("guest", "t").size() >= openAfter);
+    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() ->
+        openwhisk.fires("guest", "t").size() <= openAfter + 2 + 4);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending' AND attempts = 0"))
+        .as("events that waited without an attempt").isGreaterThanOrEqualTo(200 - openAfter - 2 - 4);
+    assertThat(read("t").getJsonObject("stats").getLong("dead")).isZero();
+
+    // OpenWhisk is back: the next probe succeeds and the whole backlog is delivered
+    openwhisk.defaultReply("guest", "t", Reply.accepted());
+    await().atMost(Duration.ofSeconds(30)).until(() -> read("t").getJsonObject("stats").getLong("delivered") == 200);
+    assertThat(read("t").getJsonObject("stats").getLong("dead")).isZero();
+    assertThat(read("t").getJsonObject("status").getString("state")).isEqualTo("active");
+  }
+
+  @Test
   void requestTimeoutAndConflictRetryAndNeverDisable() {
     feed("t", new JsonObject());
     openwhisk.reply("guest", "t", Reply.status(408), Reply.status(409));
