@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
  * a row (server errors, timeouts, network failures; a 429 is the answer of a working OpenWhisk and
  * breaks the row), a feed's events are no longer claimed, except one probe event at a time once the
  * probe interval has passed: the feed's retry interval, doubling with every failed probe, at most
- * {@link #MAX_PROBE_INTERVAL} (a {@code Retry-After} counts as the interval). The first success
- * closes the breaker.
+ * {@link #MAX_PROBE_INTERVAL} or the feed's retry interval when that is longer (a {@code Retry-After}
+ * counts as the interval). The first success closes the breaker.
  *
  * <p>So an outage costs OpenWhisk one request per feed and interval instead of one per event and
  * retry, and the events that wait meanwhile are not attempted: they keep all their retries, however
@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  */
 final class Breakers {
   static final int OPEN_AFTER = 5;
-  static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(30);
+  static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(10);
 
   private static final class Breaker {
     /** When the next probe may be claimed (nanoTime), or, while one is out, when to stop waiting for it. */
@@ -133,8 +133,10 @@ final class Breakers {
   }
 
   private Duration schedule(Target t, FireOutcome.Retry r, Breaker b) {
-    Duration wait = t.retryPolicy().nextDelay(b.failedProbes + 1, r);
-    if (wait.compareTo(MAX_PROBE_INTERVAL) > 0) wait = MAX_PROBE_INTERVAL;
+    RetryPolicy policy = t.retryPolicy();
+    Duration longest = policy.first().compareTo(MAX_PROBE_INTERVAL) > 0 ? policy.first() : MAX_PROBE_INTERVAL;
+    Duration wait = policy.nextDelay(b.failedProbes + 1, r);
+    if (wait.compareTo(longest) > 0) wait = longest;
     b.probe = null;
     b.probeAt = nanos.getAsLong() + wait.toNanos();
     wakeInMs.accept(wait.toMillis());

@@ -63,7 +63,7 @@ class BreakersTest {
   }
 
   @Test
-  void failedProbesDoubleTheIntervalUpToThirtySecondsAndRetryAfterSetsIt() {
+  void failedProbesDoubleTheIntervalUpToTenSecondsAndRetryAfterSetsIt() {
     open();
     List<Long> intervals = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -76,7 +76,7 @@ class BreakersTest {
       breakers.failed(feed, SERVER_ERROR, probe);
       intervals.add(wakes.get(wakes.size() - 1));
     }
-    assertThat(intervals).containsExactly(2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L);
+    assertThat(intervals).containsExactly(2000L, 4000L, 8000L, 10000L, 10000L, 10000L, 10000L);
 
     now += 60_000_000_000L;
     breakers.probesDue(FEEDS);
@@ -84,6 +84,21 @@ class BreakersTest {
     breakers.probing(7, probe.get(0).id());
     breakers.failed(feed, new FireOutcome.Retry(503, Duration.ofSeconds(7), "503"), probe);
     assertThat(wakes.get(wakes.size() - 1)).isEqualTo(7000L);
+    now += 60_000_000_000L;
+    breakers.probesDue(FEEDS);
+    probe = events(1);
+    breakers.probing(7, probe.get(0).id());
+    breakers.failed(feed, new FireOutcome.Retry(503, Duration.ofSeconds(120), "503"), probe);
+    assertThat(wakes.get(wakes.size() - 1)).as("a longer Retry-After is cut to the longest interval").isEqualTo(10000L);
+  }
+
+  @Test
+  void aFeedWithALongerRetryIntervalIsProbedNoMoreOftenThanThat() {
+    Target slow = new Target(4, "guest", "slow", "webhook", "key", "active", "control", 0, 12, 120, 30, 1, 1_000_000,
+        false);
+    Duration first = null;
+    for (int i = 0; i < Breakers.OPEN_AFTER; i++) first = breakers.failed(slow, SERVER_ERROR, events(1));
+    assertThat(first).isEqualTo(Duration.ofSeconds(120));
   }
 
   @Test
