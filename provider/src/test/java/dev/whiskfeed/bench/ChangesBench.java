@@ -77,6 +77,7 @@ class ChangesBench {
     receiver.duplicates.set(0);
     receiver.onEnvelope = null;
     receiver.down = false;
+    receiver.refused.set(0);
   }
 
   // ---- 2. commit -> fire latency
@@ -163,25 +164,36 @@ class ChangesBench {
     table(db, "public.c");
     try (Provider provider = provider(db, receiver)) {
       changesFeed(new Api(provider.port(), KEY), "c", "public.c", 1);
-      receiver.down = true;
-      long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, SECONDS * 2, new ConcurrentHashMap<>());
-      receiver.down = false;
-      Statements.reset(db);
-      CpuMeter cpu = CpuMeter.start();
-      long t0 = System.nanoTime();
-      // the first fire after the outage waits out its backoff; then the feed's backlog is pulled forward
-      waitFor(() -> receiver.seen.size() > 1, 120);
-      long t1 = System.nanoTime();
-      long first = receiver.seen.size();
-      waitFor(() -> receiver.seen.size() >= rows, 120);
-      long t2 = System.nanoTime();
-      System.out.printf("BENCH catch-up after a %.0f s receiver outage: %d events; first delivery %.1f s after the "
-          + "receiver came back (the retry backoff), then %d drained in %.1f s = %.0f events/s; %s%n",
-          SECONDS * 2, rows, (t1 - t0) / 1e9, rows - first, (t2 - t1) / 1e9, (rows - first) / ((t2 - t1) / 1e9),
-          cpu.perEvent(rows));
-      Statements.print(db, "catch-up");
-      assertThat(receiver.seen).hasSize((int) rows);
+      // The first outage of a JVM changes the paths it runs (failures, then no fires at all while
+      // the feed's breaker is open), and the compiler recompiles the delivery path while the first
+      // backlog drains. A shorter outage first, printed but not counted, measures the warm engine.
+      if (WARMUP > 0) outage(db, receiver, Math.max(2, SECONDS / 2), true);
+      outage(db, receiver, SECONDS * 2, false);
     }
+  }
+
+  private void outage(TestDatabase db, Receiver receiver, double seconds, boolean warmUp) throws Exception {
+    reset(receiver);
+    receiver.down = true;
+    long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, seconds, new ConcurrentHashMap<>());
+    receiver.down = false;
+    long refused = receiver.refused.get();
+    Statements.reset(db);
+    CpuMeter cpu = CpuMeter.start();
+    long t0 = System.nanoTime();
+    // the first fire after the outage waits out its backoff or the breaker's next probe
+    waitFor(() -> receiver.seen.size() > 1, 120);
+    long t1 = System.nanoTime();
+    long first = receiver.seen.size();
+    waitFor(() -> receiver.seen.size() >= rows, 120);
+    long t2 = System.nanoTime();
+    System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "catch-up after a %.0f s receiver "
+        + "outage: %d events, %d fires refused during it; first delivery %.1f s after the receiver came back (the "
+        + "retry backoff or the next probe), then %d drained in %.1f s = %.0f events/s; %s%n",
+        seconds, rows, refused, (t1 - t0) / 1e9, rows - first, (t2 - t1) / 1e9, (rows - first) / ((t2 - t1) / 1e9),
+        cpu.perEvent(rows));
+    if (!warmUp) Statements.print(db, "catch-up");
+    assertThat(receiver.seen).hasSize((int) rows);
   }
 
   static double pct(long[] sorted, double p) {

@@ -20,6 +20,8 @@ public final class Receiver implements AutoCloseable {
   final AtomicLong duplicates = new AtomicLong();
   volatile long delayMs;
   volatile boolean down;
+  /** Fires answered 503 while down. */
+  final AtomicLong refused = new AtomicLong();
   volatile LongConsumer onEvent = t -> {};
   /** Called with every envelope received (parsed), and the receive time in System.nanoTime. */
   volatile java.util.function.BiConsumer<io.vertx.core.json.JsonObject, Long> onEnvelope = null;
@@ -45,6 +47,7 @@ public final class Receiver implements AutoCloseable {
     req.body().onSuccess(body -> {
       long now = System.currentTimeMillis();
       if (down) {
+        refused.incrementAndGet();
         req.response().setStatusCode(503).end();
         return;
       }
