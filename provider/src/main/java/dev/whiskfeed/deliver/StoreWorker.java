@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. Acks are written in batches: while one ack
- * statement is in flight, the next ones gather. Runs on the verticle's event loop only.
+ * when the queue is empty so the next writer rings it. A feed whose breaker is open is left out of
+ * the claims but for one probe event at a time ({@link Breakers}). Acks are written in batches:
+ * while one ack statement is in flight, the next ones gather. Runs on the verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
