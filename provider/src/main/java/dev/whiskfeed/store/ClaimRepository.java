@@ -36,7 +36,9 @@ public final class ClaimRepository {
    * Ordered feeds: the due prefix of the first {@code n} pending events of each feed, in seq order.
    * A leased or retrying head is not due, so it holds back its own feed's later events (and only
    * those). The heads are locked without SKIP LOCKED so two claimers can never take events of one
-   * feed out of order.
+   * feed out of order. The heads are found through {@code events_pending}, and the rows to lease by
+   * id ({@code = ANY}): planned once for any parameters, a join to them would read the whole table
+   * (77 ms per claim at 220k rows, against 1 ms).
    */
   private static final String CLAIM_ORDERED = """
       WITH heads AS (
@@ -51,7 +53,8 @@ public final class ClaimRepository {
       UPDATE whiskfeed.events e
       SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
           next_attempt_at = now() + $2 * interval '1 millisecond'
-      FROM c WHERE e.id = c.id AND c.ok""" + ASYNC_COMMIT + RETURNING;
+      WHERE e.id = ANY (ARRAY(SELECT id FROM c WHERE ok))""" + ASYNC_COMMIT
+      + RETURNING.replace("c.prev", "(SELECT c.prev FROM c WHERE c.id = e.id) AS prev");
 
   private static final String ACK = """
       UPDATE whiskfeed.events e SET
