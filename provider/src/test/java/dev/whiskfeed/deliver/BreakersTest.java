@@ -103,10 +103,7 @@ class BreakersTest {
 
   @Test
   void theFirstAnswerClosesIt() {
-    open();
-    now += 1_000_000_000L;
-    breakers.probesDue(FEEDS);
-    breakers.probing(7, events(1).get(0).id());
+    openWithAProbeOut();
     assertThat(breakers.answered(7)).isTrue();
     assertThat(breakers.closed(FEEDS)).containsExactly(3, 7, 9);
     assertThat(breakers.mayFire(7, events(3))).isTrue();
@@ -114,10 +111,7 @@ class BreakersTest {
 
   @Test
   void aProbeThatNeverComesBackIsReplacedAfterItsLease() {
-    open();
-    now += 1_000_000_000L;
-    breakers.probesDue(FEEDS);
-    breakers.probing(7, events(1).get(0).id());
+    openWithAProbeOut();
     now += 29_000_000_000L;
     assertThat(breakers.probesDue(FEEDS)).isEmpty();
     now += 1_000_000_000L;
@@ -134,6 +128,14 @@ class BreakersTest {
     assertThat(wakes.get(wakes.size() - 1)).isEqualTo(1000L);
     now += 1_000_000_000L;
     assertThat(breakers.probesDue(FEEDS)).containsExactly(7);
+  }
+
+  /** Opens feed 7's breaker, waits out the first interval and sends a probe. */
+  private void openWithAProbeOut() {
+    open();
+    now += 1_000_000_000L;
+    assertThat(breakers.probesDue(FEEDS)).containsExactly(7);
+    breakers.probing(7, events(1).get(0).id());
   }
 
   private void open() {
