@@ -30,6 +30,8 @@ final class Breakers {
   private static final class Breaker {
     /** When the next probe may be claimed (nanoTime), or, while one is out, when to stop waiting for it. */
     long probeAt;
+    /** The current probe interval: the wait after the last failed probe (or the opening failure). */
+    long intervalMs;
     int failedProbes;
     /** The probe in flight; {@link #CLAIMING} while its claim runs; null when none is out. */
     UUID probe;
@@ -52,10 +54,6 @@ final class Breakers {
     this.nanos = nanos;
     this.wakeInMs = wakeInMs;
     this.probeExpiryNs = probeExpiry.toNanos();
-  }
-
-  boolean isOpen(long feedId) {
-    return open.containsKey(feedId);
   }
 
   /**
@@ -111,7 +109,7 @@ final class Breakers {
 
   /**
    * The probe claim of {@code feedId} took {@code event}, or nothing (null: no event of the feed is
-   * due; the next look comes after another interval at the current pace).
+   * due; the next look comes after the current interval).
    */
   void probing(long feedId, UUID event) {
     Breaker b = open.get(feedId);
@@ -120,10 +118,7 @@ final class Breakers {
       b.probe = event;
       return;
     }
-    b.probe = null;
-    long ms = Math.min(MAX_PROBE_INTERVAL.toMillis(), 1000L << Math.min(b.failedProbes, 10));
-    b.probeAt = nanos.getAsLong() + ms * 1_000_000;
-    wakeInMs.accept(ms);
+    nextProbeIn(b, b.intervalMs);
   }
 
   /** Whether a fire of these events may go: always, unless the feed's breaker is open and this is not its probe. */
@@ -137,9 +132,15 @@ final class Breakers {
     Duration longest = policy.first().compareTo(MAX_PROBE_INTERVAL) > 0 ? policy.first() : MAX_PROBE_INTERVAL;
     Duration wait = policy.nextDelay(b.failedProbes + 1, r);
     if (wait.compareTo(longest) > 0) wait = longest;
-    b.probe = null;
-    b.probeAt = nanos.getAsLong() + wait.toNanos();
-    wakeInMs.accept(wait.toMillis());
+    b.intervalMs = wait.toMillis();
+    nextProbeIn(b, b.intervalMs);
     return wait;
+  }
+
+  /** No probe out; the next one may be claimed in {@code ms}. */
+  private void nextProbeIn(Breaker b, long ms) {
+    b.probe = null;
+    b.probeAt = nanos.getAsLong() + ms * 1_000_000;
+    wakeInMs.accept(ms);
   }
 }
