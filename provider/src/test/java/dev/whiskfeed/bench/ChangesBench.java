@@ -159,7 +159,6 @@ class ChangesBench {
   // ---- 5. catch-up
 
   private void catchUp(TestPostgres pg, Receiver receiver) throws Exception {
-    reset(receiver);
     TestDatabase db = pg.newDatabase("catchup");
     table(db, "public.c");
     try (Provider provider = provider(db, receiver)) {
