@@ -99,14 +99,18 @@ class ChangesBench {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
       int writers = Math.min(16, Math.max(2, rate / 100));
-      if (WARMUP > 0) {
-        long warm = Writers.openLoop(db, tables, writers, rate, 1, WARMUP, committed);
-        waitFor(() -> received.size() >= warm, 30);
-        committed.clear();
-        received.clear();
+      long rows;
+      // the same connections for the warm-up and the measurement, as an application's pool
+      try (Writers w = Writers.open(db, tables, writers)) {
+        if (WARMUP > 0) {
+          long warm = w.run(rate, 1, WARMUP, committed);
+          waitFor(() -> received.size() >= warm, 30);
+          committed.clear();
+          received.clear();
+        }
+        Statements.reset(db);
+        rows = w.run(rate, 1, SECONDS, committed);
       }
-      Statements.reset(db);
-      long rows = Writers.openLoop(db, tables, writers, rate, 1, SECONDS, committed);
       waitFor(() -> received.size() >= rows, 30);
       Statements.print(db, feeds + " feeds at " + rate + " events/s");
       long[] l = committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))

@@ -5,44 +5,78 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-/** Open-loop JDBC writers for the benchmarks: transactions on a fixed schedule, whatever the latency. */
-final class Writers {
-  private Writers() {}
+/**
+ * Open-loop JDBC writers for the benchmarks: transactions on a fixed schedule, whatever the latency.
+ * The connections stay open between runs, as an application's pool does: a new server backend
+ * compiles every capture function and plans every statement on first use, and a run on new
+ * connections measures that too (with 100 tables, the first second of a latency run).
+ */
+final class Writers implements AutoCloseable {
+  private final List<String> tables;
+  private final List<Connection> connections = new ArrayList<>();
+  private final List<List<PreparedStatement>> statements = new ArrayList<>();
 
-  /**
-   * Open loop: transactions of {@code rowsPerTx} rows at {@code txPerSecond}, spread over
-   * {@code writers} threads, each transaction scheduled at a fixed time (no coordinated omission:
-   * a late writer does not lower the offered rate). Records the commit time of every row id in
-   * {@code committedAt} (System.nanoTime, one clock with the receiver).
-   */
+  private Writers(TestDatabase db, List<String> tables, int writers) throws SQLException {
+    this.tables = tables;
+    try {
+      for (int w = 0; w < writers; w++) {
+        Connection c = db.connect();
+        connections.add(c);
+        List<PreparedStatement> own = new ArrayList<>();
+        for (String table : tables) {
+          own.add(c.prepareStatement("INSERT INTO " + table + " (v, note) VALUES (?, 'bench row') RETURNING id"));
+        }
+        statements.add(own);
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
+  }
+
+  static Writers open(TestDatabase db, List<String> tables, int writers) throws SQLException {
+    return new Writers(db, tables, writers);
+  }
+
+  /** One run on connections of its own, closed after it. */
   static long openLoop(TestDatabase db, List<String> tables, int writers, double txPerSecond, int rowsPerTx,
                        double seconds, ConcurrentHashMap<String, Long> committedAt) throws Exception {
+    try (Writers w = open(db, tables, writers)) {
+      return w.run(txPerSecond, rowsPerTx, seconds, committedAt);
+    }
+  }
+
+  /**
+   * Open loop: transactions of {@code rowsPerTx} rows at {@code txPerSecond}, spread over the
+   * writers' threads, each transaction scheduled at a fixed time (no coordinated omission: a late
+   * writer does not lower the offered rate). Records the commit time of every row id in
+   * {@code committedAt} (System.nanoTime, one clock with the receiver).
+   */
+  long run(double txPerSecond, int rowsPerTx, double seconds, ConcurrentHashMap<String, Long> committedAt)
+      throws Exception {
     long start = System.nanoTime() + 50_000_000L;
     long total = (long) (txPerSecond * seconds);
     double intervalNs = 1e9 / txPerSecond;
     AtomicLong next = new AtomicLong();
     AtomicLong rows = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
+    for (int w = 0; w < connections.size(); w++) {
+      Connection c = connections.get(w);
+      List<PreparedStatement> own = statements.get(w);
       Thread t = new Thread(() -> {
-        try (Connection c = db.connect()) {
+        try {
           c.setAutoCommit(rowsPerTx == 1);
-          List<PreparedStatement> statements = new ArrayList<>();
-          for (String table : tables) {
-            statements.add(c.prepareStatement("INSERT INTO " + table + " (v, note) VALUES (?, 'bench row') RETURNING id"));
-          }
           for (long k = next.getAndIncrement(); k < total; k = next.getAndIncrement()) {
             long due = start + (long) (k * intervalNs);
             long wait = due - System.nanoTime();
             if (wait > 0) LockSupport.parkNanos(wait);
             int which = (int) (k % tables.size());
-            PreparedStatement ps = statements.get(which);
+            PreparedStatement ps = own.get(which);
             long[] ids = new long[rowsPerTx];
             for (int r = 0; r < rowsPerTx; r++) {
               ps.setLong(1, k);
@@ -65,5 +99,16 @@ final class Writers {
     threads.forEach(Thread::start);
     for (Thread t : threads) t.join();
     return rows.get();
+  }
+
+  @Override
+  public void close() {
+    for (Connection c : connections) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // a benchmark's connection: nothing to keep
+      }
+    }
   }
 }
