@@ -27,8 +27,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ChangesBench {
   static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
   static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "10"));
-  /** Seconds of the same load before a latency measurement, not counted (JIT, caches, pools). */
-  static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "3"));
+  /**
+   * Seconds of one round of the same load before a latency measurement, not counted (JIT, caches,
+   * pools). Rounds repeat until the JIT compiler used less than {@link #QUIET_JIT} of a core in one.
+   */
+  static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "5"));
+  /**
+   * A latency measurement starts once the JIT compiler is quiet: a new provider recompiles much of
+   * the delivery path (another instance's type profiles no longer hold), and on two cores the
+   * compiler's half core takes the CPU the measured path needs. A provider runs for days.
+   */
+  static final double QUIET_JIT = Double.parseDouble(System.getProperty("bench.quietJit", "0.05"));
+  static final double WARMUP_MAX = Double.parseDouble(System.getProperty("bench.warmupMax", "120"));
   /**
    * Seconds of untimed end-to-end load before the first part: a fresh JVM spends its first
    * minute compiling (on two cores the JIT takes up to half of one), a provider runs for days.
@@ -100,15 +110,29 @@ class ChangesBench {
       for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
       int writers = Math.min(16, Math.max(2, rate / 100));
       long rows;
+      CpuMeter cpu;
       // the same connections for the warm-up and the measurement, as an application's pool
       try (Writers w = Writers.open(db, tables, writers)) {
-        if (WARMUP > 0) {
+        double warmed = 0;
+        double jitShare = 1;
+        while (WARMUP > 0 && jitShare >= QUIET_JIT && warmed < WARMUP_MAX) {
+          long jit = CpuMeter.compilerNanos();
+          long t0 = System.nanoTime();
           long warm = w.run(rate, 1, WARMUP, committed);
           waitFor(() -> received.size() >= warm, 30);
+          double secs = (System.nanoTime() - t0) / 1e9;
+          jitShare = (CpuMeter.compilerNanos() - jit) / 1e9 / secs;
+          warmed += secs;
           committed.clear();
           received.clear();
         }
+        if (WARMUP > 0) {
+          System.out.printf("BENCH (warm-up, not counted) %d feeds at %d events/s for %.0f s, until the JIT compiler used "
+              + "%.1f %% of a core (stops under %.0f %% or after %.0f s)%n", feeds, rate, warmed, jitShare * 100,
+              QUIET_JIT * 100, WARMUP_MAX);
+        }
         Statements.reset(db);
+        cpu = CpuMeter.start(db);
         rows = w.run(rate, 1, SECONDS, committed);
       }
       waitFor(() -> received.size() >= rows, 30);
@@ -116,7 +140,8 @@ class ChangesBench {
       long[] l = committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
           .mapToLong(e -> received.get(e.getKey()) - e.getValue()).sorted().toArray();
       System.out.printf("BENCH commit->fire latency, %d feeds at %d events/s (%d events): p50 %.2f ms, p99 %.2f ms, "
-          + "max %.2f ms%n", feeds, rate, l.length, pct(l, 0.5), pct(l, 0.99), l[l.length - 1] / 1e6);
+          + "max %.2f ms; %s%n", feeds, rate, l.length, pct(l, 0.5), pct(l, 0.99), l[l.length - 1] / 1e6,
+          cpu.perEvent(rows));
       if (Boolean.getBoolean("bench.slow")) {
         long first = committed.values().stream().mapToLong(Long::longValue).min().orElse(0);
         committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
@@ -144,7 +169,7 @@ class ChangesBench {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize);
       Statements.reset(db);
-      CpuMeter cpu = CpuMeter.start();
+      CpuMeter cpu = CpuMeter.start(db);
       long t0 = System.nanoTime();
       long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, seconds, committed);
       double writeSecs = (System.nanoTime() - t0) / 1e9;
@@ -182,7 +207,7 @@ class ChangesBench {
     receiver.down = false;
     long refused = receiver.refused.get();
     Statements.reset(db);
-    CpuMeter cpu = CpuMeter.start();
+    CpuMeter cpu = CpuMeter.start(db);
     long t0 = System.nanoTime();
     // the first fire after the outage waits out its backoff or the breaker's next probe
     waitFor(() -> receiver.seen.size() > 1, 120);

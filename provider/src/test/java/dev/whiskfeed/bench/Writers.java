@@ -1,6 +1,8 @@
 package dev.whiskfeed.bench;
 
 import dev.whiskfeed.testing.TestDatabase;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,9 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  * connections measures that too (with 100 tables, the first second of a latency run).
  */
 final class Writers implements AutoCloseable {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private final List<String> tables;
   private final List<Connection> connections = new ArrayList<>();
   private final List<List<PreparedStatement>> statements = new ArrayList<>();
+  /** The server process of each connection, whose CPU {@link CpuMeter} counts as the writers' backends. */
+  private final List<Integer> backends = new ArrayList<>();
 
   private Writers(TestDatabase db, List<String> tables, int writers) throws SQLException {
     this.tables = tables;
@@ -27,6 +32,10 @@ final class Writers implements AutoCloseable {
       for (int w = 0; w < writers; w++) {
         Connection c = db.connect();
         connections.add(c);
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+          rs.next();
+          backends.add(rs.getInt(1));
+        }
         List<PreparedStatement> own = new ArrayList<>();
         for (String table : tables) {
           own.add(c.prepareStatement("INSERT INTO " + table + " (v, note) VALUES (?, 'bench row') RETURNING id"));
@@ -65,10 +74,12 @@ final class Writers implements AutoCloseable {
     AtomicLong next = new AtomicLong();
     AtomicLong rows = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
+    long backendsAtStart = CpuMeter.backendsNanos(backends);
     for (int w = 0; w < connections.size(); w++) {
       Connection c = connections.get(w);
       List<PreparedStatement> own = statements.get(w);
       Thread t = new Thread(() -> {
+        long cpuAtStart = THREADS.getCurrentThreadCpuTime();
         try {
           c.setAutoCommit(rowsPerTx == 1);
           for (long k = next.getAndIncrement(); k < total; k = next.getAndIncrement()) {
@@ -92,12 +103,15 @@ final class Writers implements AutoCloseable {
           }
         } catch (SQLException e) {
           throw new IllegalStateException(e);
+        } finally {
+          CpuMeter.WRITER_THREADS_NANOS.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuAtStart);
         }
       });
       threads.add(t);
     }
     threads.forEach(Thread::start);
     for (Thread t : threads) t.join();
+    CpuMeter.WRITER_BACKENDS_NANOS.addAndGet(Math.max(0, CpuMeter.backendsNanos(backends) - backendsAtStart));
     return rows.get();
   }
 
