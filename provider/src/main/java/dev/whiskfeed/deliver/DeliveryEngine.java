@@ -56,7 +56,15 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final FairQueue<Runnable> waitingFires = new FairQueue<>();
   private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
   private final Map<Long, Integer> fireCounts = new HashMap<>();
-  private boolean writingControl;
+  /**
+   * Bookkeeping is written at most once per this many ms: it is on no event's path, and each write
+   * is two statements (at 1,000 events/s over 100 feeds, written after every fire, it was two
+   * statements for every three events).
+   */
+  private static final long CONTROL_WRITE_EVERY_MS = 50;
+  /** The bookkeeping write in flight, if any. */
+  private Future<Void> controlWrite;
+  private long controlTimer = -1;
   /** Bookkeeping batches lost since the last one written. */
   private int failedBookkeeping;
   private int inFlight;
@@ -353,8 +361,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void writeControl() {
-    if (writingControl || logEntries.isEmpty() && fireCounts.isEmpty()) return;
-    writingControl = true;
+    if (controlWrite != null || controlTimer >= 0 || logEntries.isEmpty() && fireCounts.isEmpty()) return;
     List<DeliveryLog.Entry> entries = new ArrayList<>(logEntries);
     logEntries.clear();
     Long[] ids = fireCounts.keySet().toArray(new Long[0]);
@@ -362,8 +369,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     fireCounts.clear();
     Future<Void> countsWritten = ids.length == 0 ? Future.succeededFuture() : feeds.countFires(control, ids, counts);
     Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
-    Future.join(countsWritten, logWritten).onComplete(ar -> {
-      writingControl = false;
+    controlWrite = Future.join(countsWritten, logWritten).transform(ar -> {
+      controlWrite = null;
       // once per outage, not once per batch: while the control database is down every fire would log
       if (ar.failed() && failedBookkeeping++ == 0) {
         LOG.warn("{} {}", kv("event", "bookkeeping.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
@@ -372,7 +379,26 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         failedBookkeeping = 0;
       }
       // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
+      if (running) {
+        controlTimer = vertx.setTimer(CONTROL_WRITE_EVERY_MS, id -> {
+          controlTimer = -1;
+          writeControl();
+        });
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Writes what bookkeeping is left now, without waiting for the next turn. */
+  private Future<Void> flushControl() {
+    if (controlTimer >= 0) {
+      vertx.cancelTimer(controlTimer);
+      controlTimer = -1;
+    }
+    Future<Void> inFlight = controlWrite == null ? Future.succeededFuture() : controlWrite;
+    return inFlight.compose(v -> {
       writeControl();
+      return controlWrite == null ? Future.succeededFuture() : controlWrite;
     });
   }
 
@@ -389,6 +415,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     long deadline = System.nanoTime() + grace.toNanos();
     awaitSettled(settled, deadline);
     return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
+        .compose(v -> flushControl())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }
