@@ -90,11 +90,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   public Future<Void> start() {
     running = true;
-    registry.onChange(this::wake);
+    registry.onChange(this::wakeFully);
     stores.onOpen(store -> vertx.runOnContext(v -> addWorker(store)));
     return registry.loadAll().onSuccess(v -> {
       stores.ready().forEach(this::addWorker);
-      pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wake());
+      pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wakeFully());
       // leases are renewed three times per life, so a slow fire never loses its claim
       renewTimer = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), id -> renewLeases());
       wake();
@@ -104,6 +104,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** Claims from every store now (a producer of this instance wrote, or a NOTIFY arrived). */
   public void wake() {
     workers.values().forEach(StoreWorker::wake);
+  }
+
+  /** Claims every due event from every store: the poll, a feed changed, a feed's breaker closed. */
+  private void wakeFully() {
+    workers.values().forEach(StoreWorker::wakeFully);
   }
 
   public void wake(String store) {
@@ -274,7 +279,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
       boolean breakerClosed = breakers.answered(t.id());
       if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
-      if (breakerClosed) wake();
+      if (breakerClosed) wakeFully();
       LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
           kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
       if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
@@ -296,7 +301,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     FireOutcome.Retry r = (FireOutcome.Retry) outcome;
     if (r.throttled()) {
       // OpenWhisk works and throttles the namespace: the 429 waits below, not the breaker
-      if (breakers.answered(t.id())) wake();
+      if (breakers.answered(t.id())) wakeFully();
     } else {
       failing.add(t.id());
       Duration probeIn = breakers.failed(t, r, fire.events());

@@ -9,6 +9,7 @@ import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,9 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. A feed whose breaker is open is left out of
- * the claims but for one probe event at a time ({@link Breakers}). Acks are written in batches:
- * while one ack statement is in flight, the next ones gather. Runs on the verticle's event loop only.
+ * when the queue is empty so the next writer rings it. A full claim reads every due event at most
+ * once a second; the claims in between read from its floor ({@link ClaimRepository#claimSince}), and
+ * one that finds nothing is followed by a full one within the second. A feed whose breaker is open is
+ * left out of the claims but for one probe event at a time ({@link Breakers}). Acks are written in
+ * batches: while one ack statement is in flight, the next ones gather. Runs on the verticle's event
+ * loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
@@ -33,6 +37,14 @@ final class StoreWorker {
   /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
   private static final long[] LATER_LOOKS_MS = {3, 25};
   private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
+  /**
+   * How often a claim reads the pending index from its start (ns). In between, claims read from the
+   * floor ({@link ClaimRepository#claimSince}): what a full claim leaves behind (a long transaction's
+   * rows committed after it, events of feeds it left out) waits for the next one at most this long.
+   */
+  private static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
+  /** Claims between full ones also read the events due in this last window (ms). */
+  private static final long RECENT_WINDOW_MS = 2_000;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -60,6 +72,11 @@ final class StoreWorker {
   private boolean excludedLast;
   /** After a claim that left them out found nothing else, they are left out again only from then. */
   private long noExclusionUntil;
+  /** The oldest event the last full claim took (null: it took none); claims in between read from it. */
+  private Instant floor;
+  private long lastFullClaim;
+  private boolean fullNext = true;
+  private boolean fullClaimTimer;
   private boolean reachable = true;
   private long ackRetryMs;
   private static final long MAX_ACK_RETRY_MS = 5_000;
@@ -98,6 +115,15 @@ final class StoreWorker {
     return held.size();
   }
 
+  /**
+   * Claims every due event now, or right after the claim in flight: for events that may be due since
+   * long ago (the poll, a feed resumed or recovered), where {@link #wake} finds recent ones.
+   */
+  void wakeFully() {
+    fullNext = true;
+    wake();
+  }
+
   /** Claims now, or right after the claim in flight. Never blocks; safe to call at any rate. */
   void wake() {
     if (!running) return;
@@ -126,8 +152,14 @@ final class StoreWorker {
     long[] feeds = excluding ? others : plain;
     claiming = true;
     long claimedAt = System.nanoTime();
+    boolean fullClaim = fullNext || claimedAt - lastFullClaim >= FULL_CLAIM_EVERY_NS;
+    if (fullClaim) {
+      fullNext = false;
+      lastFullClaim = claimedAt;
+    }
     Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : claims.claim(store.pool(), holder, leaseMs, feeds, room);
+        : fullClaim ? claims.claim(store.pool(), holder, leaseMs, feeds, room)
+        : claims.claimSince(store.pool(), holder, leaseMs, feeds, room, floor, RECENT_WINDOW_MS);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
     // a feed whose breaker is open: one due event, the probe
@@ -144,6 +176,9 @@ final class StoreWorker {
         return;
       }
       connected();
+      // a claim that left feeds out says nothing of where their due events start
+      if (fullClaim && !excluding && feeds.length > 0) floor = oldestDue(unorderedClaim.result());
+      if (!fullClaim && feeds.length > 0 && unorderedClaim.result().isEmpty()) fullClaimWithin(claimedAt);
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
       probeClaims.forEach(p -> got.addAll(p.result()));
@@ -153,6 +188,25 @@ final class StoreWorker {
       if (excluding && unorderedClaim.result().isEmpty()) noExclusionUntil = System.nanoTime() + EXCLUSION_PAUSE_NS;
       // a claim that left a backlogged feed out and found nothing else is followed by a full one
       took(got, full || excluding, claimedAt);
+    });
+  }
+
+  private static Instant oldestDue(List<ClaimedEvent> claimed) {
+    Instant oldest = null;
+    for (ClaimedEvent e : claimed) {
+      if (e.dueAt() != null && (oldest == null || e.dueAt().isBefore(oldest))) oldest = e.dueAt();
+    }
+    return oldest;
+  }
+
+  /** Nothing due since the floor: a full claim follows within {@link #FULL_CLAIM_EVERY_NS} of the last one. */
+  private void fullClaimWithin(long now) {
+    if (fullClaimTimer) return;
+    fullClaimTimer = true;
+    long inMs = Math.max(1, (lastFullClaim + FULL_CLAIM_EVERY_NS - now) / 1_000_000);
+    vertx.setTimer(inMs, id -> {
+      fullClaimTimer = false;
+      wakeFully();
     });
   }
 

@@ -146,7 +146,7 @@ class BreakersTest {
   private static List<ClaimedEvent> events(int n) {
     List<ClaimedEvent> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null));
+      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null, Instant.EPOCH));
     }
     return out;
   }

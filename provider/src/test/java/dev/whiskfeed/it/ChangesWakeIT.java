@@ -87,6 +87,25 @@ class ChangesWakeIT extends WithStandInOpenWhisk {
     }
   }
 
+  @Test
+  void aRowInsertedLongBeforeItsCommitIsFiredSoonAfterTheCommit() throws Exception {
+    f.create("t", changes("public.orders"));
+    db.execute("INSERT INTO public.orders VALUES (1)");
+    f.awaitRow("t", 1);
+    armed();
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      ChangesFixture.exec(c, "INSERT INTO public.orders VALUES (2)");
+      // the event is due from its INSERT, 3 s before it commits; claims between full ones read only
+      // the last 2 s of due events: it must still be claimed when the commit's NOTIFY arrives, not
+      // left for the poll (a minute here)
+      ChangesFixture.exec(c, "SELECT pg_sleep(3)");
+      c.commit();
+    }
+    f.awaitRow("t", 2);
+    assertThat(f.fires("t")).hasSize(2);
+  }
+
   /** Waits until the provider, idle, has armed the doorbell. */
   private void armed() {
     await().atMost(ChangesFixture.WAIT).until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed") == 1);
