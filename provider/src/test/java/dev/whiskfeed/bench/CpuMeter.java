@@ -88,11 +88,18 @@ final class CpuMeter {
     return out;
   }
 
-  /** utime + stime of a process (or a thread of this one) from /proc/&lt;pid&gt;/stat in ns; 0 if unknown. */
+  /** utime + stime of a process from /proc/&lt;pid&gt;/stat in ns; 0 if unknown. */
   private static long processNanos(int pid) {
+    return statNanos(Path.of("/proc", Integer.toString(pid), "stat"));
+  }
+
+  /**
+   * utime + stime from a stat file (of a process, or of one thread under /proc/self/task: /proc/&lt;tid&gt;
+   * of a thread reports its whole process) in ns; 0 if unknown.
+   */
+  private static long statNanos(Path file) {
     try {
-      Path own = Path.of("/proc/self/task", Integer.toString(pid), "stat");
-      String stat = Files.readString(Files.exists(own) ? own : Path.of("/proc", Integer.toString(pid), "stat"));
+      String stat = Files.readString(file);
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // USER_HZ = 100
     } catch (IOException | RuntimeException e) {
@@ -108,7 +115,7 @@ final class CpuMeter {
         try {
           String comm = Files.readString(task.resolve("comm")).trim();
           if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-            sum += processNanos(Integer.parseInt(task.getFileName().toString()));
+            sum += statNanos(task.resolve("stat"));
           }
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
