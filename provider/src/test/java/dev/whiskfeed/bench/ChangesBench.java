@@ -44,6 +44,12 @@ class ChangesBench {
    * minute compiling (on two cores the JIT takes up to half of one), a provider runs for days.
    */
   static final double JVM_WARMUP = Double.parseDouble(System.getProperty("bench.jvmWarmup", "30"));
+  /**
+   * The batchSize-100 part's writers commit transactions of 10 rows, each one multi-row INSERT as an
+   * application writing in batches does (capture is per statement); {@code -Dbench.rowByRow=true}
+   * makes them 10 single-row INSERTs, the shape measured until 2026-11-29.
+   */
+  static final boolean ROW_BY_ROW = Boolean.getBoolean("bench.rowByRow");
   /** Which parts to run, by name: latency1, latency100, sustained1, sustained100, catchup. */
   static final List<String> CASES = List.of(System.getProperty("bench.cases",
       "latency1,latency100,sustained1,sustained100,catchup").split(","));
@@ -175,18 +181,24 @@ class ChangesBench {
       Statements.reset(db);
       CpuMeter cpu = CpuMeter.start(db);
       long t0 = System.nanoTime();
-      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, seconds, committed);
+      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, !ROW_BY_ROW, seconds, committed);
       double writeSecs = (System.nanoTime() - t0) / 1e9;
       long atWriteEnd = receiver.seen.size();
       waitFor(() -> receiver.seen.size() >= rows, 60);
       double totalSecs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, batchSize %d: offered %.0f events/s for %.1f s; delivered %d of %d by the "
-          + "end of writing (backlog %d), all after %.1f s: %.0f events/s end to end, %d fires, %d duplicates; %s%n",
-          batchSize, rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs, rows / totalSecs,
-          receiver.fires.get(), receiver.duplicates.get(), cpu.perEvent(rows));
+      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, batchSize %d, %s: "
+          + "offered %.0f events/s for %.1f s; delivered %d of %d by the end of writing (backlog %d), all after "
+          + "%.1f s: %.0f events/s end to end, %d fires, %d duplicates; %s%n",
+          batchSize, shape(rowsPerTx), rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs,
+          rows / totalSecs, receiver.fires.get(), receiver.duplicates.get(), cpu.perEvent(rows));
       Statements.print(db, "sustained, batchSize " + batchSize);
       assertThat(receiver.seen).hasSize((int) rows);
     }
+  }
+
+  private static String shape(int rowsPerTx) {
+    if (rowsPerTx == 1) return "single-row INSERTs";
+    return "transactions of " + rowsPerTx + (ROW_BY_ROW ? " single-row INSERTs" : " rows in one INSERT");
   }
 
   // ---- 5. catch-up
@@ -207,7 +219,7 @@ class ChangesBench {
   private void outage(TestDatabase db, Receiver receiver, double seconds, boolean warmUp) throws Exception {
     reset(receiver);
     receiver.down = true;
-    long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, seconds, new ConcurrentHashMap<>());
+    long rows = Writers.openLoop(db, List.of("public.c"), 8, 1000, 1, false, seconds, new ConcurrentHashMap<>());
     receiver.down = false;
     long refused = receiver.refused.get();
     Statements.reset(db);
