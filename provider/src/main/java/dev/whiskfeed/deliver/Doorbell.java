@@ -29,6 +29,6 @@ public final class Doorbell {
   private Doorbell() {}
 
   public static Future<Void> arm(SqlClient c) {
-    return c.query(ARM).execute().mapEmpty();
+    return c.preparedQuery(ARM).execute().mapEmpty();
   }
 }
