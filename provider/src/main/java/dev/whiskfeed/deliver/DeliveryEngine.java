@@ -198,7 +198,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       next.run();
     } else {
       inFlight--;
-      wake();
+      workers.values().forEach(StoreWorker::roomFreed);
     }
   }
 

@@ -67,6 +67,10 @@ final class StoreWorker {
   private boolean again;
   private boolean flushing;
   private boolean doorbellArmed;
+  /** Counts the armings: a later look belongs to one, and is dropped once a claim found work since. */
+  private long armings;
+  /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
+  private boolean starved;
   /** Feeds that took at least half of the last full claim: left out of every other claim. */
   private long[] dominant = new long[0];
   private boolean excludedLast;
@@ -138,6 +142,7 @@ final class StoreWorker {
     int room = Math.min(CLAIM_LIMIT, dispatcher.room(held.size()));
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
+    starved = room <= 0;
     if (room <= 0 || deliverable.length == 0 && ordered.length == 0) return;
     Breakers breakers = dispatcher.breakers();
     long[] plain = breakers.closed(deliverable);
@@ -183,6 +188,7 @@ final class StoreWorker {
       got.addAll(orderedClaim.result());
       probeClaims.forEach(p -> got.addAll(p.result()));
       boolean full = got.size() >= room;
+      if (full && room < CLAIM_LIMIT) starved = true;
       if (!excluding) dominant = full ? dominant(unorderedClaim.result()) : new long[0];
       // nobody else had anything: the backlog is alone, look for others again only a moment later
       if (excluding && unorderedClaim.result().isEmpty()) noExclusionUntil = System.nanoTime() + EXCLUSION_PAUSE_NS;
@@ -267,15 +273,32 @@ final class StoreWorker {
 
   /**
    * Idle: ask writers to ring once, then look again so a write racing the arming is not missed: at
-   * once, and once more a moment later for a writer that checked the doorbell just before it was
+   * once, and twice more a moment later for a writer that checked the doorbell just before it was
    * armed and committed just after the first look. Anything later still is found by the poll.
+   * A later look is dropped when a claim has found work since the arming: the claims go on from
+   * there until one finds nothing and arms again, with later looks of its own, which come later
+   * than these would have.
    */
   private void armDoorbell() {
     doorbellArmed = true;
+    long arming = ++armings;
     Doorbell.arm(store.pool()).onComplete(ar -> {
       wake();
-      for (long ms : LATER_LOOKS_MS) vertx.setTimer(ms, id -> wake());
+      for (long ms : LATER_LOOKS_MS) {
+        vertx.setTimer(ms, id -> {
+          if (arming == armings && doorbellArmed) wake();
+        });
+      }
     });
+  }
+
+  /**
+   * A fire slot or held event was let go: claims again if the last claim was skipped or cut short
+   * for lack of room. A worker with room has claimed what was due already, and arms the doorbell
+   * when it runs out, so it needs no wake for this.
+   */
+  void roomFreed() {
+    if (starved) wake();
   }
 
   /** Records an outcome; the lease is let go in the next ack statement. */
@@ -332,8 +355,17 @@ final class StoreWorker {
         if (p != null) p.tryComplete();
       });
       if (!acks.isEmpty()) flush();
-      else wake();
+      else if (released(batch)) wake();
+      else roomFreed();
     });
+  }
+
+  /** Events handed back due at once (a feed paused or gone, an unsafe lease): claimed again at once. */
+  private static boolean released(List<Ack> batch) {
+    for (Ack a : batch) {
+      if (!a.attempted() && "pending".equals(a.state())) return true;
+    }
+    return false;
   }
 
   /** Keeps the leases of everything still held (queued or in flight) from running out. */
