@@ -103,8 +103,8 @@ final class ProviderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Pool control = Database.pool(vertx, db, config.dbPoolSize());
-    stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control), config.sources(),
-        config.dbPoolSize());
+    stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control, Database.claimPool(vertx, db)),
+        config.sources(), config.dbPoolSize());
     FeedCodec codec = new FeedCodec(new SecretBox(masterKey, config.previousMasterKey().orElse(null)));
     WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));

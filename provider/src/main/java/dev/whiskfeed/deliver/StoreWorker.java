@@ -163,8 +163,8 @@ final class StoreWorker {
       lastFullClaim = claimedAt;
     }
     Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : fullClaim ? claims.claim(store.pool(), holder, leaseMs, feeds, room)
-        : claims.claimSince(store.pool(), holder, leaseMs, feeds, room, floor, RECENT_WINDOW_MS);
+        : fullClaim ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
+        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, floor, RECENT_WINDOW_MS);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
     // a feed whose breaker is open: one due event, the probe

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,7 +84,7 @@ public final class EventStores {
       Migrations.migrateEventStore(url);
       return null;
     }, false).map(v -> {
-      EventStore store = new EventStore(name, url, Database.pool(vertx, url, poolSize));
+      EventStore store = new EventStore(name, url, Database.pool(vertx, url, poolSize), Database.claimPool(vertx, url));
       ready.put(name, store);
       onOpen.forEach(l -> l.accept(store));
       return store;
@@ -92,8 +93,12 @@ public final class EventStores {
 
   public Future<Void> close() {
     // a pool made inside the verticle may already have been closed by its undeploy: that is fine
-    return Future.join(ready.values().stream().map(s -> s.pool().close().recover(e -> Future.succeededFuture()))
-        .toList()).mapEmpty();
+    List<Future<Void>> closing = new java.util.ArrayList<>();
+    for (EventStore s : ready.values()) {
+      closing.add(s.pool().close().recover(e -> Future.succeededFuture()));
+      if (s.claims() != s.pool()) closing.add(s.claims().close().recover(e -> Future.succeededFuture()));
+    }
+    return Future.join(closing).mapEmpty();
   }
 
   private static String digest(String s) {
