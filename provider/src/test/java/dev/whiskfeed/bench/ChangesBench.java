@@ -50,6 +50,12 @@ class ChangesBench {
    * makes them 10 single-row INSERTs, the shape measured until 2026-11-29.
    */
   static final boolean ROW_BY_ROW = Boolean.getBoolean("bench.rowByRow");
+  /**
+   * Delivered events already in the table before a latency part (spread over its feeds), as in a
+   * store that keeps its history (a week by default): the claims then run as they do in
+   * production, not on a table that was empty a minute ago. 0: none.
+   */
+  static final int HISTORY = Integer.getInteger("bench.history", 200_000);
   /** Which parts to run, by name: latency1, latency100, sustained1, sustained100, catchup. */
   static final List<String> CASES = List.of(System.getProperty("bench.cases",
       "latency1,latency100,sustained1,sustained100,catchup").split(","));
@@ -114,6 +120,7 @@ class ChangesBench {
     try (Provider provider = provider(db, receiver)) {
       Api api = new Api(provider.port(), KEY);
       for (int i = 0; i < feeds; i++) changesFeed(api, "f" + i, tables.get(i), batchSize);
+      history(db, feeds);
       int writers = Math.min(16, Math.max(2, rate / 100));
       long rows;
       CpuMeter cpu;
@@ -161,6 +168,16 @@ class ChangesBench {
       }
       assertThat(l.length).isEqualTo(rows);
     }
+  }
+
+  /** {@link #HISTORY} delivered events, then what autovacuum would have done with them. */
+  private static void history(TestDatabase db, int feeds) {
+    if (HISTORY <= 0) return;
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, state, attempts, delivered_at, last_status) "
+        + "SELECT f.id, 'INSERT', jsonb_build_object('n', g), 'delivered', 1, now() - interval '1 hour', 202 "
+        + "FROM generate_series(1, ?) g JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM whiskfeed.feeds) f "
+        + "ON f.k = g % ?", HISTORY, feeds);
+    db.execute("VACUUM ANALYZE whiskfeed.events");
   }
 
   // ---- 1. sustained end-to-end
