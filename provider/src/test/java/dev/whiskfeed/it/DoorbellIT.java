@@ -49,4 +49,24 @@ class DoorbellIT {
       first.rollback();
     }
   }
+
+  @Test
+  void armingSkipsADoorbellAWriterIsRingingAndRecreatesAMissingOne(TestPostgres pg) throws Exception {
+    TestDatabase db = pg.newDatabase("doorbell");
+    Migrations.migrateEventStore(DbUrl.parse(db.url()));
+    try (Connection writer = db.connect(); Connection consumer = db.connect(); Statement w = writer.createStatement();
+         Statement c = consumer.createStatement()) {
+      writer.setAutoCommit(false);
+      w.execute(Doorbell.RING); // armed after migration: this writer disarms it and holds the row
+      c.execute("SET lock_timeout = '2s'");
+      c.execute(Doorbell.ARM); // would fail on the lock timeout if it waited for the ringing writer
+      writer.commit();
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isZero();
+      c.execute(Doorbell.ARM);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
+      c.execute("DELETE FROM whiskfeed.doorbell"); // an unlogged table after a crash
+      c.execute(Doorbell.ARM);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
+    }
+  }
 }
