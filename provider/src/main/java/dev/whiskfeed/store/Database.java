@@ -47,6 +47,8 @@ public final class Database {
         .build();
   }
 
+  static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
+
   /**
    * The one connection a store's claims run on, on generic plans. Left to choose
    * ({@code plan_cache_mode = auto}), Postgres planned a claim again at every execution once the
@@ -66,8 +68,6 @@ public final class Database {
         .using(vertx)
         .build();
   }
-
-  static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
 
   /**
    * True when the database is unreachable or the failure may pass on a retry: SQLSTATE class 08

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class EventStores {
 
   public Future<Void> close() {
     // a pool made inside the verticle may already have been closed by its undeploy: that is fine
-    List<Future<Void>> closing = new java.util.ArrayList<>();
+    List<Future<Void>> closing = new ArrayList<>();
     for (EventStore s : ready.values()) {
       closing.add(s.pool().close().recover(e -> Future.succeededFuture()));
       if (s.claims() != s.pool()) closing.add(s.claims().close().recover(e -> Future.succeededFuture()));
