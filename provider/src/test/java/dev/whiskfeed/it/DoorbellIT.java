@@ -14,13 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
 
-/** The SQL a writer runs to ring the doorbell: one NOTIFY when armed, none after, and it disarms. */
+/**
+ * The SQL a writer runs to ring the doorbell (one NOTIFY when armed, none after, and it disarms),
+ * and the SQL the consumer runs to arm it.
+ */
 @ExtendWith(PgExtension.class)
 class DoorbellIT {
-  @Test
-  void ringsOnceWhenArmedAndNeverWhenNot(TestPostgres pg) throws Exception {
+  private static TestDatabase eventStore(TestPostgres pg) {
     TestDatabase db = pg.newDatabase("doorbell");
     Migrations.migrateEventStore(DbUrl.parse(db.url()));
+    return db;
+  }
+
+  @Test
+  void ringsOnceWhenArmedAndNeverWhenNot(TestPostgres pg) throws Exception {
+    TestDatabase db = eventStore(pg);
     try (Connection listener = db.connect(); Connection writer = db.connect(); Statement l = listener.createStatement();
          Statement w = writer.createStatement()) {
       l.execute("LISTEN " + Doorbell.CHANNEL);
@@ -38,8 +46,7 @@ class DoorbellIT {
 
   @Test
   void aWriterDoesNotWaitForAnotherThatIsRinging(TestPostgres pg) throws Exception {
-    TestDatabase db = pg.newDatabase("doorbell");
-    Migrations.migrateEventStore(DbUrl.parse(db.url()));
+    TestDatabase db = eventStore(pg);
     try (Connection first = db.connect(); Connection second = db.connect(); Statement a = first.createStatement();
          Statement b = second.createStatement()) {
       first.setAutoCommit(false);
@@ -52,8 +59,7 @@ class DoorbellIT {
 
   @Test
   void armingSkipsADoorbellAWriterIsRingingAndRecreatesAMissingOne(TestPostgres pg) throws Exception {
-    TestDatabase db = pg.newDatabase("doorbell");
-    Migrations.migrateEventStore(DbUrl.parse(db.url()));
+    TestDatabase db = eventStore(pg);
     try (Connection writer = db.connect(); Connection consumer = db.connect(); Statement w = writer.createStatement();
          Statement c = consumer.createStatement()) {
       writer.setAutoCommit(false);
