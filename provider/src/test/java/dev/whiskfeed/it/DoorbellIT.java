@@ -44,35 +44,37 @@ class DoorbellIT {
     }
   }
 
+  /** What another session runs while a writer rings and holds the doorbell row: it may not wait for it. */
+  private interface WhileRinging {
+    void run(Statement other) throws Exception;
+  }
+
+  /** Runs {@code action} on a session with a 2 s lock timeout while a writer's ringing transaction is open. */
+  private static void whileAWriterRings(TestDatabase db, WhileRinging action) throws Exception {
+    try (Connection writer = db.connect(); Connection other = db.connect(); Statement w = writer.createStatement();
+         Statement o = other.createStatement()) {
+      writer.setAutoCommit(false);
+      w.execute(Doorbell.RING); // armed after migration: this writer disarms it and holds the row until it ends
+      o.execute("SET lock_timeout = '2s'"); // a statement that waited for the writer fails on it
+      action.run(o);
+      writer.commit();
+    }
+  }
+
   @Test
   void aWriterDoesNotWaitForAnotherThatIsRinging(TestPostgres pg) throws Exception {
-    TestDatabase db = eventStore(pg);
-    try (Connection first = db.connect(); Connection second = db.connect(); Statement a = first.createStatement();
-         Statement b = second.createStatement()) {
-      first.setAutoCommit(false);
-      a.execute(Doorbell.RING); // holds the doorbell row until it ends
-      b.execute("SET lock_timeout = '2s'");
-      b.execute(Doorbell.RING); // would fail on the lock timeout if it waited
-      first.rollback();
-    }
+    whileAWriterRings(eventStore(pg), other -> other.execute(Doorbell.RING));
   }
 
   @Test
   void armingSkipsADoorbellAWriterIsRingingAndRecreatesAMissingOne(TestPostgres pg) throws Exception {
     TestDatabase db = eventStore(pg);
-    try (Connection writer = db.connect(); Connection consumer = db.connect(); Statement w = writer.createStatement();
-         Statement c = consumer.createStatement()) {
-      writer.setAutoCommit(false);
-      w.execute(Doorbell.RING); // armed after migration: this writer disarms it and holds the row
-      c.execute("SET lock_timeout = '2s'");
-      c.execute(Doorbell.ARM); // would fail on the lock timeout if it waited for the ringing writer
-      writer.commit();
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isZero();
-      c.execute(Doorbell.ARM);
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
-      c.execute("DELETE FROM whiskfeed.doorbell"); // an unlogged table after a crash
-      c.execute(Doorbell.ARM);
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
-    }
+    whileAWriterRings(db, consumer -> consumer.execute(Doorbell.ARM));
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isZero();
+    db.execute(Doorbell.ARM);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
+    db.execute("DELETE FROM whiskfeed.doorbell"); // an unlogged table after a crash
+    db.execute(Doorbell.ARM);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.doorbell WHERE armed")).isEqualTo(1);
   }
 }
