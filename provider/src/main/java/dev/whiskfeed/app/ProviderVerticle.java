@@ -24,6 +24,7 @@ import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.StoreRef;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.SecretBox;
 import dev.whiskfeed.ops.DeliveryMeters;
@@ -164,7 +165,7 @@ final class ProviderVerticle extends VerticleBase {
           watch.start();
           alarms.start();
           // every configured source is an event store to deliver from and to check, feeds or not
-          config.sources().keySet().forEach(source -> stores.open(source, null));
+          config.sources().keySet().forEach(source -> stores.open(new StoreRef.Source(source)));
           gauges.start();
           retention.start();
           startupCheck.run();

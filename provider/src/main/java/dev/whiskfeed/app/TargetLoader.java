@@ -70,10 +70,8 @@ final class TargetLoader implements FeedRegistry.Loader {
   }
 
   private Target target(Feed f) {
-    String source = f.config().getString("source");
-    String database = f.secrets().getString("database");
-    String store = EventStores.nameFor(source, database);
-    if (stores.readyStore(store).isEmpty()) stores.open(source, database);
+    String store = f.eventStore().name();
+    if (stores.readyStore(store).isEmpty()) stores.open(f.eventStore());
     DeliverySettings d = f.delivery();
     return new Target(f.id(), f.feedId().namespace(), f.feedId().trigger(), f.kind().wireName(), f.authKey(),
         f.status().state().wireName(), store, d.maxTriggers(), d.maxRetries(), d.retryIntervalSec(), d.timeoutSec(),

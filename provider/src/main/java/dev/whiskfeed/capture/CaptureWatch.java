@@ -163,7 +163,7 @@ public final class CaptureWatch {
     for (Feed f : list) {
       if (f.status().state() != FeedState.ACTIVE || !"poll".equals(f.config().getString("mode"))) continue;
       long ms = f.config().getInteger("pollIntervalSec", ChangesParams.DEFAULT_POLL_INTERVAL_SEC) * 1000L;
-      wanted.merge(SourceDatabases.storeName(f), ms, Math::min);
+      wanted.merge(f.eventStore().name(), ms, Math::min);
     }
     for (String store : Set.copyOf(pollTimers.keySet())) {
       long[] t = pollTimers.get(store);

@@ -3,6 +3,7 @@ package dev.whiskfeed.capture;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.Params;
+import dev.whiskfeed.store.StoreRef;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -72,9 +73,9 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
     return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec);
   }
 
-  /** Where the feed's events live: the control database, a named source, or the feed's own database. */
-  public String storeName() {
-    return dev.whiskfeed.store.EventStores.nameFor(source, database);
+  /** The database the feed reads: the control database, a named source, or the feed's own database. */
+  public StoreRef databaseRef() {
+    return StoreRef.of(source, database);
   }
 
   static Set<Op> events(Object value) {

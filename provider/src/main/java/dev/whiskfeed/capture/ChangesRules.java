@@ -59,7 +59,7 @@ public final class ChangesRules implements KindRules {
   public Future<Validated> validate(ValidationInput input) {
     ChangesParams p = ChangesParams.parse(input.params(), input.changed(), input.secrets());
     if (!input.create() && input.previous() != null
-        && !SourceDatabases.storeName(input.previous()).equals(p.storeName())) {
+        && !input.previous().database().equals(p.databaseRef())) {
       throw WhiskfeedException.invalid("source and database cannot be changed by UPDATE; CREATE the feed again");
     }
     if (p.source() != null && !sources.hasSource(p.source())) {
@@ -156,7 +156,7 @@ public final class ChangesRules implements KindRules {
 
   @Override
   public Future<Void> install(SqlConnection controlTx, Feed feed, Feed previous) {
-    boolean moved = previous != null && !SourceDatabases.storeName(previous).equals(SourceDatabases.storeName(feed));
+    boolean moved = previous != null && !previous.database().equals(feed.database());
     Future<Void> leaveOld = moved ? remove(controlTx, previous).compose(v -> discardPending(controlTx, previous))
         : Future.succeededFuture();
     TableName table = tableOf(feed);
@@ -181,10 +181,8 @@ public final class ChangesRules implements KindRules {
   }
 
   private Future<Void> discardPending(SqlConnection controlTx, Feed feed) {
-    if (SourceDatabases.storeName(feed).equals(EventStore.CONTROL)) {
-      return events.discardPending(controlTx, feed.id()).mapEmpty();
-    }
-    return sources.client(feed).compose(c -> events.discardPending(c, feed.id())).mapEmpty();
+    if (feed.eventStore().isControl()) return events.discardPending(controlTx, feed.id()).mapEmpty();
+    return sources.eventClient(feed).compose(c -> events.discardPending(c, feed.id())).mapEmpty();
   }
 
   private static Future<Void> run(SqlConnection c, List<String> statements) {

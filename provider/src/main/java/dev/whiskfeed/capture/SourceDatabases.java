@@ -34,10 +34,6 @@ final class SourceDatabases {
     this.stores = stores;
   }
 
-  static String storeName(Feed feed) {
-    return EventStores.nameFor(feed.config().getString("source"), feed.secrets().getString("database"));
-  }
-
   boolean hasSource(String name) {
     return stores.hasSource(name);
   }
@@ -55,7 +51,7 @@ final class SourceDatabases {
     if (p.source() == null && p.database() == null) {
       return work.apply(controlTx != null ? controlTx : stores.control().pool());
     }
-    var ready = stores.readyStore(p.storeName());
+    var ready = stores.readyStore(p.databaseRef().name());
     if (ready.isPresent()) return work.apply(ready.get().pool());
     DbUrl url = p.source() != null ? stores.sources().get(p.source()) : DbUrl.parse(p.database());
     String where = p.source() != null ? "source '" + p.source() + "'" : "database " + url.masked();
@@ -66,7 +62,7 @@ final class SourceDatabases {
           return Future.failedFuture(WhiskfeedException.invalid(where + " is unreachable: " + e.getMessage()));
         })
         .compose(conn -> checkRights(conn).compose(v -> work.apply(conn)).eventually(conn::close))
-        .compose(result -> stores.open(p.source(), p.database())
+        .compose(result -> stores.open(p.databaseRef())
             .recover(e -> Future.failedFuture(WhiskfeedException.invalid("could not install the whiskfeed schema in "
                 + where + ": " + e.getMessage())))
             .map(result));
@@ -93,16 +89,20 @@ final class SourceDatabases {
    * control database, else a transaction of the store's own pool.
    */
   <T> Future<T> inTransaction(SqlConnection controlTx, Feed feed, Function<SqlConnection, Future<T>> work) {
-    if (storeName(feed).equals(EventStore.CONTROL)) {
+    if (feed.database().isControl()) {
       return controlTx.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(controlTx));
     }
-    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"))
+    return stores.open(feed.database())
         .compose(store -> store.pool().withTransaction(c -> c.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(c))));
   }
 
-  /** A connection-free client on the feed's store (the pool), for reads outside a transaction. */
+  /** A connection-free client on the feed's database (the pool), for reads outside a transaction. */
   Future<SqlClient> client(Feed feed) {
-    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"))
-        .map(EventStore::pool);
+    return stores.open(feed.database()).map(EventStore::pool);
+  }
+
+  /** A connection-free client on the store of the feed's events. */
+  Future<SqlClient> eventClient(Feed feed) {
+    return stores.open(feed.eventStore()).map(EventStore::pool);
   }
 }

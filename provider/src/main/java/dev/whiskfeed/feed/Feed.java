@@ -1,5 +1,6 @@
 package dev.whiskfeed.feed;
 
+import dev.whiskfeed.store.StoreRef;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -23,6 +24,24 @@ public record Feed(
 
   public Feed withStatus(FeedStatus next) {
     return new Feed(id, feedId, kind, config, secrets, authKey, next, delivery, fires, lastFireAt, hookToken, version);
+  }
+
+  /**
+   * The database a {@code changes} feed reads its table from (its {@code source} or {@code database}
+   * parameter); the control database for the other kinds.
+   */
+  public StoreRef database() {
+    return kind == FeedKind.CHANGES ? StoreRef.of(config.getString("source"), secrets.getString("database"))
+        : StoreRef.CONTROL;
+  }
+
+  /**
+   * The store holding the feed's events: a trigger-captured {@code changes} feed writes them in the
+   * database it reads (in the writer's transaction); every other feed, WAL-captured ones included,
+   * in the control database.
+   */
+  public StoreRef eventStore() {
+    return kind == FeedKind.CHANGES && !"wal".equals(config.getString("capture")) ? database() : StoreRef.CONTROL;
   }
 
   /** The kind's own config (common parameters removed). */

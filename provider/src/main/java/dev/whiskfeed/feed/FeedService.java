@@ -182,9 +182,9 @@ public final class FeedService {
         });
   }
 
-  /** The feed's event store (the control database unless it names a source or database). */
+  /** The feed's event store (the control database unless its events are captured in a source or database). */
   public Future<EventStore> storeOf(Feed feed) {
-    return stores.open(feed.config().getString("source"), feed.secrets().getString("database"));
+    return stores.open(feed.eventStore());
   }
 
   public Future<JsonObject> readBody(Feed feed) {

@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.StoreRef;
 import dev.whiskfeed.store.JobLease;
 import dev.whiskfeed.store.Retention;
 import io.micrometer.core.instrument.Counter;
@@ -133,7 +134,7 @@ public final class RetentionJob {
   /** Every ready store and every configured source (opened now if it is not yet); unreachable ones wait for the next run. */
   private Future<List<EventStore>> storesToPurge() {
     List<Future<EventStore>> opening = new ArrayList<>();
-    stores.sources().keySet().forEach(source -> opening.add(stores.open(source, null)));
+    stores.sources().keySet().forEach(source -> opening.add(stores.open(new StoreRef.Source(source))));
     return Future.join(opening).otherwiseEmpty().map(v -> {
       Map<String, EventStore> all = new TreeMap<>();
       stores.ready().forEach(s -> all.put(s.name(), s));

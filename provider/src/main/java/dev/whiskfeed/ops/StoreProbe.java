@@ -7,6 +7,7 @@ import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.WorkerReport;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.StoreRef;
 import dev.whiskfeed.store.StoreStats;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreProbe {
   private static final Logger LOG = LoggerFactory.getLogger(StoreProbe.class);
-  private static final String SOURCE = EventStores.nameFor("", null); // "source:", the prefix of named sources
+  private static final String SOURCE = new StoreRef.Source("").name(); // "source:", the prefix of named sources
 
   private final EventStores stores;
   private final DeliveryEngine engine;
@@ -114,13 +115,13 @@ public final class StoreProbe {
   private Future<EventStore> store(String name) {
     Optional<EventStore> ready = stores.readyStore(name);
     if (ready.isPresent()) return Future.succeededFuture(ready.get());
-    return stores.open(name.substring(SOURCE.length()), null);
+    return stores.open(new StoreRef.Source(name.substring(SOURCE.length())));
   }
 
   private List<String> names() {
     TreeSet<String> names = new TreeSet<>();
     stores.ready().forEach(s -> names.add(s.name()));
-    stores.sources().keySet().forEach(source -> names.add(EventStores.nameFor(source, null)));
+    stores.sources().keySet().forEach(source -> names.add(new StoreRef.Source(source).name()));
     names.remove(EventStore.CONTROL);
     List<String> out = new ArrayList<>();
     out.add(EventStore.CONTROL);

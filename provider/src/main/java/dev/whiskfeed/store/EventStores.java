@@ -3,12 +3,8 @@ package dev.whiskfeed.store;
 import dev.whiskfeed.config.DbUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,19 +59,19 @@ public final class EventStores {
     return sources;
   }
 
-  /** The store name for a feed's {@code source} / {@code database}, or the control store's. */
-  public static String nameFor(String source, String databaseUrl) {
-    if (source != null) return "source:" + source;
-    if (databaseUrl != null) return "db:" + digest(databaseUrl);
-    return EventStore.CONTROL;
+  /** The URL of a referenced database (null for an unknown source). */
+  public DbUrl url(StoreRef ref) {
+    if (ref instanceof StoreRef.Source s) return sources.get(s.source());
+    if (ref instanceof StoreRef.Url u) return DbUrl.parse(u.url());
+    return control.url();
   }
 
-  /** Opens (pool + migrations) the store of a feed; the same future for every caller. */
-  public Future<EventStore> open(String source, String databaseUrl) {
-    String name = nameFor(source, databaseUrl);
-    if (name.equals(EventStore.CONTROL)) return Future.succeededFuture(control);
-    DbUrl url = source != null ? sources.get(source) : DbUrl.parse(databaseUrl);
-    if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + source));
+  /** Opens (pool + migrations) the referenced store; the same future for every caller. */
+  public Future<EventStore> open(StoreRef ref) {
+    String name = ref.name();
+    if (ref.isControl()) return Future.succeededFuture(control);
+    DbUrl url = url(ref);
+    if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + ref));
     Future<EventStore> f = opened.computeIfAbsent(name, n -> migrateAndPool(n, url));
     return f.onFailure(e -> opened.remove(name, f));
   }
@@ -100,14 +96,5 @@ public final class EventStores {
       if (s.claims() != s.pool()) closing.add(s.claims().close().recover(e -> Future.succeededFuture()));
     }
     return Future.join(closing).mapEmpty();
-  }
-
-  private static String digest(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

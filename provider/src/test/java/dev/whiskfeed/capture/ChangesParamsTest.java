@@ -34,7 +34,7 @@ class ChangesParamsTest {
     assertThat(p.columns()).isEmpty();
     assertThat(p.payloadColumns()).isEmpty();
     assertThat(p.mode()).isEqualTo(Mode.LISTEN);
-    assertThat(p.storeName()).isEqualTo("control");
+    assertThat(p.databaseRef().name()).isEqualTo("control");
   }
 
   @Test
@@ -67,8 +67,8 @@ class ChangesParamsTest {
         "give either the source parameter or the database parameter, not both");
     rejects(table("t").put("database", "http://x"), "the database parameter must be a Postgres URL "
         + "(postgresql://user:password@host:port/database): expected postgresql://user:pass@host:port/db");
-    assertThat(parse(table("t").put("source", "orders")).storeName()).isEqualTo("source:orders");
-    assertThat(parse(table("t").put("database", "postgresql://u:p@h/db")).storeName()).startsWith("db:");
+    assertThat(parse(table("t").put("source", "orders")).databaseRef().name()).isEqualTo("source:orders");
+    assertThat(parse(table("t").put("database", "postgresql://u:p@h/db")).databaseRef().name()).startsWith("db:");
   }
 
   @Test
