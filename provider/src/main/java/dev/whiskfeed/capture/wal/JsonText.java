@@ -9,6 +9,8 @@ import java.util.List;
  * numerics and objects as to_jsonb built).
  */
 public final class JsonText {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private JsonText() {}
 
   /** Appends the JSON of {@code text}, a value of {@code type} in its text output; null prints {@code null}. */
@@ -71,8 +73,6 @@ public final class JsonText {
     }
     out.append('"');
   }
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private static void appendScalar(StringBuilder out, PgType.Scalar scalar, String text) {
     switch (scalar) {
