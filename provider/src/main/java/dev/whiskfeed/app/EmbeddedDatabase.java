@@ -26,6 +26,8 @@ final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setServerConfig("max_connections", "200")
         .setServerConfig("listen_addresses", "127.0.0.1")
+        // WAL capture out of the box: changes feeds read the log instead of taxing the writers
+        .setServerConfig("wal_level", "logical")
         .start();
     return new EmbeddedDatabase(pg);
   }

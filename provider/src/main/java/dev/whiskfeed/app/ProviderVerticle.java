@@ -81,6 +81,7 @@ final class ProviderVerticle extends VerticleBase {
   private HttpServer server;
   private DeliveryEngine engine;
   private CaptureWatch watch;
+  private ChangesRules changes;
   private AlarmScheduler alarms;
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
@@ -115,7 +116,7 @@ final class ProviderVerticle extends VerticleBase {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(VERIFY_CONNECTIONS));
     TriggerVerifier verifier = new TriggerVerifier(checks, config.openwhiskUrl());
     TriggerAuth auth = new TriggerAuth(verifier, config.verifyTriggers(), codec);
-    ChangesRules changes = new ChangesRules(vertx, stores);
+    changes = new ChangesRules(vertx, stores);
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
@@ -129,9 +130,13 @@ final class ProviderVerticle extends VerticleBase {
     feeds.onEventWritten(engine::wake);
     alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);
-    feeds.onFeedChanged(registry::reload);
+    feeds.onFeedChanged(id -> {
+      changes.wal().refresh();
+      return registry.reload(id);
+    });
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
+    changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2));
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
     // operations: health, metrics, admin API, retention, start-up check (docs/operations.md)
@@ -178,6 +183,7 @@ final class ProviderVerticle extends VerticleBase {
     handlers.put(Doorbell.CHANNEL, payload -> engine.wake(store.name()));
     if (store.isControl()) {
       handlers.put(FeedRepository.CHANNEL, payload -> {
+        changes.wal().refresh();
         if (payload == null) registry.loadAll();
         else registry.reload(Long.parseLong(payload));
       });
@@ -203,7 +209,11 @@ final class ProviderVerticle extends VerticleBase {
         : engine.stop(config.shutdownGrace()));
     // every step runs whatever the previous one came to: a store that is down when we stop keeps
     // its leases until they expire (another instance takes over), which must not keep the rest open
-    return stopStep("server", Future.join(closeServer, stopEngine))
+    Future<Void> stopCapture = changes == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      changes.wal().stop(); // releases the slots: a standby instance takes over at once
+      return null;
+    }, false);
+    return stopStep("server", Future.join(closeServer, stopEngine, stopCapture))
         .compose(v -> stopStep("listeners", Future.join(listeners.stream().map(StoreListener::close).toList())))
         .compose(v -> stopStep("stores", stores == null ? Future.succeededFuture() : stores.close()));
   }

@@ -40,6 +40,7 @@ public final class CaptureWatch {
   private final FeedRepository feeds;
   private final FeedCodec codec;
   private final SourceDatabases sources;
+  private final WalCapture wal;
   private final Duration every;
   private final Consumer<String> wakeStore;
   private final Map<String, long[]> pollTimers = new HashMap<>(); // store -> {timer id, interval ms}
@@ -53,6 +54,7 @@ public final class CaptureWatch {
     this.feeds = feeds;
     this.codec = codec;
     this.sources = rules.sources();
+    this.wal = rules.wal();
     this.every = every;
     this.wakeStore = wakeStore;
   }
@@ -76,6 +78,7 @@ public final class CaptureWatch {
             .filter(f -> f.kind() == FeedKind.CHANGES && f.status().state() != FeedState.DISABLED).toList())
         .compose(list -> {
           schedulePolls(list);
+          wal.sync(Set.of());
           return Future.join(list.stream().map(this::checkOne).toList());
         })
         .<Void>mapEmpty()
@@ -102,10 +105,29 @@ public final class CaptureWatch {
     return sources.client(feed).compose(c -> Catalog.table(c, table)
         .compose(t -> t.isEmpty() || !t.get().isTable()
             ? Future.succeededFuture(Optional.of("table " + table.display() + " no longer exists (dropped or renamed)"))
+            : WalCapture.isWal(feed) ? Future.succeededFuture(columnsProblem(feed, t.get()))
             : Catalog.triggers(c, feed.id()).map(installed -> problem(feed, t.get(), installed))));
   }
 
   static Optional<String> problem(Feed feed, Catalog.Table t, List<Catalog.InstalledTrigger> installed) {
+    Optional<String> columns = columnsProblem(feed, t);
+    if (columns.isPresent()) return columns;
+    CaptureSpec spec = ChangesRules.spec(feed, t);
+    for (String name : CaptureDdl.triggerNames(spec)) {
+      var found = installed.stream().filter(i -> i.name().equals(name) && i.schema().equals(t.schema())
+          && i.table().equals(t.name())).findFirst();
+      if (found.isEmpty()) {
+        return Optional.of("capture trigger " + name + " is missing from table " + t.tableName().display());
+      }
+      if (!found.get().enabled()) {
+        return Optional.of("capture trigger " + name + " on table " + t.tableName().display() + " was disabled");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A column the feed names is gone (both capture modes). */
+  static Optional<String> columnsProblem(Feed feed, Catalog.Table t) {
     JsonObject config = feed.config();
     for (String param : List.of("columns", "payloadColumns")) {
       var named = config.getJsonArray(param);
@@ -118,17 +140,6 @@ public final class CaptureWatch {
         return Optional.of("column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " of table "
             + t.tableName().display() + " named in " + param + " no longer exist" + (missing.size() > 1 ? "" : "s")
             + " (dropped or renamed)");
-      }
-    }
-    CaptureSpec spec = ChangesRules.spec(feed, t);
-    for (String name : CaptureDdl.triggerNames(spec)) {
-      var found = installed.stream().filter(i -> i.name().equals(name) && i.schema().equals(t.schema())
-          && i.table().equals(t.name())).findFirst();
-      if (found.isEmpty()) {
-        return Optional.of("capture trigger " + name + " is missing from table " + t.tableName().display());
-      }
-      if (!found.get().enabled()) {
-        return Optional.of("capture trigger " + name + " on table " + t.tableName().display() + " was disabled");
       }
     }
     return Optional.empty();

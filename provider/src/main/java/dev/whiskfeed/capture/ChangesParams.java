@@ -22,7 +22,7 @@ import java.util.Set;
  * @param database a Postgres URL (a secret), or null
  */
 public record ChangesParams(TableName table, Set<Op> events, List<String> columns, List<String> payloadColumns,
-                            String source, String database, Mode mode, int pollIntervalSec) {
+                            String source, String database, Mode mode, int pollIntervalSec, Capture capture) {
 
   /** The operations a feed may ask for. TRUNCATE is captured with DELETE (see docs/changes-feed.md). */
   public enum Op { INSERT, UPDATE, DELETE }
@@ -35,9 +35,28 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
     }
   }
 
+  /**
+   * How changes are captured: from the write-ahead log (a logical replication slot per source
+   * database), by a trigger in the writer's transaction, or {@code auto}: WAL where the source
+   * allows it. Stored resolved ({@code wal} or {@code trigger}); a feed stored before the parameter
+   * existed is a trigger feed.
+   */
+  public enum Capture {
+    AUTO, WAL, TRIGGER;
+
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The stored mode of a feed's config: {@code wal}, else trigger. */
+    public static Capture stored(JsonObject config) {
+      return "wal".equals(config.getString("capture")) ? WAL : TRIGGER;
+    }
+  }
+
   public static final int DEFAULT_POLL_INTERVAL_SEC = 5;
   public static final Set<String> NAMES = Set.of("table", "events", "columns", "payloadColumns", "source", "database",
-      "mode", "pollIntervalSec");
+      "mode", "pollIntervalSec", "capture");
 
   public ChangesParams {
     events = events.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(events);
@@ -70,7 +89,12 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
       throw WhiskfeedException.invalid("the pollIntervalSec parameter applies to mode poll only");
     }
     int pollIntervalSec = Params.integer(params, "pollIntervalSec", DEFAULT_POLL_INTERVAL_SEC, 1, 3600);
-    return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec);
+    Capture capture = capture(params.getValue("capture"));
+    if (capture == Capture.WAL && mode == Mode.POLL) {
+      throw WhiskfeedException.invalid("mode poll applies to capture trigger only: WAL capture is never polled");
+    }
+    if (capture == Capture.AUTO && mode == Mode.POLL) capture = Capture.TRIGGER;
+    return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec, capture);
   }
 
   /** The database the feed reads: the control database, a named source, or the feed's own database. */
@@ -144,6 +168,16 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
       }
     }
     throw WhiskfeedException.invalid("the mode parameter must be listen or poll, not '" + value + "'");
+  }
+
+  static Capture capture(Object value) {
+    if (value == null) return Capture.AUTO;
+    if (value instanceof String s) {
+      for (Capture c : Capture.values()) {
+        if (c.wireName().equalsIgnoreCase(s.strip())) return c;
+      }
+    }
+    throw WhiskfeedException.invalid("the capture parameter must be auto, wal or trigger, not '" + value + "'");
   }
 
   private static void checkUrl(String database) {

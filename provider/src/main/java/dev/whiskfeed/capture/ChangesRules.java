@@ -2,6 +2,7 @@ package dev.whiskfeed.capture;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.whiskfeed.capture.ChangesParams.Capture;
 import dev.whiskfeed.capture.ChangesParams.Mode;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.error.ErrorCode;
@@ -16,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +37,20 @@ public final class ChangesRules implements KindRules {
 
   private static final String WHISKFEED = "whiskfeed";
   private final SourceDatabases sources;
+  private final WalCapture wal;
   private final EventRepository events = new EventRepository();
 
   public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores) {
     this.sources = new SourceDatabases(vertx, stores);
+    this.wal = new WalCapture(vertx, stores, sources);
   }
 
   SourceDatabases sources() {
     return sources;
+  }
+
+  public WalCapture wal() {
+    return wal;
   }
 
   @Override
@@ -66,12 +74,56 @@ public final class ChangesRules implements KindRules {
       throw WhiskfeedException.invalid("unknown source '" + p.source() + "': WHISKFEED_SOURCES names "
           + sources.sourceNames());
     }
-    return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table()))
-        .map(table -> validated(p, check(p, table.orElse(null)), input.secrets()));
+    Capture asked = capture(p, input);
+    return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
+                .compose(table -> resolve(c, asked).map(capture -> new Inspected(table.orElse(null), capture))),
+            inspected -> inspected.capture() == Capture.TRIGGER)
+        .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
+        .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
+        .map(in -> validated(p, in.table(), in.capture(), input.secrets()));
   }
 
-  /** The table the feed names, checked: it exists, is a table, has the named columns, and the provider may manage triggers on it. */
-  static Catalog.Table check(ChangesParams p, Catalog.Table t) {
+  private record Inspected(Catalog.Table table, Capture capture) {}
+
+  /**
+   * The capture the request asks for. A feed keeps its mode: UPDATE cannot change it, and a CREATE
+   * that replaces a feed keeps the old one's unless {@code capture} names the same mode again.
+   */
+  private static Capture capture(ChangesParams p, ValidationInput input) {
+    if (input.previous() == null || input.previous().kind() != FeedKind.CHANGES) return p.capture();
+    Capture kept = Capture.stored(input.previous().config());
+    boolean named = input.changed().contains("capture") && p.capture() != Capture.AUTO;
+    if (named && p.capture() != kept) {
+      throw WhiskfeedException.invalid("capture cannot be changed on an existing feed (it is " + kept.wireName()
+          + "); DELETE the feed and CREATE it again");
+    }
+    if (kept == Capture.WAL && p.mode() == Mode.POLL) {
+      throw WhiskfeedException.invalid("mode poll applies to capture trigger only: WAL capture is never polled");
+    }
+    return kept;
+  }
+
+  /** {@code auto} becomes {@code wal} where the source allows it; an explicit {@code wal} it cannot serve is a 400 naming why. */
+  private static Future<Capture> resolve(SqlClient c, Capture asked) {
+    if (asked == Capture.TRIGGER) return Future.succeededFuture(Capture.TRIGGER);
+    return WalCapture.missing(c).map(missing -> {
+      if (missing == null) return Capture.WAL;
+      if (asked == Capture.WAL) throw WhiskfeedException.invalid("capture wal is not available on this database: " + missing);
+      return Capture.TRIGGER;
+    });
+  }
+
+  /** A stored WAL feed's table, checked again inside the installing transaction. */
+  static Catalog.Table checkedWal(Feed feed, Catalog.Table t) {
+    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.WAL);
+  }
+
+  /**
+   * The table the feed names, checked: it exists, is a table, has the named columns, and the
+   * provider's role owns it (to set its replica identity, or drop the capture trigger again) and,
+   * for trigger capture, may create triggers on it.
+   */
+  static Catalog.Table check(ChangesParams p, Catalog.Table t, Capture capture) {
     if (t == null) throw WhiskfeedException.invalid("table " + p.table().display() + " does not exist");
     if (reservedSchema(t.schema())) {
       throw WhiskfeedException.invalid("table " + t.tableName().display() + " cannot be captured: schema "
@@ -80,7 +132,7 @@ public final class ChangesRules implements KindRules {
     if (!t.isTable()) {
       throw WhiskfeedException.invalid(t.tableName().display() + " is " + kindName(t.kind()) + ", not a table");
     }
-    if (!t.canTrigger()) {
+    if (capture == Capture.TRIGGER && !t.canTrigger()) {
       throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
           + " lacks the TRIGGER privilege on table " + t.tableName().display()
           + ", needed to create the capture trigger (GRANT TRIGGER ON " + t.tableName().display() + " TO "
@@ -88,8 +140,9 @@ public final class ChangesRules implements KindRules {
     }
     if (!t.owns()) {
       throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
-          + " does not own table " + t.tableName().display()
-          + ": Postgres lets only the table's owner drop the capture trigger again (GRANT the owner role TO "
+          + " does not own table " + t.tableName().display() + (capture == Capture.WAL
+              ? ": Postgres lets only the table's owner set its replica identity and publish it (GRANT the owner role TO "
+              : ": Postgres lets only the table's owner drop the capture trigger again (GRANT the owner role TO ")
           + Sql.displayIdentifier(t.role()) + ")");
     }
     return t;
@@ -120,7 +173,7 @@ public final class ChangesRules implements KindRules {
     return out;
   }
 
-  private static Validated validated(ChangesParams p, Catalog.Table t, JsonObject storedSecrets) {
+  private static Validated validated(ChangesParams p, Catalog.Table t, Capture capture, JsonObject storedSecrets) {
     List<String> columns = columns("columns", p.columns(), t);
     List<String> payloadColumns = columns("payloadColumns", p.payloadColumns(), t);
     JsonObject config = new JsonObject()
@@ -130,6 +183,7 @@ public final class ChangesRules implements KindRules {
     if (!payloadColumns.isEmpty()) config.put("payloadColumns", new JsonArray(payloadColumns));
     if (p.source() != null) config.put("source", p.source());
     if (p.database() != null) config.put("database", DbUrl.parse(p.database()).masked());
+    config.put("capture", capture.wireName());
     config.put("mode", p.mode().wireName());
     if (p.mode() == Mode.POLL) config.put("pollIntervalSec", p.pollIntervalSec());
     JsonObject secrets = storedSecrets.copy();
@@ -147,7 +201,7 @@ public final class ChangesRules implements KindRules {
 
   /** The table of a stored feed, checked again inside the installing transaction. */
   private static Catalog.Table checked(Feed feed, Catalog.Table t) {
-    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t);
+    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.TRIGGER);
   }
 
   static TableName tableOf(Feed feed) {
@@ -156,6 +210,13 @@ public final class ChangesRules implements KindRules {
 
   @Override
   public Future<Void> install(SqlConnection controlTx, Feed feed, Feed previous) {
+    if (WalCapture.isWal(feed)) {
+      TableName table = tableOf(feed);
+      return wal.install(controlTx, feed, previous)
+          .recover(e -> Future.failedFuture(explain(e, "capture " + table.display() + " from the WAL")))
+          .onSuccess(v -> LOG.info("{} {} {} {}", kv("event", "capture.installed"), kv("feed", feed.feedId().toString()),
+              kv("table", table.display()), kv("capture", "wal")));
+    }
     boolean moved = previous != null && !previous.database().equals(feed.database());
     Future<Void> leaveOld = moved ? remove(controlTx, previous).compose(v -> discardPending(controlTx, previous))
         : Future.succeededFuture();
@@ -175,6 +236,10 @@ public final class ChangesRules implements KindRules {
   }
 
   private Future<Void> remove(SqlConnection controlTx, Feed feed) {
+    if (WalCapture.isWal(feed)) {
+      return wal.uninstall(controlTx, feed).recover(e -> gone(e) ? Future.succeededFuture()
+          : Future.failedFuture(explain(e, "remove WAL capture of " + feed.config().getString("table"))));
+    }
     return sources.inTransaction(controlTx, feed, c -> run(c, CaptureDdl.uninstall(feed.id())))
         .recover(e -> gone(e) ? Future.succeededFuture()
             : Future.failedFuture(explain(e, "remove capture from " + feed.config().getString("table"))));

@@ -10,6 +10,7 @@ import dev.whiskfeed.store.EventStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ final class SourceDatabases {
 
   private final Vertx vertx;
   private final EventStores stores;
+  private final java.util.Map<String, Pool> plain = new java.util.concurrent.ConcurrentHashMap<>();
 
   SourceDatabases(Vertx vertx, EventStores stores) {
     this.vertx = vertx;
@@ -47,7 +49,8 @@ final class SourceDatabases {
    * Runs {@code work} on a connection to the feed's database, before it is an event store.
    * Returns the opened store after {@code work} succeeded.
    */
-  <T> Future<T> inspect(ChangesParams p, SqlClient controlTx, Function<SqlClient, Future<T>> work) {
+  <T> Future<T> inspect(ChangesParams p, SqlClient controlTx, Function<SqlClient, Future<T>> work,
+                        java.util.function.Predicate<T> opensStore) {
     if (p.source() == null && p.database() == null) {
       return work.apply(controlTx != null ? controlTx : stores.control().pool());
     }
@@ -62,7 +65,7 @@ final class SourceDatabases {
           return Future.failedFuture(WhiskfeedException.invalid(where + " is unreachable: " + e.getMessage()));
         })
         .compose(conn -> checkRights(conn).compose(v -> work.apply(conn)).eventually(conn::close))
-        .compose(result -> stores.open(p.databaseRef())
+        .compose(result -> !opensStore.test(result) ? Future.succeededFuture(result) : stores.open(p.databaseRef())
             .recover(e -> Future.failedFuture(WhiskfeedException.invalid("could not install the whiskfeed schema in "
                 + where + ": " + e.getMessage())))
             .map(result));
@@ -92,12 +95,27 @@ final class SourceDatabases {
     if (feed.database().isControl()) {
       return controlTx.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(controlTx));
     }
-    return stores.open(feed.database())
-        .compose(store -> store.pool().withTransaction(c -> c.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(c))));
+    return pool(feed).compose(pool -> pool.withTransaction(c -> c.query(LOCK_TIMEOUT).execute().compose(v -> work.apply(c))));
   }
 
   /** A connection-free client on the feed's database (the pool), for reads outside a transaction. */
   Future<SqlClient> client(Feed feed) {
+    return pool(feed).map(p -> p);
+  }
+
+  /**
+   * The pool of the feed's database. A trigger-captured feed's database is an event store (opened,
+   * and migrated, on first use); a WAL-captured feed's is only read and given DDL, so it gets a
+   * small pool of its own and no whiskfeed schema.
+   */
+  private Future<Pool> pool(Feed feed) {
+    if (!feed.eventStore().equals(feed.database())) {
+      var ready = stores.readyStore(feed.database().name());
+      if (ready.isPresent()) return Future.succeededFuture(ready.get().pool());
+      DbUrl url = stores.url(feed.database());
+      if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + feed.database()));
+      return Future.succeededFuture(plain.computeIfAbsent(feed.database().name(), n -> Database.pool(vertx, url, 2)));
+    }
     return stores.open(feed.database()).map(EventStore::pool);
   }
 

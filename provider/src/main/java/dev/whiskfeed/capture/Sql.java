@@ -8,17 +8,17 @@ import java.util.stream.Collectors;
  * and {@code format('%L')}). Only names read back from the catalog reach it; a request's text never
  * does.
  */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
   /** An identifier, always in double quotes: {@code my "t"} becomes {@code "my ""t"""}. */
-  static String identifier(String name) {
+  public static String identifier(String name) {
     if (name.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL in an identifier");
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   /** {@code "schema"."table"}. */
-  static String qualified(String schema, String name) {
+  public static String qualified(String schema, String name) {
     return identifier(schema) + "." + identifier(name);
   }
 
@@ -26,18 +26,18 @@ final class Sql {
    * A string literal that means the same whatever {@code standard_conforming_strings} says: an
    * escape string with quotes and backslashes doubled.
    */
-  static String literal(String value) {
+  public static String literal(String value) {
     if (value.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL in a literal");
     return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** {@code ARRAY[E'a', E'b']::text[]}. */
-  static String textArray(List<String> values) {
+  public static String textArray(List<String> values) {
     return values.stream().map(Sql::literal).collect(Collectors.joining(", ", "ARRAY[", "]::text[]"));
   }
 
   /** A name for people: as is when SQL needs no quotes for it, else quoted. */
-  static String displayIdentifier(String name) {
+  public static String displayIdentifier(String name) {
     return name.matches("[a-z_][a-z0-9_$]*") ? name : identifier(name);
   }
 }

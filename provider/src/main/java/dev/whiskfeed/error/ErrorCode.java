@@ -27,6 +27,7 @@ public enum ErrorCode {
   TOO_MANY_REQUESTS(429, "%s"),
   HEADERS_TOO_LARGE(431, "the request headers are larger than %d bytes"),
   DATABASE_UNAVAILABLE(503, "database unavailable, try again later"),
+  CAPTURE_UNAVAILABLE(503, "%s"),
   OPENWHISK_UNAVAILABLE(503, "OpenWhisk could not be reached: %s");
 
   private final int status;

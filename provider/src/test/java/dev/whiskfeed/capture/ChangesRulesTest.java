@@ -7,6 +7,7 @@ import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import dev.whiskfeed.capture.ChangesParams.Capture;
 import org.junit.jupiter.api.Test;
 
 /** The catalog checks' messages, on catalog answers made up here. */
@@ -20,27 +21,36 @@ class ChangesRulesTest {
 
   @Test
   void aMissingTableIsNamedAsGiven() {
-    assertThatThrownBy(() -> ChangesRules.check(ORDERS, null)).hasMessage("table public.orders does not exist");
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, null, Capture.TRIGGER)).hasMessage("table public.orders does not exist");
   }
 
   @Test
   void onlyTablesCanBeCaptured() {
-    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("v", true, true)))
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("v", true, true), Capture.TRIGGER))
         .hasMessage("public.orders is a view, not a table");
-    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("m", true, true)))
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("m", true, true), Capture.TRIGGER))
         .hasMessage("public.orders is a materialized view, not a table");
-    assertThat(ChangesRules.check(ORDERS, table("p", true, true)).name()).isEqualTo("orders");
+    assertThat(ChangesRules.check(ORDERS, table("p", true, true), Capture.TRIGGER).name()).isEqualTo("orders");
   }
 
   @Test
   void missingPrivilegesSayWhichAndHowToGrantThem() {
-    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", false, true)))
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", false, true), Capture.TRIGGER))
         .isInstanceOfSatisfying(WhiskfeedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
         .hasMessage("whiskfeed's database role app lacks the TRIGGER privilege on table public.orders, needed to "
             + "create the capture trigger (GRANT TRIGGER ON public.orders TO app)");
-    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", true, false)))
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", true, false), Capture.TRIGGER))
         .hasMessageStartingWith("whiskfeed's database role app does not own table public.orders: Postgres lets only "
             + "the table's owner drop the capture trigger again");
+  }
+
+  @Test
+  void walCaptureNeedsOwnershipButNoTriggerPrivilege() {
+    assertThat(ChangesRules.check(ORDERS, table("r", false, true), Capture.WAL).name()).isEqualTo("orders");
+    assertThatThrownBy(() -> ChangesRules.check(ORDERS, table("r", true, false), Capture.WAL))
+        .isInstanceOfSatisfying(WhiskfeedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+        .hasMessageStartingWith("whiskfeed's database role app does not own table public.orders: Postgres lets only "
+            + "the table's owner set its replica identity and publish it");
   }
 
   @Test

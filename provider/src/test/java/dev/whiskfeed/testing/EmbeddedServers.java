@@ -37,6 +37,9 @@ final class EmbeddedServers {
       builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
           .setServerConfig("pg_stat_statements.track", "all");
     }
+    // WAL capture (the default where the database allows it): every test database may hold a slot
+    builder.setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "200")
+        .setServerConfig("max_wal_senders", "40").setServerConfig("max_slot_wal_keep_size", "2GB");
     return builder
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)

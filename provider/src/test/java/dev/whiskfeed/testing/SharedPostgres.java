@@ -43,7 +43,8 @@ record SharedPostgres(TestPostgres postgres, AutoCloseable stopper) implements A
         .withUsername(EmbeddedServers.SUPER_USER)
         .withPassword(EmbeddedServers.SUPER_PASSWORD)
         .withDatabaseName("postgres")
-        .withCommand("postgres", "-c", "fsync=off", "-c", "max_connections=300");
+        .withCommand("postgres", "-c", "fsync=off", "-c", "max_connections=300", "-c", "wal_level=logical",
+            "-c", "max_replication_slots=200", "-c", "max_wal_senders=40", "-c", "max_slot_wal_keep_size=2GB");
     container.start();
     TestPostgres postgres = new TestPostgres(container.getHost(), container.getMappedPort(5432),
         EmbeddedServers.SUPER_USER, EmbeddedServers.SUPER_PASSWORD, "postgres");

@@ -1,0 +1,353 @@
+package dev.whiskfeed.capture;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.whiskfeed.capture.ChangesParams.Capture;
+import dev.whiskfeed.capture.wal.SlotReader;
+import dev.whiskfeed.capture.wal.WalDdl;
+import dev.whiskfeed.capture.wal.WalFeed;
+import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.error.ErrorCode;
+import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.feed.Feed;
+import dev.whiskfeed.feed.FeedCodec;
+import dev.whiskfeed.feed.FeedKind;
+import dev.whiskfeed.feed.FeedState;
+import dev.whiskfeed.store.Database;
+import dev.whiskfeed.store.EventStores;
+import dev.whiskfeed.store.FeedRepository;
+import dev.whiskfeed.store.StoreRef;
+import dev.whiskfeed.store.WalTables;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WAL capture of {@code changes} feeds: what the lifecycle does on a source database (publication,
+ * slot, replica identity; nothing else is written there) and the slot readers, one per source that
+ * WAL feeds read, each on a thread of its own ({@link SlotReader}).
+ */
+public final class WalCapture {
+  private static final Logger LOG = LoggerFactory.getLogger(WalCapture.class);
+  /** Creating a slot waits for the transactions open at that moment; CREATE gives up after this long. */
+  static final int SLOT_WAIT_SEC = 10;
+  static final int MIN_VERSION = 140000;
+
+  private final Vertx vertx;
+  private final EventStores stores;
+  private final SourceDatabases sources;
+  private final WalTables tables = new WalTables();
+  private final Map<String, SlotReader> readers = new ConcurrentHashMap<>();
+  private final Map<String, StoreRef> refs = new ConcurrentHashMap<>();
+  private Pool control;
+  private FeedRepository feeds;
+  private FeedCodec codec;
+  private Consumer<String> wakeStore = s -> {};
+  private Duration retry = Duration.ofSeconds(2);
+
+  WalCapture(Vertx vertx, EventStores stores, SourceDatabases sources) {
+    this.vertx = vertx;
+    this.stores = stores;
+    this.sources = sources;
+  }
+
+  /** Wires what the readers need to find feeds and report; the provider calls it once at start. */
+  public void bind(Pool control, FeedRepository feeds, FeedCodec codec, Consumer<String> wakeStore, Duration retry) {
+    this.control = control;
+    this.feeds = feeds;
+    this.codec = codec;
+    this.wakeStore = wakeStore;
+    this.retry = retry;
+  }
+
+  // ---- lifecycle: what a source allows, and preparing it
+
+  /** Why the source cannot serve WAL capture, or null when it can. */
+  static Future<String> missing(SqlClient c) {
+    return c.query(WalDdl.SUPPORT).execute().map(rows -> {
+      Row r = rows.iterator().next();
+      if (r.getInteger("version") < MIN_VERSION) {
+        return "Postgres " + r.getInteger("version") / 10000 + " is too old for WAL capture; 14 or newer is needed";
+      }
+      if (!"logical".equals(r.getString("wal_level"))) {
+        return "wal_level is " + r.getString("wal_level") + "; set wal_level = logical";
+      }
+      if (!Boolean.TRUE.equals(r.getBoolean("may_replicate"))) {
+        return "whiskfeed's database role " + r.getString("role") + " may not replicate; ALTER ROLE "
+            + Sql.displayIdentifier(r.getString("role")) + " REPLICATION";
+      }
+      return null;
+    });
+  }
+
+  /**
+   * The publication, then the slot, unless they exist. On a connection of its own, outside the
+   * lifecycle's transaction: a new slot waits for every transaction holding an xid, and the
+   * lifecycle's would be one of them once it wrote the feed row. Bounded: a long transaction on the
+   * source turns into a 503, not a hung CREATE.
+   */
+  Future<Void> prepare(StoreRef ref) {
+    DbUrl url = stores.url(ref);
+    Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
+    return connecting.timeout(SourceDatabases.CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(c -> prepare(c).eventually(c::close));
+  }
+
+  private Future<Void> prepare(SqlConnection c) {
+    return c.query(WalDdl.CREATE_PUBLICATION).execute()
+        .recover(e -> "42710".equals(Database.sqlState(e)) ? Future.succeededFuture() : Future.failedFuture(e))
+        .compose(v -> c.query(WalDdl.SLOT_NAME).execute())
+        .map(rows -> rows.iterator().next().getString("slot"))
+        .compose(slot -> c.preparedQuery(WalDdl.SLOT_EXISTS).execute(Tuple.of(slot))
+            .compose(found -> found.size() > 0 ? Future.succeededFuture() : createSlot(c, slot)));
+  }
+
+  private Future<Void> createSlot(SqlConnection c, String slot) {
+    return c.query("SET statement_timeout = '" + SLOT_WAIT_SEC + "s'").execute()
+        .compose(v -> c.preparedQuery(WalDdl.CREATE_SLOT).execute(Tuple.of(slot)))
+        .<Void>mapEmpty()
+        .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.slot.created"), kv("slot", slot)))
+        .recover(e -> {
+          String state = Database.sqlState(e);
+          if ("42710".equals(state)) return Future.succeededFuture(); // another instance made it just now
+          if ("57014".equals(state)) {
+            return Future.failedFuture(new WhiskfeedException(ErrorCode.CAPTURE_UNAVAILABLE, "creating replication slot "
+                + slot + " waited " + SLOT_WAIT_SEC + " s for transactions open on the source database; "
+                + "try again when they are done"));
+          }
+          if ("53400".equals(state)) {
+            return Future.failedFuture(WhiskfeedException.invalid("the source database has no free replication slot "
+                + "(max_replication_slots); free one or raise the setting"));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  // ---- lifecycle: install and uninstall one feed
+
+  /** Publishes the feed's table and makes its old rows whole, and records both in the control database. */
+  Future<Void> install(SqlConnection controlTx, Feed feed, Feed previous) {
+    TableName table = ChangesRules.tableOf(feed);
+    Future<Void> leaveOld = previous != null && Capture.stored(previous.config()) == Capture.WAL
+        && !ChangesRules.tableOf(previous).equals(table) ? uninstall(controlTx, previous) : Future.succeededFuture();
+    return leaveOld
+        .compose(v -> sources.inTransaction(controlTx, feed, c -> Catalog.table(c, table)
+            .map(t -> ChangesRules.checkedWal(feed, t.orElse(null)))
+            .compose(t -> c.preparedQuery(WalDdl.IDENTITY).execute(Tuple.of(Sql.qualified(t.schema(), t.name())))
+                .compose(rows -> {
+                  Row r = rows.iterator().next();
+                  long oid = r.getLong("oid");
+                  String identity = r.getString("identity");
+                  return c.query(WalDdl.capture(oid, r.getBoolean("published"), identity)).execute()
+                      .map(new Registration(oid, t.schema(), t.name(), identity));
+                }))))
+        .compose(reg -> tables.register(controlTx, feed.database().name(), reg.oid, reg.schema, reg.table, feed.id(),
+            reg.identity))
+        .onSuccess(v -> {
+          refs.put(feed.database().name(), feed.database());
+          vertx.runOnContext(x -> sync(Set.of(feed.database().name())));
+        });
+  }
+
+  private record Registration(long oid, String schema, String table, String identity) {}
+
+  /** Unregisters the feed; a table no feed reads any more leaves the publication and gets its identity back. */
+  Future<Void> uninstall(SqlConnection controlTx, Feed feed) {
+    String source = feed.database().name();
+    return tables.unregister(controlTx, source, feed.id())
+        .compose(released -> released.isEmpty() ? Future.succeededFuture()
+            : sources.inTransaction(controlTx, feed, c -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (WalTables.Released r : released) {
+                chain = chain.compose(v -> c.query(WalDdl.release(r.tableOid(), r.previousIdentity())).execute()
+                    .mapEmpty());
+              }
+              return chain;
+            }))
+        .onSuccess(v -> vertx.setTimer(1, id -> retireIfUnused(feed.database())));
+  }
+
+  // ---- readers
+
+  /**
+   * Starts a reader for every source WAL feeds read and stops the others; {@code wanted}: store
+   * names known to need one, beside those found in the control database.
+   */
+  public Future<Void> sync(Set<String> wanted) {
+    if (control == null) return Future.succeededFuture();
+    return tables.sources(control).map(inUse -> {
+      for (String source : inUse) {
+        SlotReader reader = readers.get(source);
+        // a lost slot stays lost until a lifecycle call names the source again (wanted)
+        boolean restart = reader == null || !reader.running()
+            && (reader.state() != SlotReader.State.LOST || wanted.contains(source));
+        if (restart) startReader(source);
+        else reader.refresh();
+      }
+      for (String source : List.copyOf(readers.keySet())) {
+        if (!inUse.contains(source) && !wanted.contains(source)) {
+          SlotReader gone = readers.remove(source);
+          vertx.executeBlocking(() -> {
+            gone.stop();
+            return null;
+          }, false);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Feeds changed somewhere: every reader reads its feeds again before the next change. */
+  public void refresh() {
+    readers.values().forEach(SlotReader::refresh);
+  }
+
+  private void startReader(String source) {
+    StoreRef ref = refFor(source);
+    if (ref == null) return; // a database given by URL: found again when its feeds are loaded
+    DbUrl url = stores.url(ref);
+    if (url == null) return;
+    SlotReader reader = new SlotReader(new SlotReader.Settings(source, url, stores.control().url(), retry, 2_000),
+        new Host(ref));
+    SlotReader previous = readers.put(source, reader);
+    if (previous != null) previous.stop();
+    reader.start();
+  }
+
+  private StoreRef refFor(String source) {
+    if (source.equals(StoreRef.CONTROL.name())) return StoreRef.CONTROL;
+    if (source.startsWith("source:")) return new StoreRef.Source(source.substring("source:".length()));
+    return refs.get(source);
+  }
+
+  /** Reader states by source, for /health and metrics. */
+  public Map<String, SlotReader> readers() {
+    return Map.copyOf(readers);
+  }
+
+  public void stop() {
+    List<SlotReader> all = new ArrayList<>(readers.values());
+    readers.clear();
+    all.forEach(SlotReader::stop);
+  }
+
+  /** Once no feed reads the source: stop its reader, then drop its slot and publication (retried by the watch). */
+  Future<Void> retireIfUnused(StoreRef ref) {
+    if (control == null) return Future.succeededFuture();
+    return tables.sources(control).compose(inUse -> {
+      if (inUse.contains(ref.name())) return Future.succeededFuture();
+      SlotReader reader = readers.remove(ref.name());
+      Future<Void> stopped = reader == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+        reader.stop();
+        return null;
+      }, false);
+      return stopped.compose(v -> dropSlot(ref));
+    });
+  }
+
+  private Future<Void> dropSlot(StoreRef ref) {
+    DbUrl url = stores.url(ref);
+    if (url == null) return Future.succeededFuture();
+    return PgConnection.connect(vertx, Database.connectOptions(url))
+        .compose(c -> c.query(WalDdl.SLOT_NAME).execute()
+            .map(rows -> rows.iterator().next().getString("slot"))
+            .compose(slot -> c.preparedQuery(WalDdl.RELEASE_SLOT).execute(Tuple.of(slot))
+                .compose(v -> dropWhenReleased(c, slot, 20)))
+            .compose(v -> c.query(WalDdl.DROP_PUBLICATION).execute().<Void>mapEmpty())
+            .eventually(c::close))
+        .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.slot.dropped"), kv("store", ref.name())))
+        .onFailure(e -> LOG.warn("{} {} {}", kv("event", "capture.slot.drop.failed"), kv("store", ref.name()),
+            kv("error", String.valueOf(e.getMessage()))));
+  }
+
+  /** A terminated walsender releases its slot a moment later: try again for a few seconds. */
+  private Future<Void> dropWhenReleased(SqlConnection c, String slot, int attempts) {
+    return c.preparedQuery(WalDdl.DROP_SLOT).execute(Tuple.of(slot))
+        .compose(rows -> c.preparedQuery(WalDdl.SLOT_EXISTS).execute(Tuple.of(slot)))
+        .compose(left -> {
+          if (left.size() == 0) return Future.succeededFuture();
+          if (attempts <= 1) return Future.failedFuture("replication slot " + slot + " is still in use");
+          return vertx.timer(250).compose(t -> c.preparedQuery(WalDdl.RELEASE_SLOT).execute(Tuple.of(slot)))
+              .compose(t -> dropWhenReleased(c, slot, attempts - 1));
+        });
+  }
+
+  /** What a reader asks of the provider, answered on the event loop. */
+  private final class Host implements SlotReader.Host {
+    private final StoreRef ref;
+
+    Host(StoreRef ref) {
+      this.ref = ref;
+    }
+
+    @Override
+    public List<WalFeed> feeds() throws Exception {
+      return walFeeds(ref).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stored(int events) {
+      wakeStore.accept(StoreRef.CONTROL.name());
+    }
+
+    @Override
+    public void lost(String message) {
+      vertx.runOnContext(v -> disableAll(ref, message));
+    }
+  }
+
+  /** The WAL feeds reading {@code ref}, in any state: a paused or disabled feed's events are stored too. */
+  Future<List<WalFeed>> walFeeds(StoreRef ref) {
+    return feeds.all(control).map(rows -> {
+      List<WalFeed> out = new ArrayList<>();
+      for (var row : rows) {
+        if (!"changes".equals(row.kind()) || !"wal".equals(row.config().getString("capture"))) continue;
+        Feed f = codec.toFeed(row);
+        if (!f.database().equals(ref)) continue;
+        ChangesParams p = ChangesParams.parse(f.kindConfig(), Set.of(), f.secrets());
+        TableName t = ChangesRules.tableOf(f);
+        out.add(new WalFeed(f.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns()));
+      }
+      return out;
+    });
+  }
+
+  /** The slot is gone: every WAL feed of the source is disabled with a reason, never left with a silent gap. */
+  private Future<Void> disableAll(StoreRef ref, String message) {
+    JsonObject reason = new JsonObject().put("kind", "AUTO").put("message", "capture lost: " + message
+        + "; UPDATE the feed to capture again (changes made meanwhile are not captured)");
+    return feeds.all(control).compose(rows -> {
+      List<Future<Boolean>> done = new ArrayList<>();
+      for (var row : rows) {
+        if (!"changes".equals(row.kind()) || !"wal".equals(row.config().getString("capture"))) continue;
+        Feed f = codec.toFeed(row);
+        if (!f.database().equals(ref) || f.status().state() == FeedState.DISABLED) continue;
+        done.add(feeds.disable(control, f.id(), reason).onSuccess(d -> {
+          if (d) LOG.warn("{} {} {}", kv("event", "feed.disabled"), kv("feed", f.feedId().toString()),
+              kv("reason", reason.getString("message")));
+        }));
+      }
+      return Future.join(done).mapEmpty();
+    });
+  }
+
+  static boolean isWal(Feed feed) {
+    return feed.kind() == FeedKind.CHANGES && Capture.stored(feed.config()) == Capture.WAL;
+  }
+}

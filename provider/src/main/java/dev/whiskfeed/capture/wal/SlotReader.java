@@ -1,0 +1,428 @@
+package dev.whiskfeed.capture.wal;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.whiskfeed.capture.ChangesParams.Op;
+import dev.whiskfeed.capture.wal.PgOutput.Value;
+import dev.whiskfeed.config.DbUrl;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one source database's replication slot on a thread of its own (pgjdbc's replication
+ * protocol, blocking I/O, never on an event loop) and stores every captured change as an event in
+ * the control database.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>The slot is confirmed only up to the end of the last transaction whose events are all
+ *       committed in the event store, so a crash replays what was not stored; a replayed change gets
+ *       the id it had ({@link EventIds}) and is not stored twice.</li>
+ *   <li>While the captured tables are quiet, the slot is confirmed up to what the server has sent,
+ *       so it holds no WAL for the rest of the database.</li>
+ *   <li>Exactly one instance consumes a slot: Postgres refuses a second consumer ("slot is active"),
+ *       so every other instance stands by and tries again every {@code retry}; it takes over once
+ *       the holder's connection is gone (its process died, or {@code wal_sender_timeout} passed).</li>
+ *   <li>A missing or invalidated slot while feeds still read the source is reported as lost, never
+ *       re-created silently (that would skip changes).</li>
+ * </ul>
+ */
+public final class SlotReader {
+  private static final Logger LOG = LoggerFactory.getLogger(SlotReader.class);
+  /** The settings {@code to_jsonb} prints values under in trigger capture; pgoutput prints them in the walsender. */
+  static final String SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 "
+      + "-c bytea_output=hex -c extra_float_digits=1";
+  private static final long CONFIRM_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  public enum State { STARTING, HOLDING, STANDBY, LOST, STOPPED }
+
+  /** What the reader asks of the provider. */
+  public interface Host {
+    /** The WAL-captured feeds reading this source, as stored now (blocking: the reader's thread waits). */
+    List<WalFeed> feeds() throws Exception;
+
+    /** {@code events} new events are committed in the control database. */
+    void stored(int events);
+
+    /** The slot is gone or unusable while feeds still read the source. */
+    void lost(String message);
+  }
+
+  /** {@code source}: the source's store name, for logs and metrics. */
+  public record Settings(String source, DbUrl sourceUrl, DbUrl controlUrl, Duration retry, int maxBatch) {}
+
+  private final Settings settings;
+  private final Host host;
+  private volatile boolean running;
+  private volatile boolean refresh = true;
+  private volatile State state = State.STOPPED;
+  private volatile String slot;
+  private volatile Instant lastCommit;
+  private volatile String lastProblem;
+  private Thread thread;
+
+  public SlotReader(Settings settings, Host host) {
+    this.settings = settings;
+    this.host = host;
+  }
+
+  public synchronized void start() {
+    if (running) return;
+    running = true;
+    state = State.STARTING;
+    thread = new Thread(this::run, "whiskfeed-wal-" + settings.source());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Stops consuming and waits (bounded) until the slot is released. */
+  public void stop() {
+    running = false;
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (state != State.LOST) state = State.STOPPED;
+  }
+
+  /** Feeds changed: read them again before the next change. */
+  public void refresh() {
+    refresh = true;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public String slot() {
+    return slot;
+  }
+
+  /** Commit time of the last transaction read, or null. */
+  public Instant lastCommit() {
+    return lastCommit;
+  }
+
+  public boolean running() {
+    return running;
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        session();
+      } catch (SlotGone e) {
+        if (e.stillWanted) {
+          state = State.LOST;
+          LOG.error("{} {} {} {}", kv("event", "capture.slot.lost"), kv("store", settings.source()),
+              kv("slot", slot), kv("reason", e.getMessage()));
+          host.lost(e.getMessage());
+        }
+        running = false;
+        break;
+      } catch (SQLException e) {
+        if (!running) break;
+        if ("55006".equals(e.getSQLState())) {
+          if (state != State.STANDBY) {
+            LOG.info("{} {} {}", kv("event", "capture.slot.standby"), kv("store", settings.source()), kv("slot", slot));
+          }
+          state = State.STANDBY;
+        } else {
+          problem(e);
+        }
+      } catch (Exception e) {
+        if (!running) break;
+        problem(e);
+      }
+      if (running) LockSupport.parkNanos(settings.retry().toNanos());
+    }
+    if (state != State.LOST) state = State.STOPPED;
+  }
+
+  private void problem(Exception e) {
+    state = State.STARTING;
+    String message = String.valueOf(e.getMessage());
+    if (!message.equals(lastProblem)) {
+      LOG.warn("{} {} {}", kv("event", "capture.slot.retry"), kv("store", settings.source()), kv("error", message));
+    }
+    lastProblem = message;
+  }
+
+  private void session() throws Exception {
+    try (Connection catalog = connect(settings.sourceUrl(), false);
+         Connection replication = connect(settings.sourceUrl(), true);
+         EventWriter writer = new EventWriter(connect(settings.controlUrl(), false))) {
+      slot = slotName(catalog);
+      checkSlot(catalog);
+      PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
+          .replicationStream().logical()
+          .withSlotName(slot)
+          .withSlotOption("proto_version", 1)
+          .withSlotOption("publication_names", WalDdl.PUBLICATION)
+          .withStatusInterval(1, TimeUnit.SECONDS)
+          .start();
+      state = State.HOLDING;
+      lastProblem = null;
+      LOG.info("{} {} {}", kv("event", "capture.slot.holding"), kv("store", settings.source()), kv("slot", slot));
+      new Consumer(stream, new PgTypes(catalog), writer).run();
+    } catch (SQLException e) {
+      if (!running) return;
+      String state = e.getSQLState();
+      if ("42704".equals(state)) throw gone("replication slot " + slot + " no longer exists");
+      if ("55000".equals(state) && String.valueOf(e.getMessage()).contains("no longer get changes")) {
+        throw gone("replication slot " + slot + " was invalidated: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private SlotGone gone(String message) throws Exception {
+    return new SlotGone(message, !host.feeds().isEmpty());
+  }
+
+  private static String slotName(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(WalDdl.SLOT_NAME); ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private void checkSlot(Connection c) throws Exception {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) throw gone("replication slot " + slot + " no longer exists");
+        if ("lost".equals(rs.getString(1))) {
+          throw gone("replication slot " + slot + " was invalidated: the WAL it needed was removed "
+              + "(max_slot_wal_keep_size)");
+        }
+      }
+    }
+  }
+
+  private Connection connect(DbUrl url, boolean replication) throws SQLException {
+    Properties p = new Properties();
+    PGProperty.USER.set(p, url.user());
+    PGProperty.PASSWORD.set(p, url.password());
+    PGProperty.APPLICATION_NAME.set(p, replication ? "whiskfeed-wal" : "whiskfeed");
+    PGProperty.CONNECT_TIMEOUT.set(p, 10);
+    PGProperty.TCP_KEEP_ALIVE.set(p, true);
+    if (replication) {
+      PGProperty.REPLICATION.set(p, "database");
+      PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "14");
+      PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+      PGProperty.OPTIONS.set(p, SESSION_OPTIONS);
+    }
+    return DriverManager.getConnection(url.jdbcUrl(), p);
+  }
+
+  private static final class SlotGone extends Exception {
+    final boolean stillWanted;
+
+    SlotGone(String message, boolean stillWanted) {
+      super(message);
+      this.stillWanted = stillWanted;
+    }
+  }
+
+  /** One session's reading loop: decode, filter, batch, store, confirm. */
+  private final class Consumer {
+    private final PGReplicationStream stream;
+    private final PgTypes types;
+    private final EventWriter writer;
+    private final Map<Integer, Relation> relations = new HashMap<>();
+    private final Map<String, List<WalFeed>> byTable = new HashMap<>();
+    private final Map<Integer, Integer> counters = new HashMap<>();
+    private final List<EventWriter.Event> batch = new ArrayList<>();
+    private long loadedAt = Long.MIN_VALUE;
+    private boolean inTx;
+    private long txLsn;
+    private long txReceivedAt;
+    private String txTime;
+    private long lastCommitEnd;
+    private long confirmedAt = System.nanoTime();
+    private long lastMessageAt = System.nanoTime();
+
+    Consumer(PGReplicationStream stream, PgTypes types, EventWriter writer) {
+      this.stream = stream;
+      this.types = types;
+      this.writer = writer;
+    }
+
+    void run() throws Exception {
+      while (running) {
+        ByteBuffer buf = stream.readPending();
+        long now = System.nanoTime();
+        if (buf == null) {
+          idle(now);
+          continue;
+        }
+        lastMessageAt = now;
+        handle(PgOutputDecoder.decode(buf), now);
+        if (batch.size() >= settings.maxBatch()) flush();
+      }
+    }
+
+    private void idle(long now) throws Exception {
+      if (!batch.isEmpty()) flush();
+      if (!inTx && now - confirmedAt > CONFIRM_IDLE_NANOS) {
+        // nothing of ours is pending: everything the server sent so far is done with
+        LogSequenceNumber received = stream.getLastReceiveLSN();
+        confirm(Math.max(lastCommitEnd, received.asLong()));
+      }
+      if (refresh && !inTx) load();
+      // a short nap right after traffic, a longer one when idle: latency against wake-ups
+      LockSupport.parkNanos(now - lastMessageAt < 1_000_000_000L ? 500_000L : 5_000_000L);
+    }
+
+    private void handle(PgOutput.Message m, long receivedAt) throws Exception {
+      if (m instanceof PgOutput.Begin b) {
+        inTx = true;
+        txLsn = b.finalLsn();
+        txReceivedAt = receivedAt;
+        txTime = b.commitTime().toString();
+        counters.clear();
+      } else if (m instanceof PgOutput.Commit c) {
+        inTx = false;
+        lastCommitEnd = c.endLsn();
+        lastCommit = c.commitTime();
+      } else if (m instanceof PgOutput.Relation r) {
+        relations.put(r.oid(), relation(r));
+      } else if (m instanceof PgOutput.Insert i) {
+        change(i.relationOid(), Op.INSERT, null, values(i.newTuple(), null));
+      } else if (m instanceof PgOutput.Update u) {
+        String[] old = u.oldTuple() == null || u.oldIsKeyOnly() ? null : values(u.oldTuple(), null);
+        change(u.relationOid(), Op.UPDATE, old, values(u.newTuple(), old));
+      } else if (m instanceof PgOutput.Delete d) {
+        change(d.relationOid(), Op.DELETE, d.oldIsKeyOnly() ? null : values(d.oldTuple(), null), null);
+      } else if (m instanceof PgOutput.Truncate t) {
+        for (int oid : t.relationOids()) truncate(oid);
+      }
+      // Origin, Type and logical messages carry nothing to capture
+    }
+
+    private Relation relation(PgOutput.Relation r) throws SQLException {
+      List<String> names = new ArrayList<>(r.columns().size());
+      List<PgType> columnTypes = new ArrayList<>(r.columns().size());
+      for (PgOutput.Column c : r.columns()) {
+        names.add(c.name());
+        columnTypes.add(types.resolve(c.typeOid()));
+      }
+      return new Relation(r.oid(), r.schema(), r.name(), names, columnTypes);
+    }
+
+    private void change(int relationOid, Op op, String[] old, String[] now) throws Exception {
+      Relation rel = relation(relationOid);
+      int index = counters.merge(relationOid, 1, Integer::sum) - 1;
+      for (WalFeed feed : feedsOf(rel)) {
+        String payload = ChangeEncoder.encode(rel, feed, op, old, now);
+        if (payload != null) add(feed, index, op.name(), payload);
+      }
+    }
+
+    private void truncate(int relationOid) throws Exception {
+      Relation rel = relation(relationOid);
+      int index = counters.merge(relationOid, 1, Integer::sum) - 1;
+      for (WalFeed feed : feedsOf(rel)) {
+        String payload = ChangeEncoder.truncate(rel, feed);
+        if (payload != null) add(feed, index, "TRUNCATE", payload);
+      }
+    }
+
+    private Relation relation(int oid) {
+      Relation rel = relations.get(oid);
+      if (rel == null) throw new IllegalStateException("change of relation " + oid + " before its Relation message");
+      return rel;
+    }
+
+    private void add(WalFeed feed, int index, String op, String payload) {
+      batch.add(new EventWriter.Event(EventIds.of(txLsn, feed.id(), index), feed.id(), op, payload, txTime));
+    }
+
+    /**
+     * The feeds of the table. A table with none is looked up again when the feeds were read before
+     * this transaction arrived: a feed created just before the change committed is then found.
+     */
+    private List<WalFeed> feedsOf(Relation rel) throws Exception {
+      if (refresh) load();
+      List<WalFeed> feeds = byTable.get(key(rel.schema(), rel.name()));
+      if (feeds == null && loadedAt < txReceivedAt) {
+        load();
+        feeds = byTable.get(key(rel.schema(), rel.name()));
+      }
+      return feeds == null ? List.of() : feeds;
+    }
+
+    private void load() throws Exception {
+      refresh = false;
+      long started = System.nanoTime();
+      List<WalFeed> feeds = host.feeds();
+      byTable.clear();
+      for (WalFeed f : feeds) byTable.computeIfAbsent(key(f.schema(), f.table()), k -> new ArrayList<>()).add(f);
+      loadedAt = started;
+    }
+
+    private static String key(String schema, String table) {
+      return schema + '\0' + table;
+    }
+
+    private String[] values(PgOutput.Tuple tuple, String[] old) {
+      String[] out = new String[tuple.size()];
+      for (int i = 0; i < out.length; i++) {
+        Value v = tuple.get(i);
+        switch (v.kind()) {
+          case TEXT -> out[i] = v.text();
+          case NULL -> out[i] = null;
+          // an UPDATE that left a large value alone: REPLICA IDENTITY FULL put it in the old row
+          case UNCHANGED_TOAST -> out[i] = old != null && i < old.length ? old[i] : null;
+          case BINARY -> throw new IllegalStateException("binary tuple data: the slot is read in text format");
+        }
+      }
+      return out;
+    }
+
+    private void flush() throws SQLException {
+      if (!batch.isEmpty()) {
+        int stored = writer.write(batch);
+        batch.clear();
+        if (stored > 0) host.stored(stored);
+      }
+      if (!inTx) confirm(lastCommitEnd);
+    }
+
+    private void confirm(long lsn) {
+      if (lsn <= 0) return;
+      LogSequenceNumber at = LogSequenceNumber.valueOf(lsn);
+      stream.setFlushedLSN(at);
+      stream.setAppliedLSN(at);
+      confirmedAt = System.nanoTime();
+    }
+  }
+}
