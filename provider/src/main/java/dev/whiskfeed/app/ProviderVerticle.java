@@ -131,7 +131,7 @@ final class ProviderVerticle extends VerticleBase {
     alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);
     feeds.onFeedChanged(id -> {
-      changes.wal().refresh();
+      changes.wal().changed();
       return registry.reload(id);
     });
     stores.onOpen(store -> listen(store, registry));
@@ -169,8 +169,8 @@ final class ProviderVerticle extends VerticleBase {
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
           watch.start();
           alarms.start();
-          // every configured source is an event store to deliver from and to check, feeds or not
-          config.sources().keySet().forEach(source -> stores.open(new StoreRef.Source(source)));
+          // a configured source becomes an event store with its first trigger-captured feed (TargetLoader);
+          // /health probes every one of them meanwhile, and a WAL-only source never gets whiskfeed's schema
           gauges.start();
           retention.start();
           startupCheck.run();
@@ -183,7 +183,7 @@ final class ProviderVerticle extends VerticleBase {
     handlers.put(Doorbell.CHANNEL, payload -> engine.wake(store.name()));
     if (store.isControl()) {
       handlers.put(FeedRepository.CHANNEL, payload -> {
-        changes.wal().refresh();
+        changes.wal().changed();
         if (payload == null) registry.loadAll();
         else registry.reload(Long.parseLong(payload));
       });

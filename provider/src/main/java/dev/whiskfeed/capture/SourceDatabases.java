@@ -29,7 +29,6 @@ final class SourceDatabases {
 
   private final Vertx vertx;
   private final EventStores stores;
-  private final java.util.Map<String, Pool> plain = new java.util.concurrent.ConcurrentHashMap<>();
 
   SourceDatabases(Vertx vertx, EventStores stores) {
     this.vertx = vertx;
@@ -109,13 +108,7 @@ final class SourceDatabases {
    * small pool of its own and no whiskfeed schema.
    */
   private Future<Pool> pool(Feed feed) {
-    if (!feed.eventStore().equals(feed.database())) {
-      var ready = stores.readyStore(feed.database().name());
-      if (ready.isPresent()) return Future.succeededFuture(ready.get().pool());
-      DbUrl url = stores.url(feed.database());
-      if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + feed.database()));
-      return Future.succeededFuture(plain.computeIfAbsent(feed.database().name(), n -> Database.pool(vertx, url, 2)));
-    }
+    if (!feed.eventStore().equals(feed.database())) return stores.reach(feed.database());
     return stores.open(feed.database()).map(EventStore::pool);
   }
 

@@ -60,6 +60,7 @@ public final class WalCapture {
   private FeedCodec codec;
   private Consumer<String> wakeStore = s -> {};
   private Duration retry = Duration.ofSeconds(2);
+  private volatile boolean stopped;
 
   WalCapture(Vertx vertx, EventStores stores, SourceDatabases sources) {
     this.vertx = vertx;
@@ -180,7 +181,7 @@ public final class WalCapture {
               }
               return chain;
             }))
-        .onSuccess(v -> vertx.setTimer(1, id -> retireIfUnused(feed.database())));
+        .onSuccess(v -> refs.put(feed.database().name(), feed.database()));
   }
 
   // ---- readers
@@ -190,7 +191,7 @@ public final class WalCapture {
    * names known to need one, beside those found in the control database.
    */
   public Future<Void> sync(Set<String> wanted) {
-    if (control == null) return Future.succeededFuture();
+    if (control == null || stopped) return Future.succeededFuture();
     return tables.sources(control).map(inUse -> {
       for (String source : inUse) {
         SlotReader reader = readers.get(source);
@@ -201,24 +202,24 @@ public final class WalCapture {
         else reader.refresh();
       }
       for (String source : List.copyOf(readers.keySet())) {
-        if (!inUse.contains(source) && !wanted.contains(source)) {
-          SlotReader gone = readers.remove(source);
-          vertx.executeBlocking(() -> {
-            gone.stop();
-            return null;
-          }, false);
-        }
+        StoreRef ref = refFor(source);
+        if (!inUse.contains(source) && !wanted.contains(source) && ref != null) retireIfUnused(ref);
       }
       return null;
     });
   }
 
-  /** Feeds changed somewhere: every reader reads its feeds again before the next change. */
-  public void refresh() {
+  /**
+   * Feeds changed (here, after the change committed, or on another instance): every reader reads
+   * its feeds again before the next change, and a source no feed reads any more is retired.
+   */
+  public void changed() {
     readers.values().forEach(SlotReader::refresh);
+    sync(Set.of());
   }
 
   private void startReader(String source) {
+    if (stopped) return;
     StoreRef ref = refFor(source);
     if (ref == null) return; // a database given by URL: found again when its feeds are loaded
     DbUrl url = stores.url(ref);
@@ -242,6 +243,7 @@ public final class WalCapture {
   }
 
   public void stop() {
+    stopped = true;
     List<SlotReader> all = new ArrayList<>(readers.values());
     readers.clear();
     all.forEach(SlotReader::stop);
@@ -294,6 +296,11 @@ public final class WalCapture {
 
     Host(StoreRef ref) {
       this.ref = ref;
+    }
+
+    @Override
+    public boolean alive() {
+      return !stopped;
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class RetentionJob {
   /** Every ready store and every configured source (opened now if it is not yet); unreachable ones wait for the next run. */
   private Future<List<EventStore>> storesToPurge() {
     List<Future<EventStore>> opening = new ArrayList<>();
-    stores.sources().keySet().forEach(source -> opening.add(stores.open(new StoreRef.Source(source))));
+    // a source that is no event store yet has nothing to purge: opening it would make it one
     return Future.join(opening).otherwiseEmpty().map(v -> {
       Map<String, EventStore> all = new TreeMap<>();
       stores.ready().forEach(s -> all.put(s.name(), s));

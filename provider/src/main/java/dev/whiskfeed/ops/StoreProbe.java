@@ -35,6 +35,7 @@ public final class StoreProbe {
   private static final Logger LOG = LoggerFactory.getLogger(StoreProbe.class);
   private static final String SOURCE = new StoreRef.Source("").name(); // "source:", the prefix of named sources
 
+  private static final StoreStats.Pending NONE = new StoreStats.Pending(0, false, 0, 0, 0);
   private final EventStores stores;
   private final DeliveryEngine engine;
   private final FeedRegistry feeds;
@@ -78,7 +79,7 @@ public final class StoreProbe {
   private Future<StoreCheck> check(String name, WorkerReport worker) {
     long t0 = System.nanoTime();
     Boolean claiming = worker == null ? null : worker.reachable();
-    return store(name).compose(s -> stats.ping(s.pool()))
+    return reach(name).compose(stats::ping)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(v -> new StoreCheck(name, true, elapsedMs(t0), null, claiming))
         .otherwise(e -> new StoreCheck(name, false, elapsedMs(t0), describe(e), claiming))
@@ -100,6 +101,8 @@ public final class StoreProbe {
 
   private Future<StoreState> state(String name, WorkerReport worker) {
     return check(name, worker).compose(c -> !c.up() ? Future.succeededFuture(new StoreState(c, null, worker))
+        // a source read only through its WAL holds no events: nothing pending there
+        : stores.readyStore(name).isEmpty() ? Future.succeededFuture(new StoreState(c, NONE, worker))
         : store(name).compose(s -> stats.pending(s.pool(), deliverable(name))).timeout(timeoutMs, TimeUnit.MILLISECONDS)
             .map(p -> new StoreState(c, p, worker))
             .otherwise(e -> new StoreState(new StoreCheck(name, false, c.latencyMs(), describe(e), c.claiming()),
@@ -116,6 +119,11 @@ public final class StoreProbe {
     Optional<EventStore> ready = stores.readyStore(name);
     if (ready.isPresent()) return Future.succeededFuture(ready.get());
     return stores.open(new StoreRef.Source(name.substring(SOURCE.length())));
+  }
+
+  private Future<io.vertx.sqlclient.Pool> reach(String name) {
+    if (name.equals(EventStore.CONTROL) || stores.readyStore(name).isPresent()) return store(name).map(EventStore::pool);
+    return stores.reach(new StoreRef.Source(name.substring(SOURCE.length())));
   }
 
   private List<String> names() {

@@ -23,6 +23,7 @@ public final class EventStores {
   private final int poolSize;
   private final Map<String, Future<EventStore>> opened = new ConcurrentHashMap<>();
   private final Map<String, EventStore> ready = new ConcurrentHashMap<>();
+  private final Map<String, io.vertx.sqlclient.Pool> plain = new ConcurrentHashMap<>();
   private final java.util.List<Consumer<EventStore>> onOpen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public EventStores(Vertx vertx, EventStore control, Map<String, DbUrl> sources, int poolSize) {
@@ -66,6 +67,18 @@ public final class EventStores {
     return control.url();
   }
 
+  /**
+   * A pool on the referenced database without making it an event store: the store's pool when it
+   * is one, else a small pool of its own (a source read only through its WAL, probed by /health).
+   */
+  public Future<io.vertx.sqlclient.Pool> reach(StoreRef ref) {
+    var ready = readyStore(ref.name());
+    if (ready.isPresent()) return Future.succeededFuture(ready.get().pool());
+    DbUrl url = url(ref);
+    if (url == null) return Future.failedFuture(new IllegalArgumentException("unknown source " + ref));
+    return Future.succeededFuture(plain.computeIfAbsent(ref.name(), n -> Database.pool(vertx, url, 2)));
+  }
+
   /** Opens (pool + migrations) the referenced store; the same future for every caller. */
   public Future<EventStore> open(StoreRef ref) {
     String name = ref.name();
@@ -91,6 +104,7 @@ public final class EventStores {
   public Future<Void> close() {
     // a pool made inside the verticle may already have been closed by its undeploy: that is fine
     List<Future<Void>> closing = new ArrayList<>();
+    plain.values().forEach(p -> closing.add(p.close().recover(e -> Future.succeededFuture())));
     for (EventStore s : ready.values()) {
       closing.add(s.pool().close().recover(e -> Future.succeededFuture()));
       if (s.claims() != s.pool()) closing.add(s.claims().close().recover(e -> Future.succeededFuture()));

@@ -142,8 +142,8 @@ class ChangesCaptureIT extends WithStandInOpenWhisk {
   void aDroppedTableOrAHandDroppedTriggerDisablesTheFeed() {
     db.execute("CREATE TABLE public.a (id int PRIMARY KEY)");
     db.execute("CREATE TABLE public.b (id int PRIMARY KEY)");
-    f.create("onA", changes("public.a"));
-    f.create("onB", changes("public.b"));
+    f.create("onA", changes("public.a").put("capture", "trigger"));
+    f.create("onB", changes("public.b").put("capture", "trigger"));
     db.execute("DROP TABLE public.a");
     db.execute("DROP TRIGGER whiskfeed_" + db.queryLong("SELECT id FROM whiskfeed.feeds WHERE trigger = 'onB'")
         + "_update ON public.b");

@@ -2,6 +2,7 @@ package dev.whiskfeed.it;
 
 import static dev.whiskfeed.it.ChangesFixture.changes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.TestDatabase;
@@ -39,7 +40,7 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
     TestDatabase orders = pg.newDatabase("orders_src");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
     f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url()));
-    JsonObject feed = f.create("t", changes("public.orders").put("source", "orders"));
+    JsonObject feed = f.create("t", changes("public.orders").put("source", "orders").put("capture", "trigger"));
     assertThat(feed.getJsonObject("config").getString("source")).isEqualTo("orders");
     orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
     orders.execute("UPDATE public.orders SET status = 'paid'");
@@ -50,6 +51,27 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
     f.delete("t");
     assertThat(orders.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'whiskfeed%'")).isZero();
     assertThat(orders.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'capture\\_%'")).isZero();
+  }
+
+  @Test
+  void aWalFeedOnANamedSourceStoresItsEventsInTheControlDatabaseAndWritesNothingThere() {
+    TestDatabase orders = pg.newDatabase("orders_wal");
+    orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url()));
+    JsonObject feed = f.create("t", changes("public.orders").put("source", "orders"));
+    assertThat(feed.getJsonObject("config").getString("capture")).isEqualTo("wal");
+    orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
+    orders.execute("UPDATE public.orders SET status = 'paid'");
+    List<JsonObject> fires = f.awaitFires("t", 2);
+    assertThat(fires).extracting(ChangesFixture::op).containsExactlyInAnyOrder("INSERT", "UPDATE");
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events")).isEqualTo(2);
+    // the source serves its slot and publication only: no whiskfeed schema, trigger or function there
+    assertThat(orders.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'whiskfeed'")).isZero();
+    assertThat(orders.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'whiskfeed%'")).isZero();
+    f.delete("t");
+    await().atMost(ChangesFixture.WAIT).until(() -> orders.queryLong("SELECT count(*) FROM pg_replication_slots "
+        + "WHERE database = current_database()") == 0);
+    assertThat(orders.queryLong("SELECT count(*) FROM pg_publication")).isZero();
   }
 
   @Test

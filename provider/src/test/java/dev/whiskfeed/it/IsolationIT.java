@@ -186,7 +186,7 @@ class IsolationIT extends WithStandInOpenWhisk {
     String sourceUrl = source.as("isolation_app", DB_PASSWORD).url();
     ok(b.create("nsb", "hook", new JsonObject().put("kind", "webhook").put("secret", HOOK_SECRET)));
     ok(b.create("nsb", "orders", new JsonObject().put("kind", "changes").put("table", "public.orders")
-        .put("database", sourceUrl)));
+        .put("database", sourceUrl).put("capture", "trigger")));
     ok(a.create("nsa", "alarm", new JsonObject().put("kind", "alarm").put("cron", "0 0 1 1 *")));
     b.event("nsb", "hook", new JsonObject());
 

@@ -56,7 +56,7 @@ class OpenWhiskFaultsReliabilityIT extends WithStandInOpenWhisk {
       long t0 = System.nanoTime();
       db.execute("INSERT INTO public.orders SELECT g, 'order ' || g FROM generate_series(1, " + load + ") g");
       await().atMost(Duration.ofSeconds(Reliability.full() ? 540 : 120))
-          .until(() -> Reliability.count(db, "state = 'pending'") == 0);
+          .until(() -> Reliability.count(db, "true") == load && Reliability.count(db, "state = 'pending'") == 0);
       long drainMs = (System.nanoTime() - t0) / 1_000_000;
       openwhisk.failRandomly(0, 0);
 

@@ -57,6 +57,9 @@ public final class SlotReader {
 
   /** What the reader asks of the provider. */
   public interface Host {
+    /** False once the provider stops: a reader never outlives it (it would hold the slot). */
+    boolean alive();
+
     /** The WAL-captured feeds reading this source, as stored now (blocking: the reader's thread waits). */
     List<WalFeed> feeds() throws Exception;
 
@@ -134,7 +137,7 @@ public final class SlotReader {
   }
 
   private void run() {
-    while (running) {
+    while (running && host.alive()) {
       try {
         session();
       } catch (SlotGone e) {
@@ -277,7 +280,7 @@ public final class SlotReader {
     }
 
     void run() throws Exception {
-      while (running) {
+      while (running && host.alive()) {
         ByteBuffer buf = stream.readPending();
         long now = System.nanoTime();
         if (buf == null) {
