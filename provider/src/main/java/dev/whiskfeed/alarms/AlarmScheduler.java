@@ -6,6 +6,7 @@ import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.Feed;
 import dev.whiskfeed.feed.FeedCodec;
 import dev.whiskfeed.feed.Reason;
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.store.AlarmScheduleRepository;
 import dev.whiskfeed.store.AlarmScheduleRepository.Due;
 import dev.whiskfeed.store.AlarmScheduleRepository.Ended;
@@ -15,10 +16,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,13 +73,13 @@ public final class AlarmScheduler {
   private Future<Integer> current = Future.succeededFuture(0);
 
   /** Built on the context that will run it (the verticle's); every step runs there. */
-  public AlarmScheduler(Vertx vertx, Pool control, FeedCodec codec, WebClient web, URI openwhisk, Clock clock,
+  public AlarmScheduler(Vertx vertx, Pool control, FeedCodec codec, OpenWhiskClient openwhisk, Clock clock,
                         String holder) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.control = control;
     this.codec = codec;
-    this.removal = new TriggerRemoval(web, openwhisk);
+    this.removal = new TriggerRemoval(openwhisk);
     this.clock = clock;
     this.holder = holder;
   }

@@ -2,7 +2,7 @@ package dev.whiskfeed.api;
 
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
-import dev.whiskfeed.feed.BasicAuth;
+import dev.whiskfeed.openwhisk.BasicAuth;
 import io.vertx.core.Future;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;

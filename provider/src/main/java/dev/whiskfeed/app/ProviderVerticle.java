@@ -19,7 +19,7 @@ import dev.whiskfeed.feed.FeedView;
 import dev.whiskfeed.feed.KindRules;
 import dev.whiskfeed.feed.StartupCheck;
 import dev.whiskfeed.feed.TriggerAuth;
-import dev.whiskfeed.feed.TriggerVerifier;
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
@@ -55,7 +55,6 @@ import java.util.function.Consumer;
 import dev.whiskfeed.deliver.DeliveryEngine;
 import dev.whiskfeed.deliver.Doorbell;
 import dev.whiskfeed.deliver.FeedRegistry;
-import dev.whiskfeed.deliver.OpenWhiskClient;
 import dev.whiskfeed.deliver.StoreListener;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.DeliveryLog;
@@ -108,14 +107,12 @@ final class ProviderVerticle extends VerticleBase {
     stores = new EventStores(vertx, new EventStore(EventStore.CONTROL, db, control, Database.claimPool(vertx, db)),
         config.sources(), config.dbPoolSize());
     FeedCodec codec = new FeedCodec(new SecretBox(masterKey, config.previousMasterKey().orElse(null)));
-    WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.maxConcurrentFires()));
-    // trigger checks get connections of their own: with every fire connection busy (slow
-    // OpenWhisk), a lifecycle call must not wait behind the fires for its authKey check
-    WebClient checks = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(VERIFY_CONNECTIONS));
-    TriggerVerifier verifier = new TriggerVerifier(checks, config.openwhiskUrl());
-    TriggerAuth auth = new TriggerAuth(verifier, config.verifyTriggers(), codec);
+    // one OpenWhisk client per connection pool: fires (and the alarms' trigger deletions) share the
+    // fires' pool; trigger checks get connections of their own, so with every fire connection busy
+    // (slow OpenWhisk) a lifecycle call does not wait behind the fires for its authKey check
+    OpenWhiskClient fires = new OpenWhiskClient(webClient(config.maxConcurrentFires()), config.openwhiskUrl());
+    OpenWhiskClient checks = new OpenWhiskClient(webClient(VERIFY_CONNECTIONS), config.openwhiskUrl());
+    TriggerAuth auth = new TriggerAuth(checks, config.verifyTriggers(), codec);
     changes = new ChangesRules(vertx, stores);
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedView view = new FeedView(config.publicUrl());
@@ -123,12 +120,11 @@ final class ProviderVerticle extends VerticleBase {
         view, auth, rules, clock);
     FeedRepository feedRepository = new FeedRepository();
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
-    engine = new DeliveryEngine(vertx, stores, registry, new OpenWhiskClient(web, config.openwhiskUrl(), clock),
-        new ClaimRepository(), feedRepository, new DeliveryLog(),
-        new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
-            config.maxConcurrentFires()), new DeliveryMeters(meters, clock));
+    engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
+        new DeliveryLog(), new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
+            config.maxConcurrentFires()), new DeliveryMeters(meters, clock), clock);
     feeds.onEventWritten(engine::wake);
-    alarms = new AlarmScheduler(vertx, control, codec, web, config.openwhiskUrl(), clock, config.instanceId());
+    alarms = new AlarmScheduler(vertx, control, codec, fires, clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);
     feeds.onFeedChanged(id -> {
       changes.wal().changed();
@@ -148,7 +144,7 @@ final class ProviderVerticle extends VerticleBase {
     gauges = new Gauges(vertx, meters, probe, registry, Duration.ofSeconds(5));
     retention = new RetentionJob(vertx, stores, new JobLease(), new Retention(), meters,
         RetentionJob.Settings.defaults(config.instanceId(), config.retention(), config.deadRetention()));
-    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec, verifier, 8);
+    StartupCheck startupCheck = new StartupCheck(control, feedRepository, codec, checks, 8);
     Router router = HttpApi.router(vertx, r -> {
       new LifecycleRoutes(feeds).mount(r);
       hooks.mount(r);
@@ -175,6 +171,11 @@ final class ProviderVerticle extends VerticleBase {
           retention.start();
           startupCheck.run();
         });
+  }
+
+  private WebClient webClient(int connections) {
+    return WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgent("whiskfeed"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(connections));
   }
 
   /** LISTEN on a store: its events channel wakes its worker; the control store also carries feed changes. */

@@ -2,6 +2,8 @@ package dev.whiskfeed.deliver;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
+import dev.whiskfeed.openwhisk.QualifiedName;
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
@@ -15,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,6 +59,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Settings settings;
   private final DeliveryMetrics metrics;
   private final Breakers breakers;
+  private final Clock clock;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
@@ -74,7 +78,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   public DeliveryEngine(Vertx vertx, EventStores stores, FeedRegistry registry, OpenWhiskClient openwhisk,
                         ClaimRepository claims, FeedRepository feeds, DeliveryLog log, Settings settings,
-                        DeliveryMetrics metrics) {
+                        DeliveryMetrics metrics, Clock clock) {
     this.vertx = vertx;
     this.stores = stores;
     this.registry = registry;
@@ -85,6 +89,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.control = stores.control().pool();
     this.settings = settings;
     this.metrics = metrics;
+    this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
   }
 
@@ -264,12 +269,20 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private void send(Fire fire, boolean reserved) {
     long t0 = System.nanoTime();
-    openwhisk.fire(fire.target(), fire.body(), fire.ids()).onComplete(ar -> {
+    fireOnce(fire).onComplete(ar -> {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);
       fire.worker().written(fire.events()).onComplete(w -> finished());
     });
+  }
+
+  /** One POST of the fire's events, its answer classified when it came (a Retry-After date counts from then). */
+  private Future<FireOutcome> fireOnce(Fire fire) {
+    Target t = fire.target();
+    return openwhisk.fire(new QualifiedName(t.namespace(), t.trigger()), t.authKey(), fire.body(), fire.ids(),
+            Duration.ofSeconds(t.timeoutSec()))
+        .map(a -> FireOutcome.classify(a.status(), a.retryAfter(), a.activationId(), a.body(), clock.instant()));
   }
 
   private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {

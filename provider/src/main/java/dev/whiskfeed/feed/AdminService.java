@@ -46,6 +46,7 @@ public final class AdminService {
   private final FeedView view;
   private final EventStores stores;
   private final Clock clock;
+  private final FeedTransitions transitions;
   private volatile Runnable onEventWritten = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
@@ -79,6 +80,7 @@ public final class AdminService {
     this.view = view;
     this.stores = stores;
     this.clock = clock;
+    this.transitions = new FeedTransitions(control, feeds, codec);
   }
 
   /** Called after events were put back to pending (the delivery engine's wake-up). */
@@ -169,19 +171,14 @@ public final class AdminService {
   }
 
   private Future<JsonObject> transition(FeedId id, String event, UnaryOperator<FeedStatus> step) {
-    return control.withTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
-            .compose(locked -> requireFeed(tx, id))
-            .compose(feed -> {
-              FeedStatus next = step.apply(feed.status());
-              if (next == feed.status()) return Future.succeededFuture(feed);
-              return feeds.setStatus(tx, feed.id(), next.state().wireName(),
-                      next.reason() == null ? null : next.reason().toJson(), next.dateChanged())
-                  .map(row -> {
-                    LOG.info("{} {} {} {}", kv("event", event), kv("feed", id.toString()), kv("by", "ADMIN"),
-                        kv("reason", next.reason() == null ? null : next.reason().message()));
-                    return feed.withStatus(next);
-                  });
-            }))
+    return transitions.apply(id, step)
+        .onSuccess(t -> {
+          if (!t.changed()) return;
+          Reason reason = t.feed().status().reason();
+          LOG.info("{} {} {} {}", kv("event", event), kv("feed", id.toString()), kv("by", "ADMIN"),
+              kv("reason", reason == null ? null : reason.message()));
+        })
+        .map(FeedTransitions.Transition::feed)
         .compose(feed -> feedChanged.apply(feed.id()).map(feed))
         .compose(this::readBody)
         .map(body -> new JsonObject().put("status", "success").put("feed", body));

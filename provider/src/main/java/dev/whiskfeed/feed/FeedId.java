@@ -2,6 +2,7 @@ package dev.whiskfeed.feed;
 
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.openwhisk.QualifiedName;
 import java.util.regex.Pattern;
 
 /** A trigger's fully qualified name, {@code /namespace/trigger}: the identity of its feed. */
@@ -27,6 +28,11 @@ public record FeedId(String namespace, String trigger) {
     String[] parts = (s.startsWith("/") ? s.substring(1) : s).split("/", -1);
     if (parts.length != 2) throw WhiskfeedException.invalid("feed must be given as /namespace/trigger, was '" + s + "'");
     return new FeedId(parts[0], parts[1]);
+  }
+
+  /** The trigger as the OpenWhisk API names it. */
+  public QualifiedName qualifiedName() {
+    return new QualifiedName(namespace, trigger);
   }
 
   private static void check(String what, String value) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class FeedService {
   private final TriggerAuth auth;
   private final Map<FeedKind, KindRules> rules;
   private final Clock clock;
+  private final FeedTransitions transitions;
   private volatile Runnable onEventWritten = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
@@ -55,6 +57,7 @@ public final class FeedService {
     this.auth = auth;
     this.rules = Map.copyOf(rules);
     this.clock = clock;
+    this.transitions = new FeedTransitions(control, feeds, codec);
   }
 
   /** Called after this instance committed an event (the delivery engine's in-process wake-up). */
@@ -245,24 +248,13 @@ public final class FeedService {
         });
   }
 
-  private Future<JsonObject> transition(FeedId id, String key, String event, Function<FeedStatus, FeedStatus> step) {
-    boolean[] changed = {false};
+  private Future<JsonObject> transition(FeedId id, String key, String event, UnaryOperator<FeedStatus> step) {
     return authorized(id, key)
-        .compose(checked -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
-            .compose(locked -> requireFeed(tx, id))
-            .compose(feed -> {
-              FeedStatus next = step.apply(feed.status());
-              if (next == feed.status()) return Future.succeededFuture(feed);
-              return feeds.setStatus(tx, feed.id(), next.state().wireName(),
-                      next.reason() == null ? null : next.reason().toJson(), next.dateChanged())
-                  .map(row -> {
-                    changed[0] = true;
-                    return feed.withStatus(next);
-                  });
-            })))
-        .onSuccess(feed -> {
-          if (changed[0]) logChange(event, feed);
+        .compose(checked -> transitions.apply(id, step))
+        .onSuccess(t -> {
+          if (t.changed()) logChange(event, t.feed());
         })
+        .map(FeedTransitions.Transition::feed)
         .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }

@@ -2,6 +2,7 @@ package dev.whiskfeed.feed;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.FeedRow;
 import io.vertx.core.Future;
@@ -27,17 +28,17 @@ public final class StartupCheck {
   private final Pool control;
   private final FeedRepository feeds;
   private final FeedCodec codec;
-  private final TriggerVerifier verifier;
+  private final OpenWhiskClient openwhisk;
   private final int concurrency;
 
   /** How the check went: feeds checked, disabled, and left alone because OpenWhisk did not answer. */
   public record Result(int checked, int disabled, int unanswered) {}
 
-  public StartupCheck(Pool control, FeedRepository feeds, FeedCodec codec, TriggerVerifier verifier, int concurrency) {
+  public StartupCheck(Pool control, FeedRepository feeds, FeedCodec codec, OpenWhiskClient openwhisk, int concurrency) {
     this.control = control;
     this.feeds = feeds;
     this.codec = codec;
-    this.verifier = verifier;
+    this.openwhisk = openwhisk;
     this.concurrency = concurrency;
   }
 
@@ -79,7 +80,7 @@ public final class StartupCheck {
       return Future.succeededFuture();
     }
     counts[0]++;
-    return verifier.check(feed.feedId(), feed.authKey()).<Void>compose(status -> {
+    return openwhisk.triggerStatus(feed.feedId().qualifiedName(), feed.authKey()).<Void>compose(status -> {
       if (status != 404 && status != 401 && status != 403) return Future.succeededFuture();
       Reason reason = Reason.auto(status, "Trigger automatically disabled: OpenWhisk answered " + status
           + MESSAGE_SUFFIX);

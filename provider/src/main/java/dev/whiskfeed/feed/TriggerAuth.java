@@ -2,6 +2,7 @@ package dev.whiskfeed.feed;
 
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import io.vertx.core.Future;
 
 /**
@@ -10,19 +11,25 @@ import io.vertx.core.Future;
  * key that may touch it afterwards. Keys are compared in constant time.
  */
 public final class TriggerAuth {
-  private final TriggerVerifier verifier;
+  private final OpenWhiskClient openwhisk;
   private final boolean verify;
   private final FeedCodec codec;
 
-  public TriggerAuth(TriggerVerifier verifier, boolean verify, FeedCodec codec) {
-    this.verifier = verifier;
+  public TriggerAuth(OpenWhiskClient openwhisk, boolean verify, FeedCodec codec) {
+    this.openwhisk = openwhisk;
     this.verify = verify;
     this.codec = codec;
   }
 
-  /** OpenWhisk's status for this key on this trigger; 200 when verification is off. */
+  /** OpenWhisk's status for this key on this trigger; 200 when verification is off. An unreachable OpenWhisk fails with 503. */
   public Future<Integer> verify(FeedId id, String key) {
-    return verify ? verifier.check(id, key) : Future.succeededFuture(200);
+    return verify ? check(id, key) : Future.succeededFuture(200);
+  }
+
+  private Future<Integer> check(FeedId id, String key) {
+    return openwhisk.triggerStatus(id.qualifiedName(), key)
+        .recover(e -> Future.failedFuture(new WhiskfeedException(ErrorCode.OPENWHISK_UNAVAILABLE,
+            String.valueOf(e.getMessage()))));
   }
 
   /** Fails with OpenWhisk's status and {@code Trigger authentication request failed.} unless it answered 2xx. */

@@ -8,6 +8,7 @@ import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.feed.FeedCodec;
+import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.SecretBox;
 import dev.whiskfeed.testing.PgExtension;
@@ -98,8 +99,8 @@ class AlarmInstancesIT extends WithStandInOpenWhisk {
     get(vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        made[0] = new AlarmScheduler(vertx, pool, codec, WebClient.create(vertx), openwhiskUrl, clock,
-            name);
+        made[0] = new AlarmScheduler(vertx, pool, codec, new OpenWhiskClient(WebClient.create(vertx), openwhiskUrl),
+            clock, name);
         return Future.succeededFuture();
       }
     }));

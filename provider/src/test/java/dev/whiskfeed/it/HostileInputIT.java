@@ -540,7 +540,7 @@ class HostileInputIT {
   // ---- helpers
 
   private static String auth(String kind) {
-    return kind.equals("bearer") ? "Authorization: Bearer " + TOKEN : "Authorization: " + dev.whiskfeed.feed.BasicAuth.header(KEY);
+    return kind.equals("bearer") ? "Authorization: Bearer " + TOKEN : "Authorization: " + dev.whiskfeed.openwhisk.BasicAuth.header(KEY);
   }
 
   /** A 4xx answer of API.md's error shape, without a trace of the code that refused it. */

@@ -1,4 +1,4 @@
-package dev.whiskfeed.feed;
+package dev.whiskfeed.openwhisk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
