@@ -7,16 +7,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** API.md "Operations": {@code GET /health} (503 when a store is down) and {@code GET /metrics} (Prometheus text). */
 public final class OperationsRoutes {
   private final StoreProbe probe;
   private final PrometheusMeterRegistry meters;
+  private final Supplier<Future<List<JsonObject>>> slots;
 
-  public OperationsRoutes(StoreProbe probe, PrometheusMeterRegistry meters) {
+  /** {@code slots}: each WAL replication slot this instance reads or stands by for (capture's own detail). */
+  public OperationsRoutes(StoreProbe probe, PrometheusMeterRegistry meters, Supplier<Future<List<JsonObject>>> slots) {
     this.probe = probe;
     this.meters = meters;
+    this.slots = slots;
   }
 
   public void mount(Router router) {
@@ -25,12 +30,16 @@ public final class OperationsRoutes {
   }
 
   private void health(RoutingContext ctx) {
-    probe.health().onComplete(ar -> {
+    Future<List<JsonObject>> capture = slots.get().otherwiseEmpty();
+    Future<List<StoreProbe.StoreCheck>> checks = probe.health();
+    Future.all(checks, capture).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
-      JsonObject body = health(ar.result());
+      JsonObject body = health(checks.result());
+      List<JsonObject> walSlots = capture.result();
+      if (walSlots != null && !walSlots.isEmpty()) body.put("capture", new JsonArray(new java.util.ArrayList<>(walSlots)));
       HttpApi.json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body);
     });
   }

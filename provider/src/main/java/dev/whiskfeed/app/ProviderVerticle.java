@@ -9,6 +9,8 @@ import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
 import dev.whiskfeed.capture.ChangesRules;
+import dev.whiskfeed.capture.SlotGauges;
+import dev.whiskfeed.capture.WalCapture;
 import dev.whiskfeed.config.Config;
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.feed.AdminService;
@@ -81,6 +83,7 @@ final class ProviderVerticle extends VerticleBase {
   private DeliveryEngine engine;
   private CaptureWatch watch;
   private ChangesRules changes;
+  private SlotGauges slotGauges;
   private AlarmScheduler alarms;
   private long reloadTimer = -1;
   private final List<StoreListener> listeners = new ArrayList<>();
@@ -132,7 +135,8 @@ final class ProviderVerticle extends VerticleBase {
     });
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
-    changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2));
+    changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2), config.instanceId());
+    slotGauges = new SlotGauges(vertx, meters, changes.wal(), Duration.ofSeconds(5));
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
     // operations: health, metrics, admin API, retention, start-up check (docs/operations.md)
@@ -148,7 +152,8 @@ final class ProviderVerticle extends VerticleBase {
     Router router = HttpApi.router(vertx, r -> {
       new LifecycleRoutes(feeds).mount(r);
       hooks.mount(r);
-      new OperationsRoutes(probe, meters).mount(r);
+      new OperationsRoutes(probe, meters, () -> changes.wal().status()
+          .map(list -> list.stream().map(WalCapture.SlotStatus::toJson).toList())).mount(r);
       new AdminRoutes(admin, probe, config.adminToken()).mount(r);
     });
     return engine.start()
@@ -168,6 +173,7 @@ final class ProviderVerticle extends VerticleBase {
           // a configured source becomes an event store with its first trigger-captured feed (TargetLoader);
           // /health probes every one of them meanwhile, and a WAL-only source never gets whiskfeed's schema
           gauges.start();
+          slotGauges.start();
           retention.start();
           startupCheck.run();
         });
@@ -202,6 +208,7 @@ final class ProviderVerticle extends VerticleBase {
     vertx.cancelTimer(reloadTimer);
     if (watch != null) watch.stop();
     if (gauges != null) gauges.stop();
+    if (slotGauges != null) slotGauges.stop();
     if (retention != null) retention.stop();
     long graceMs = config.shutdownGrace().toMillis();
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);

@@ -61,6 +61,7 @@ public final class WalCapture {
   private Consumer<String> wakeStore = s -> {};
   private Duration retry = Duration.ofSeconds(2);
   private volatile boolean stopped;
+  private String instanceId = "whiskfeed";
 
   WalCapture(Vertx vertx, EventStores stores, SourceDatabases sources) {
     this.vertx = vertx;
@@ -69,7 +70,9 @@ public final class WalCapture {
   }
 
   /** Wires what the readers need to find feeds and report; the provider calls it once at start. */
-  public void bind(Pool control, FeedRepository feeds, FeedCodec codec, Consumer<String> wakeStore, Duration retry) {
+  public void bind(Pool control, FeedRepository feeds, FeedCodec codec, Consumer<String> wakeStore, Duration retry,
+                   String instanceId) {
+    this.instanceId = instanceId;
     this.control = control;
     this.feeds = feeds;
     this.codec = codec;
@@ -224,7 +227,8 @@ public final class WalCapture {
     if (ref == null) return; // a database given by URL: found again when its feeds are loaded
     DbUrl url = stores.url(ref);
     if (url == null) return;
-    SlotReader reader = new SlotReader(new SlotReader.Settings(source, url, stores.control().url(), retry, 2_000),
+    SlotReader reader = new SlotReader(new SlotReader.Settings(source, url, stores.control().url(), retry, 2_000,
+        instanceId),
         new Host(ref));
     SlotReader previous = readers.put(source, reader);
     if (previous != null) previous.stop();
@@ -237,9 +241,41 @@ public final class WalCapture {
     return refs.get(source);
   }
 
-  /** Reader states by source, for /health and metrics. */
-  public Map<String, SlotReader> readers() {
-    return Map.copyOf(readers);
+  /** One source's slot as /health and the metrics show it. {@code retainedBytes} is null when the source did not answer. */
+  public record SlotStatus(String store, String slot, String state, String holder, Long retainedBytes,
+                           double lagSeconds) {
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("store", store).put("slot", slot).put("state", state)
+          .put("lagSeconds", lagSeconds);
+      if (holder != null) json.put("holder", holder);
+      if (retainedBytes != null) json.put("retainedBytes", retainedBytes);
+      return json;
+    }
+  }
+
+  /** Every slot this instance reads or stands by for, with the source's view of it. */
+  public Future<List<SlotStatus>> status() {
+    List<Future<SlotStatus>> all = new ArrayList<>();
+    readers.forEach((source, reader) -> all.add(status(source, reader)));
+    return Future.join(all).map(v -> all.stream().map(Future::result).toList());
+  }
+
+  private Future<SlotStatus> status(String source, SlotReader reader) {
+    String state = reader.state().name().toLowerCase(java.util.Locale.ROOT);
+    StoreRef ref = refFor(source);
+    if (ref == null) return Future.succeededFuture(new SlotStatus(source, reader.slot(), state, null, null, 0));
+    return stores.reach(ref)
+        .compose(pool -> pool.query(WalDdl.SLOT_STATE).execute())
+        .timeout(2, TimeUnit.SECONDS)
+        .map(rows -> {
+          var it = rows.iterator();
+          if (!it.hasNext()) return new SlotStatus(source, reader.slot(), state, null, null, reader.lagSeconds());
+          Row r = it.next();
+          String holder = r.getString("holder");
+          if (holder != null && holder.startsWith("whiskfeed-wal:")) holder = holder.substring("whiskfeed-wal:".length());
+          return new SlotStatus(source, reader.slot(), state, holder, r.getLong("retained_bytes"), reader.lagSeconds());
+        })
+        .otherwise(e -> new SlotStatus(source, reader.slot(), state, null, null, reader.lagSeconds()));
   }
 
   public void stop() {

@@ -134,7 +134,8 @@ public final class RetentionJob {
   /** Every ready store and every configured source (opened now if it is not yet); unreachable ones wait for the next run. */
   private Future<List<EventStore>> storesToPurge() {
     List<Future<EventStore>> opening = new ArrayList<>();
-    // a source that is no event store yet has nothing to purge: opening it would make it one
+    // a source that is no event store has nothing to purge: opening it would make it one
+    stores.sources().keySet().forEach(source -> opening.add(stores.openIfStore(new StoreRef.Source(source))));
     return Future.join(opening).otherwiseEmpty().map(v -> {
       Map<String, EventStore> all = new TreeMap<>();
       stores.ready().forEach(s -> all.put(s.name(), s));

@@ -79,6 +79,19 @@ public final class EventStores {
     return Future.succeededFuture(plain.computeIfAbsent(ref.name(), n -> Database.pool(vertx, url, 2)));
   }
 
+  /**
+   * Opens the referenced database when it already holds whiskfeed's event table (a source captured
+   * by triggers, now or before); fails when it does not, so a source read only through its WAL is
+   * never made an event store.
+   */
+  public Future<EventStore> openIfStore(StoreRef ref) {
+    if (readyStore(ref.name()).isPresent() || ref.isControl()) return open(ref);
+    return reach(ref)
+        .compose(pool -> pool.query("SELECT pg_catalog.to_regclass('whiskfeed.events') IS NOT NULL AS store").execute())
+        .compose(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("store")) ? open(ref)
+            : Future.failedFuture("no event store in " + ref.name()));
+  }
+
   /** Opens (pool + migrations) the referenced store; the same future for every caller. */
   public Future<EventStore> open(StoreRef ref) {
     String name = ref.name();

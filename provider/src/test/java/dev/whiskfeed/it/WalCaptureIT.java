@@ -65,6 +65,26 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void healthAndMetricsShowTheSlot() {
+    f.create("t", changes("public.orders", "wal"));
+    db.execute("INSERT INTO public.orders VALUES (1, 'x')");
+    f.awaitRow("t", 1);
+    await().atMost(WAIT).until(() -> {
+      JsonObject health = f.api.send("GET", "/health", null).json();
+      var capture = health.getJsonArray("capture");
+      return capture != null && "holding".equals(capture.getJsonObject(0).getString("state"));
+    });
+    JsonObject slot = f.api.send("GET", "/health", null).json().getJsonArray("capture").getJsonObject(0);
+    assertThat(slot.getString("store")).isEqualTo("control");
+    assertThat(slot.getString("slot")).startsWith("whiskfeed_");
+    assertThat(slot.getString("holder")).isEqualTo(f.env.get("WHISKFEED_INSTANCE_ID"));
+    assertThat(slot.getLong("retainedBytes")).isNotNegative();
+    await().atMost(WAIT).until(() -> f.api.send("GET", "/metrics", null).body()
+        .contains("whiskfeed_capture_slot_retained_bytes{store=\"control\"}"));
+    assertThat(f.api.send("GET", "/metrics", null).body()).contains("whiskfeed_capture_lag_seconds{store=\"control\"}");
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));

@@ -71,7 +71,8 @@ public final class SlotReader {
   }
 
   /** {@code source}: the source's store name, for logs and metrics. */
-  public record Settings(String source, DbUrl sourceUrl, DbUrl controlUrl, Duration retry, int maxBatch) {}
+  public record Settings(String source, DbUrl sourceUrl, DbUrl controlUrl, Duration retry, int maxBatch,
+                         String instanceId) {}
 
   private final Settings settings;
   private final Host host;
@@ -80,6 +81,7 @@ public final class SlotReader {
   private volatile State state = State.STOPPED;
   private volatile String slot;
   private volatile Instant lastCommit;
+  private volatile long lagMillis;
   private volatile String lastProblem;
   private Thread thread;
 
@@ -125,6 +127,11 @@ public final class SlotReader {
 
   public String slot() {
     return slot;
+  }
+
+  /** How far the stored events trail the log: since the commit of the last stored transaction; 0 when caught up. */
+  public double lagSeconds() {
+    return state == State.HOLDING ? lagMillis / 1000.0 : 0;
   }
 
   /** Commit time of the last transaction read, or null. */
@@ -234,7 +241,8 @@ public final class SlotReader {
     Properties p = new Properties();
     PGProperty.USER.set(p, url.user());
     PGProperty.PASSWORD.set(p, url.password());
-    PGProperty.APPLICATION_NAME.set(p, replication ? "whiskfeed-wal" : "whiskfeed");
+    // the walsender's application_name says which instance holds the slot (pg_stat_replication)
+    PGProperty.APPLICATION_NAME.set(p, replication ? "whiskfeed-wal:" + settings.instanceId() : "whiskfeed");
     PGProperty.CONNECT_TIMEOUT.set(p, 10);
     PGProperty.TCP_KEEP_ALIVE.set(p, true);
     if (replication) {
@@ -295,6 +303,7 @@ public final class SlotReader {
 
     private void idle(long now) throws Exception {
       if (!batch.isEmpty()) flush();
+      if (!inTx) lagMillis = 0; // everything sent so far is stored
       if (!inTx && now - confirmedAt > CONFIRM_IDLE_NANOS) {
         // nothing of ours is pending: everything the server sent so far is done with
         LogSequenceNumber received = stream.getLastReceiveLSN();
@@ -415,6 +424,8 @@ public final class SlotReader {
       if (!batch.isEmpty()) {
         int stored = writer.write(batch);
         batch.clear();
+        Instant commit = lastCommit;
+        if (commit != null) lagMillis = Math.max(0, System.currentTimeMillis() - commit.toEpochMilli());
         if (stored > 0) host.stored(stored);
       }
       if (!inTx) confirm(lastCommitEnd);

@@ -103,8 +103,11 @@ public final class WalDdl {
 
   /** The slot as /health and the metrics show it: who holds it, how much WAL it keeps, whether Postgres gave it up. */
   public static final String SLOT_STATE = """
-      SELECT s.active, s.active_pid, s.wal_status,
+      SELECT s.active, s.wal_status,
+             (SELECT r.application_name FROM pg_catalog.pg_stat_replication r WHERE r.pid = s.active_pid) AS holder,
              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.restart_lsn)::bigint AS retained_bytes,
              pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint AS unconfirmed_bytes
-      FROM pg_catalog.pg_replication_slots s WHERE s.slot_name = $1""";
+      FROM pg_catalog.pg_replication_slots s
+      WHERE s.slot_name = (SELECT 'whiskfeed_' || d.oid::text FROM pg_catalog.pg_database d
+                           WHERE d.datname = pg_catalog.current_database())""";
 }
