@@ -105,7 +105,7 @@ public final class CaptureWatch {
     return sources.client(feed).compose(c -> Catalog.table(c, table)
         .compose(t -> t.isEmpty() || !t.get().isTable()
             ? Future.succeededFuture(Optional.of("table " + table.display() + " no longer exists (dropped or renamed)"))
-            : WalCapture.isWal(feed) ? Future.succeededFuture(columnsProblem(feed, t.get()))
+            : WalCapture.isWal(feed) ? walProblem(c, feed, t.get())
             : Catalog.triggers(c, feed.id()).map(installed -> problem(feed, t.get(), installed))));
   }
 
@@ -124,6 +124,16 @@ public final class CaptureWatch {
       }
     }
     return Optional.empty();
+  }
+
+  /** A named column is gone, or a column's type is one WAL capture cannot print (added after CREATE). */
+  private static Future<Optional<String>> walProblem(io.vertx.sqlclient.SqlClient c, Feed feed, Catalog.Table t) {
+    Optional<String> columns = columnsProblem(feed, t);
+    if (columns.isPresent()) return Future.succeededFuture(columns);
+    return WalCapture.unprintable(c, t.tableName()).map(types -> types.isEmpty() ? Optional.<String>empty()
+        : Optional.of("table " + t.tableName().display() + " now has a column of type " + String.join(", ", types)
+            + ", which WAL capture cannot print as trigger capture does (drop the column, or DELETE the feed and "
+            + "CREATE it with capture trigger)"));
   }
 
   /** A column the feed names is gone (both capture modes). */

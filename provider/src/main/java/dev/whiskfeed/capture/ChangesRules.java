@@ -76,7 +76,8 @@ public final class ChangesRules implements KindRules {
     }
     Capture asked = capture(p, input);
     return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
-                .compose(table -> resolve(c, asked).map(capture -> new Inspected(table.orElse(null), capture))),
+                .compose(table -> resolve(c, asked, table.orElse(null))
+                    .map(capture -> new Inspected(table.orElse(null), capture))),
             inspected -> inspected.capture() == Capture.TRIGGER)
         .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
@@ -104,13 +105,20 @@ public final class ChangesRules implements KindRules {
   }
 
   /** {@code auto} becomes {@code wal} where the source allows it; an explicit {@code wal} it cannot serve is a 400 naming why. */
-  private static Future<Capture> resolve(SqlClient c, Capture asked) {
+  private static Future<Capture> resolve(SqlClient c, Capture asked, Catalog.Table table) {
     if (asked == Capture.TRIGGER) return Future.succeededFuture(Capture.TRIGGER);
-    return WalCapture.missing(c).map(missing -> {
-      if (missing == null) return Capture.WAL;
-      if (asked == Capture.WAL) throw WhiskfeedException.invalid("capture wal is not available on this database: " + missing);
+    Future<List<String>> types = table == null ? Future.succeededFuture(List.of())
+        : WalCapture.unprintable(c, table.tableName());
+    return WalCapture.missing(c).compose(missing -> types.map(unprintable -> {
+      if (missing == null && unprintable.isEmpty()) return Capture.WAL;
+      if (asked == Capture.WAL) {
+        throw WhiskfeedException.invalid(missing != null ? "capture wal is not available on this database: " + missing
+            : "capture wal cannot print column type" + (unprintable.size() > 1 ? "s " : " ")
+                + String.join(", ", unprintable) + " of table " + table.tableName().display()
+                + " as trigger capture does (a cast to json decides its JSON); use capture trigger");
+      }
       return Capture.TRIGGER;
-    });
+    }));
   }
 
   /** A stored WAL feed's table, checked again inside the installing transaction. */

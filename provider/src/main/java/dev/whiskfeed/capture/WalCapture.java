@@ -100,6 +100,16 @@ public final class WalCapture {
     });
   }
 
+  /** Column types of the table that WAL capture cannot print as trigger capture does (none: empty). */
+  static Future<List<String>> unprintable(SqlClient c, TableName table) {
+    return c.preparedQuery(WalDdl.UNPRINTABLE_TYPES).execute(Tuple.of(Sql.qualified(table.schema(), table.name())))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString("type")));
+          return out;
+        });
+  }
+
   /**
    * The publication, then the slot, unless they exist. On a connection of its own, outside the
    * lifecycle's transaction: a new slot waits for every transaction holding an xid, and the

@@ -341,13 +341,28 @@ public final class SlotReader {
     }
 
     private Relation relation(PgOutput.Relation r) throws SQLException {
+      types.clear(); // a Relation message follows DDL: a composite type may have changed too
       List<String> names = new ArrayList<>(r.columns().size());
       List<PgType> columnTypes = new ArrayList<>(r.columns().size());
       for (PgOutput.Column c : r.columns()) {
         names.add(c.name());
-        columnTypes.add(types.resolve(c.typeOid()));
+        columnTypes.add(type(r, c));
       }
       return new Relation(r.oid(), r.schema(), r.name(), names, columnTypes);
+    }
+
+    /**
+     * A column type added after CREATE that WAL capture cannot print (a cast to json decides its
+     * JSON) is printed as its text, never stopping the reader; the capture check disables the feed.
+     */
+    private PgType type(PgOutput.Relation r, PgOutput.Column c) throws SQLException {
+      try {
+        return types.resolve(c.typeOid());
+      } catch (dev.whiskfeed.error.WhiskfeedException e) {
+        LOG.warn("{} {} {} {}", kv("event", "capture.column.unprintable"), kv("table", r.schema() + "." + r.name()),
+            kv("column", c.name()), kv("error", e.getMessage()));
+        return PgType.STRING;
+      }
     }
 
     private void change(int relationOid, Op op, String[] old, String[] now) throws Exception {
