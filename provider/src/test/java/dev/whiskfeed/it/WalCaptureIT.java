@@ -85,6 +85,27 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void creatingTheSlotGivesUpWith503WhileATransactionStaysOpenOnTheSource() throws Exception {
+    try (java.sql.Connection open = db.connect()) {
+      open.setAutoCommit(false);
+      try (var s = open.createStatement()) {
+        s.execute("INSERT INTO public.orders VALUES (1, 'open')"); // holds an xid: a new slot waits for it
+      }
+      long t0 = System.nanoTime();
+      Api.Response r = f.api.create("guest", "t", changes("public.orders", "wal"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.json().getString("code")).isEqualTo("capture_unavailable");
+      assertThat(r.json().getString("error")).contains("waited 10 s for transactions open on the source database");
+      assertThat(ms).isLessThan(20_000);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds")).isZero();
+      open.rollback();
+    }
+    assertThat(f.create("t", changes("public.orders", "wal")).getJsonObject("config").getString("capture"))
+        .isEqualTo("wal");
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));

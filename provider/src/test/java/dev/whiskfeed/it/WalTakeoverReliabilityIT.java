@@ -64,7 +64,13 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
         takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
         await().atMost(Duration.ofSeconds(120)).until(writer::done);
       }
-      await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") >= load);
+      try {
+        await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") >= load);
+      } finally {
+        System.out.println("wal-takeover: rows=" + db.queryLong("SELECT count(*) FROM public.orders") + " events="
+            + Reliability.count(db, "true") + " pending=" + Reliability.count(db, "state = 'pending'")
+            + " standbyHealth=" + standby.send("GET", "/health", null).body());
+      }
       long drainMs = (System.nanoTime() - t0) / 1_000_000;
       List<Recorded> fires = openwhisk.fires("guest", "orders");
       long storedTwice = db.queryLong("SELECT count(*) FROM (SELECT payload #>> '{data,new,id}' FROM whiskfeed.events "
@@ -78,6 +84,45 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
       assertThat(storedTwice).as("changes with two events").isZero();
       assertThat(Reliability.delivered(fires)).hasSize(load);
       assertThat(takeoverMs).as("the standby took over within seconds").isLessThan(15_000);
+    }
+  }
+
+  @Test
+  void aProviderKilledMidStreamAndRestartedStoresEveryChangeOnce(TestPostgres pg) throws Exception {
+    int load = Reliability.load(2_000, 20_000);
+    openwhisk.reset();
+    TestDatabase db = pg.newDatabase("walcrash");
+    db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, note text)");
+    Map<String, String> env = TestProvider.env(db, openwhisk.url());
+    env.put("WHISKFEED_INSTANCE_ID", "wal-crash");
+    ProviderProcess provider = ProviderProcess.start(env, Path.of("target", "reliability-wal-crash.log"));
+    try {
+      Api api = new Api(provider.port(), KEY);
+      Api.Response created = api.create("guest", "orders", new JsonObject().put("kind", "changes")
+          .put("table", "public.orders").put("capture", "wal"));
+      assertThat(created.status()).as(created.body()).isEqualTo(200);
+      long t0 = System.nanoTime();
+      long storedAtKill;
+      try (RowWriter writer = new RowWriter(db, "public.orders", 20, Duration.ofMillis(10), load).start()) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Reliability.count(db, "true") >= load / 3);
+        provider.kill();
+        storedAtKill = Reliability.count(db, "true");
+        provider = ProviderProcess.start(env, Path.of("target", "reliability-wal-crash-restarted.log"));
+        await().atMost(Duration.ofSeconds(120)).until(writer::done);
+      }
+      await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") >= load);
+      long drainMs = (System.nanoTime() - t0) / 1_000_000;
+      List<Recorded> fires = openwhisk.fires("guest", "orders");
+      long storedTwice = db.queryLong("SELECT count(*) FROM (SELECT payload #>> '{data,new,id}' FROM whiskfeed.events "
+          + "GROUP BY 1 HAVING count(*) > 1) d");
+      Reliability.report("wal-crash", load, "SIGKILL-mid-stream+restart", Reliability.count(db, "true"),
+          Reliability.delivered(fires).size(), Reliability.duplicated(fires), load - Reliability.delivered(fires).size(),
+          drainMs, "storedAtKill=" + storedAtKill + " changesStoredTwice=" + storedTwice);
+      assertThat(Reliability.count(db, "true")).as("one event per change").isEqualTo(load);
+      assertThat(storedTwice).as("changes with two events").isZero();
+      assertThat(Reliability.delivered(fires)).hasSize(load);
+    } finally {
+      provider.close();
     }
   }
 
