@@ -55,6 +55,9 @@ public final class WalCapture {
   private final WalTables tables = new WalTables();
   private final Map<String, SlotReader> readers = new ConcurrentHashMap<>();
   private final Map<String, StoreRef> refs = new ConcurrentHashMap<>();
+  /** Sources whose slot this instance made or checked for a CREATE, by when: one whose CREATE failed is retired. */
+  private final Map<String, Long> prepared = new ConcurrentHashMap<>();
+  private static final long ORPHAN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
   private Pool control;
   private FeedRepository feeds;
   private FeedCodec codec;
@@ -117,6 +120,8 @@ public final class WalCapture {
    * source turns into a 503, not a hung CREATE.
    */
   Future<Void> prepare(StoreRef ref) {
+    refs.put(ref.name(), ref);
+    prepared.put(ref.name(), System.nanoTime());
     DbUrl url = stores.url(ref);
     Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
     return connecting.timeout(SourceDatabases.CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -218,6 +223,16 @@ public final class WalCapture {
         StoreRef ref = refFor(source);
         if (!inUse.contains(source) && !wanted.contains(source) && ref != null) retireIfUnused(ref);
       }
+      // a slot made for a CREATE that then failed would keep WAL forever: dropped once no feed came of it
+      long now = System.nanoTime();
+      prepared.forEach((source, at) -> {
+        if (inUse.contains(source)) {
+          prepared.remove(source, at);
+        } else if (now - at > ORPHAN_AFTER_NANOS && !readers.containsKey(source) && refFor(source) != null) {
+          prepared.remove(source, at);
+          retireIfUnused(refFor(source));
+        }
+      });
       return null;
     });
   }
