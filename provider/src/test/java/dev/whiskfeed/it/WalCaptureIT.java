@@ -106,6 +106,28 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void aPartitionedTableIsCapturedThroughItsRoot() {
+    db.execute("CREATE TABLE public.measures (id int, at date, v int, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)");
+    db.execute("CREATE TABLE public.measures_2026 PARTITION OF public.measures FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')");
+    db.execute("CREATE TABLE public.measures_2027 PARTITION OF public.measures FOR VALUES FROM ('2027-01-01') TO ('2028-01-01')");
+    f.create("m", changes("public.measures", "wal"));
+    db.execute("INSERT INTO public.measures VALUES (1, '2026-05-01', 10), (2, '2027-05-01', 20)");
+    db.execute("INSERT INTO public.measures_2027 VALUES (3, '2027-06-01', 30)"); // addressed to a partition
+    List<JsonObject> fires = f.awaitRow("m", 3);
+    assertThat(fires).hasSize(3);
+    assertThat(fires).extracting(e -> e.getJsonObject("table").getString("name")).containsOnly("measures");
+    assertThat(fires).extracting(ChangesFixture::rowId).containsExactlyInAnyOrder(1L, 2L, 3L);
+    // the partitions keep their own replica identity (the key): an UPDATE is never dropped, a DELETE names the key
+    db.execute("UPDATE public.measures SET v = v WHERE id = 1");
+    db.execute("DELETE FROM public.measures WHERE id = 2");
+    fires = f.awaitFires("m", 5);
+    JsonObject update = fires.stream().filter(e -> ChangesFixture.op(e).equals("UPDATE")).findFirst().orElseThrow();
+    assertThat(ChangesFixture.newRow(update).getInteger("v")).isEqualTo(10);
+    JsonObject delete = fires.stream().filter(e -> ChangesFixture.op(e).equals("DELETE")).findFirst().orElseThrow();
+    assertThat(ChangesFixture.oldRow(delete)).isEqualTo(new JsonObject("{\"id\":2,\"at\":\"2027-05-01\",\"v\":null}"));
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));

@@ -17,8 +17,17 @@ final class ChangeEncoder {
 
   /** The payload for {@code feed}, or null when the feed does not take this change. Rows hold text or null per column. */
   static String encode(Relation rel, WalFeed feed, Op op, String[] old, String[] now) {
+    return encode(rel, feed, op, old, now, true);
+  }
+
+  /**
+   * {@code oldIsWhole}: false when the old row holds the key columns only (a table without
+   * {@code REPLICA IDENTITY FULL}, such as a partition): it is sent as it is, and an UPDATE is never
+   * taken for a no-op on its strength.
+   */
+  static String encode(Relation rel, WalFeed feed, Op op, String[] old, String[] now, boolean oldIsWhole) {
     if (!feed.events().contains(op)) return null;
-    if (op == Op.UPDATE && !changed(rel, feed.columns(), old, now)) return null;
+    if (op == Op.UPDATE && oldIsWhole && !changed(rel, feed.columns(), old, now)) return null;
     StringBuilder b = new StringBuilder(64 + 32 * rel.columns().size());
     head(b, rel);
     b.append("\"old\":");

@@ -328,12 +328,13 @@ public final class SlotReader {
       } else if (m instanceof PgOutput.Relation r) {
         relations.put(r.oid(), relation(r));
       } else if (m instanceof PgOutput.Insert i) {
-        change(i.relationOid(), Op.INSERT, null, values(i.newTuple(), null));
+        change(i.relationOid(), Op.INSERT, null, values(i.newTuple(), null), true);
       } else if (m instanceof PgOutput.Update u) {
-        String[] old = u.oldTuple() == null || u.oldIsKeyOnly() ? null : values(u.oldTuple(), null);
-        change(u.relationOid(), Op.UPDATE, old, values(u.newTuple(), old));
+        // without REPLICA IDENTITY FULL (a partition) the old row is absent, or its key columns only
+        String[] old = u.oldTuple() == null ? null : values(u.oldTuple(), null);
+        change(u.relationOid(), Op.UPDATE, old, values(u.newTuple(), u.oldIsKeyOnly() ? null : old), !u.oldIsKeyOnly());
       } else if (m instanceof PgOutput.Delete d) {
-        change(d.relationOid(), Op.DELETE, d.oldIsKeyOnly() ? null : values(d.oldTuple(), null), null);
+        change(d.relationOid(), Op.DELETE, values(d.oldTuple(), null), null, !d.oldIsKeyOnly());
       } else if (m instanceof PgOutput.Truncate t) {
         for (int oid : t.relationOids()) truncate(oid);
       }
@@ -365,11 +366,11 @@ public final class SlotReader {
       }
     }
 
-    private void change(int relationOid, Op op, String[] old, String[] now) throws Exception {
+    private void change(int relationOid, Op op, String[] old, String[] now, boolean oldIsWhole) throws Exception {
       Relation rel = relation(relationOid);
       int index = counters.merge(relationOid, 1, Integer::sum) - 1;
       for (WalFeed feed : feedsOf(rel)) {
-        String payload = ChangeEncoder.encode(rel, feed, op, old, now);
+        String payload = ChangeEncoder.encode(rel, feed, op, old, now, oldIsWhole);
         if (payload != null) add(feed, index, op.name(), payload);
       }
     }
