@@ -55,7 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import dev.whiskfeed.deliver.DeliveryEngine;
-import dev.whiskfeed.deliver.Doorbell;
+import dev.whiskfeed.store.Doorbell;
 import dev.whiskfeed.deliver.FeedRegistry;
 import dev.whiskfeed.deliver.StoreListener;
 import dev.whiskfeed.store.ClaimRepository;

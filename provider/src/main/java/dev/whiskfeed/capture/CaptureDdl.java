@@ -1,5 +1,7 @@
 package dev.whiskfeed.capture;
 
+import dev.whiskfeed.store.Doorbell;
+
 import dev.whiskfeed.capture.ChangesParams.Op;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,23 +152,8 @@ public final class CaptureDdl {
     return b.toString();
   }
 
-  /**
-   * Rings the doorbell (deliver/Doorbell) once per statement that wrote events, only when the
-   * consumer armed it. A plain read first: while delivery is busy the doorbell is not armed and
-   * the writer pays one index-free read of a one-row table. SKIP LOCKED: while another transaction
-   * is ringing, this one need not wait for it (that one's NOTIFY wakes the consumer), so a long
-   * writing transaction never blocks others.
-   */
-  private static final String RING = """
-        GET DIAGNOSTICS n = ROW_COUNT;
-        IF n > 0 AND EXISTS (SELECT 1 FROM whiskfeed.doorbell x WHERE x.armed) THEN
-          UPDATE whiskfeed.doorbell d SET armed = false
-           WHERE d.id IN (SELECT x.id FROM whiskfeed.doorbell x WHERE x.armed FOR UPDATE SKIP LOCKED);
-          IF FOUND THEN
-            PERFORM pg_catalog.pg_notify('whiskfeed_events', '');
-          END IF;
-        END IF;
-      """;
+  /** Rings the doorbell once per statement that wrote events, only when the consumer armed it. */
+  private static final String RING = Doorbell.RING_PLPGSQL;
 
   private static String insertFor(Op op, long id, boolean narrowed, List<String> columns) {
     String head = "    INSERT INTO whiskfeed.events (feed_id, op, payload)\n    SELECT " + id + ", '" + op.name() + "', ";

@@ -1,5 +1,6 @@
 package dev.whiskfeed.deliver;
 
+import dev.whiskfeed.store.Doorbell;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.store.Ack;

@@ -48,8 +48,8 @@ public final class AlarmScheduleRepository {
         INSERT INTO whiskfeed.events (feed_id, op, payload)
         SELECT u.feed_id, 'ALARM', u.payload::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(feed_id, payload)
         RETURNING id, feed_id),
-      rang AS (UPDATE whiskfeed.doorbell SET armed = false WHERE armed RETURNING pg_notify('whiskfeed_events', ''))
-      SELECT id, feed_id FROM ins""";
+      """ + Doorbell.RING_AFTER + """
+      SELECT id, feed_id, (SELECT count(*) FROM rang) AS rang FROM ins""";
 
   private static final String ADVANCE = """
       UPDATE whiskfeed.alarm_schedules s SET next_fire = u.next_fire, final_event = COALESCE(u.final_event, s.final_event)

@@ -16,7 +16,7 @@ public final class EventRepository {
   // Writes the event and rings the store's doorbell if the consumer armed it (one statement).
   private static final String INSERT = """
       WITH ins AS (INSERT INTO whiskfeed.events (feed_id, op, payload) VALUES ($1, $2, $3) RETURNING id),
-           rang AS (UPDATE whiskfeed.doorbell SET armed = false WHERE armed RETURNING pg_notify('whiskfeed_events', ''))
+      """ + Doorbell.RING_AFTER + """
       SELECT id, (SELECT count(*) FROM rang) AS rang FROM ins""";
   private static final String COUNTS =
       "SELECT state, count(*) AS n FROM whiskfeed.events WHERE feed_id = $1 GROUP BY state";

@@ -3,7 +3,7 @@ package dev.whiskfeed.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.config.DbUrl;
-import dev.whiskfeed.deliver.Doorbell;
+import dev.whiskfeed.store.Doorbell;
 import dev.whiskfeed.store.Migrations;
 import dev.whiskfeed.testing.PgExtension;
 import dev.whiskfeed.testing.TestDatabase;

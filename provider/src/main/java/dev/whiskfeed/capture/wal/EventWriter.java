@@ -1,5 +1,6 @@
 package dev.whiskfeed.capture.wal;
 
+import dev.whiskfeed.store.Doorbell;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,9 +23,7 @@ final class EventWriter implements AutoCloseable {
                                  pg_catalog.unnest(?::text[]::jsonb[]), pg_catalog.unnest(?::timestamptz[]))
         ON CONFLICT (id) DO NOTHING
         RETURNING 1),
-      rang AS (
-        UPDATE whiskfeed.doorbell SET armed = false WHERE armed AND EXISTS (SELECT 1 FROM ins)
-        RETURNING pg_catalog.pg_notify('whiskfeed_events', ''))
+      """ + Doorbell.RING_AFTER + """
       SELECT (SELECT count(*) FROM ins) AS stored, (SELECT count(*) FROM rang) AS rang""";
 
   /** One event to store. {@code createdAt}: the change's commit time, ISO 8601. */
