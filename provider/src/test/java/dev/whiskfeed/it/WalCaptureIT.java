@@ -128,6 +128,26 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void theSlotKeepsAdvancingWhileTheCapturedTablesAreQuietAndWhileTheFeedIsPaused() {
+    f.create("t", changes("public.orders", "wal"));
+    db.execute("CREATE TABLE public.other (id int PRIMARY KEY, pad text)");
+    db.execute("INSERT INTO public.other SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
+    String written = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
+    // nothing captured was written, yet the slot is confirmed past all of it: no WAL is held for other tables
+    await().atMost(WAIT).until(() -> db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE "
+        + "'whiskfeed%' AND confirmed_flush_lsn >= ?::pg_lsn", written) == 1);
+    assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
+    db.execute("INSERT INTO public.orders VALUES (1, 'while paused')");
+    String paused = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
+    await().atMost(WAIT).until(() -> db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE "
+        + "'whiskfeed%' AND confirmed_flush_lsn >= ?::pg_lsn", paused) == 1);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'")).isEqualTo(1);
+    assertThat(openwhisk.fires("guest", "t")).isEmpty();
+    assertThat(f.api.unpause("guest", "t").status()).isEqualTo(200);
+    f.awaitRow("t", 1);
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));
