@@ -71,18 +71,8 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
             + Reliability.count(db, "true") + " pending=" + Reliability.count(db, "state = 'pending'")
             + " standbyHealth=" + standby.send("GET", "/health", null).body());
       }
-      long drainMs = (System.nanoTime() - t0) / 1_000_000;
-      List<Recorded> fires = openwhisk.fires("guest", "orders");
-      long storedTwice = db.queryLong("SELECT count(*) FROM (SELECT payload #>> '{data,new,id}' FROM whiskfeed.events "
-          + "GROUP BY 1 HAVING count(*) > 1) d");
-      Reliability.report("wal-takeover", load, "SIGKILL-of-the-slot-holder", Reliability.count(db, "true"),
-          Reliability.delivered(fires).size(), Reliability.duplicated(fires), load - Reliability.delivered(fires).size(),
-          drainMs, "takeoverMs=" + takeoverMs + " changesStoredTwice=" + storedTwice);
-
-      assertThat(db.queryLong("SELECT count(*) FROM public.orders")).isEqualTo(load);
-      assertThat(Reliability.count(db, "true")).as("one event per change").isEqualTo(load);
-      assertThat(storedTwice).as("changes with two events").isZero();
-      assertThat(Reliability.delivered(fires)).hasSize(load);
+      reportEveryChangeStoredOnceAndDelivered(db, load, t0, "wal-takeover", "SIGKILL-of-the-slot-holder",
+          "takeoverMs=" + takeoverMs);
       assertThat(takeoverMs).as("the standby took over within seconds").isLessThan(15_000);
     }
   }
@@ -111,19 +101,27 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
         await().atMost(Duration.ofSeconds(120)).until(writer::done);
       }
       await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") >= load);
-      long drainMs = (System.nanoTime() - t0) / 1_000_000;
-      List<Recorded> fires = openwhisk.fires("guest", "orders");
-      long storedTwice = db.queryLong("SELECT count(*) FROM (SELECT payload #>> '{data,new,id}' FROM whiskfeed.events "
-          + "GROUP BY 1 HAVING count(*) > 1) d");
-      Reliability.report("wal-crash", load, "SIGKILL-mid-stream+restart", Reliability.count(db, "true"),
-          Reliability.delivered(fires).size(), Reliability.duplicated(fires), load - Reliability.delivered(fires).size(),
-          drainMs, "storedAtKill=" + storedAtKill + " changesStoredTwice=" + storedTwice);
-      assertThat(Reliability.count(db, "true")).as("one event per change").isEqualTo(load);
-      assertThat(storedTwice).as("changes with two events").isZero();
-      assertThat(Reliability.delivered(fires)).hasSize(load);
+      reportEveryChangeStoredOnceAndDelivered(db, load, t0, "wal-crash", "SIGKILL-mid-stream+restart",
+          "storedAtKill=" + storedAtKill);
     } finally {
       provider.close();
     }
+  }
+
+  /** Prints the case's line, then checks that every committed change is one event, and delivered. */
+  private static void reportEveryChangeStoredOnceAndDelivered(TestDatabase db, int load, long t0, String name,
+                                                              String faults, String more) {
+    long drainMs = (System.nanoTime() - t0) / 1_000_000;
+    List<Recorded> fires = openwhisk.fires("guest", "orders");
+    long storedTwice = db.queryLong("SELECT count(*) FROM (SELECT payload #>> '{data,new,id}' FROM whiskfeed.events "
+        + "GROUP BY 1 HAVING count(*) > 1) d");
+    Reliability.report(name, load, faults, Reliability.count(db, "true"), Reliability.delivered(fires).size(),
+        Reliability.duplicated(fires), load - Reliability.delivered(fires).size(), drainMs,
+        more + " changesStoredTwice=" + storedTwice);
+    assertThat(db.queryLong("SELECT count(*) FROM public.orders")).isEqualTo(load);
+    assertThat(Reliability.count(db, "true")).as("one event per change").isEqualTo(load);
+    assertThat(storedTwice).as("changes with two events").isZero();
+    assertThat(Reliability.delivered(fires)).hasSize(load);
   }
 
   private static List<String> states(Api a, Api b) {
