@@ -129,10 +129,7 @@ final class ProviderVerticle extends VerticleBase {
     feeds.onEventWritten(engine::wake);
     alarms = new AlarmScheduler(vertx, control, codec, fires, clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);
-    feeds.onFeedChanged(id -> {
-      changes.wal().changed();
-      return registry.reload(id);
-    });
+    feeds.onFeedChanged(id -> changes.wal().announce().compose(v -> registry.reload(id)));
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2), config.instanceId());

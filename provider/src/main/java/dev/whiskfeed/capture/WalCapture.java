@@ -246,6 +246,27 @@ public final class WalCapture {
     sync(Set.of());
   }
 
+  /**
+   * A lifecycle call of this instance changed a feed and committed: besides {@link #changed()},
+   * marks the WAL of every source WAL feeds read, so the reader holding its slot (here or on another
+   * instance) reads the feeds again before any change committed after this call answers. A source
+   * that does not answer is skipped: its reader also reloads on the feed-change notification.
+   */
+  public Future<Void> announce() {
+    changed();
+    if (control == null || stopped) return Future.succeededFuture();
+    return tables.sources(control).compose(inUse -> {
+      List<Future<Void>> marks = new ArrayList<>();
+      for (String source : inUse) {
+        StoreRef ref = refFor(source);
+        if (ref == null) continue;
+        marks.add(stores.reach(ref).compose(pool -> pool.query(WalDdl.FEEDS_CHANGED).execute())
+            .timeout(2, TimeUnit.SECONDS).<Void>mapEmpty().otherwiseEmpty());
+      }
+      return Future.join(marks).<Void>mapEmpty();
+    }).otherwiseEmpty();
+  }
+
   private void startReader(String source) {
     if (stopped) return;
     StoreRef ref = refFor(source);

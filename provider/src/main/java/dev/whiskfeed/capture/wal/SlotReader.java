@@ -195,6 +195,7 @@ public final class SlotReader {
           .withSlotName(slot)
           .withSlotOption("proto_version", 1)
           .withSlotOption("publication_names", WalDdl.PUBLICATION)
+          .withSlotOption("messages", true)
           .withStatusInterval(1, TimeUnit.SECONDS)
           .start();
       state = State.HOLDING;
@@ -337,8 +338,10 @@ public final class SlotReader {
         change(d.relationOid(), Op.DELETE, values(d.oldTuple(), null), null, !d.oldIsKeyOnly());
       } else if (m instanceof PgOutput.Truncate t) {
         for (int oid : t.relationOids()) truncate(oid);
+      } else if (m instanceof PgOutput.LogicalMessage lm && WalDdl.MESSAGE_PREFIX.equals(lm.prefix())) {
+        refresh = true; // a feed changed: the changes after this mark see it
       }
-      // Origin, Type and logical messages carry nothing to capture
+      // Origin and Type messages carry nothing to capture
     }
 
     private Relation relation(PgOutput.Relation r) throws SQLException {

@@ -114,6 +114,14 @@ public final class WalDdl {
         $rel$""".formatted(tableOid, Sql.literal(previousIdentity));
   }
 
+  /**
+   * A mark in the source's WAL, written after a lifecycle change of a WAL feed committed: every
+   * change committed after it is decoded after the mark, so the reader that meets it reads the
+   * feeds again first, on whatever instance it runs. Non-transactional: decoded where it stands.
+   */
+  public static final String FEEDS_CHANGED = "SELECT pg_catalog.pg_logical_emit_message(false, 'whiskfeed', 'feeds')";
+  public static final String MESSAGE_PREFIX = "whiskfeed";
+
   /** Ends whatever consumes the slot (a standby instance's walsender), so it can be dropped. */
   public static final String RELEASE_SLOT = """
       SELECT pg_catalog.pg_terminate_backend(s.active_pid) FROM pg_catalog.pg_replication_slots s
