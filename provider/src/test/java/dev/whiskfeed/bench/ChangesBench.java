@@ -60,6 +60,16 @@ class ChangesBench {
   static final List<String> CASES = List.of(System.getProperty("bench.cases",
       "latency1,latency100,sustained1,sustained100,catchup").split(","));
 
+  /**
+   * The {@code capture} of the feeds the sustained batchSize-1 part creates: empty (the default, WAL
+   * where the database allows it, as it does on the bench server) or a list, e.g. {@code wal,trigger},
+   * run alternating {@link #REPS} times in the same run.
+   */
+  static final List<String> CAPTURES = System.getProperty("bench.capture", "").isBlank() ? List.of()
+      : List.of(System.getProperty("bench.capture").split(","));
+  static final int REPS = Integer.getInteger("bench.reps", 1);
+  private String capture;
+
   @Test
   void changesFeed(TestPostgres pg) throws Exception {
     Durability.production(pg);
@@ -68,7 +78,19 @@ class ChangesBench {
       if (JVM_WARMUP > 0) sustained(pg, receiver, 1, 2000, 1, JVM_WARMUP, true);
       if (CASES.contains("latency1")) latency(pg, receiver, 1, 100, 1);
       if (CASES.contains("latency100")) latency(pg, receiver, 100, 1000, 1);
-      if (CASES.contains("sustained1")) sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1, SECONDS, false);
+      if (CASES.contains("sustained1")) {
+        if (CAPTURES.isEmpty()) {
+          sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1, SECONDS, false);
+        } else {
+          for (int rep = 0; rep < REPS; rep++) {
+            for (int k = 0; k < CAPTURES.size(); k++) {
+              capture = CAPTURES.get((rep + k) % CAPTURES.size()).strip();
+              sustained(pg, receiver, 1, Integer.getInteger("bench.rate1", 5000), 1, SECONDS, false);
+            }
+          }
+          capture = null;
+        }
+      }
       if (CASES.contains("sustained100")) sustained(pg, receiver, 100, Integer.getInteger("bench.rate100", 2000), 10, SECONDS, false);
       if (CASES.contains("catchup")) catchUp(pg, receiver);
     } finally {
@@ -86,9 +108,11 @@ class ChangesBench {
         "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"));
   }
 
-  private static void changesFeed(Api api, String trigger, String table, int batchSize) {
-    Api.Response r = api.create("bench", trigger, new JsonObject().put("kind", "changes").put("table", table)
-        .put("events", "INSERT").put("batchSize", batchSize));
+  private void changesFeed(Api api, String trigger, String table, int batchSize) {
+    JsonObject body = new JsonObject().put("kind", "changes").put("table", table).put("events", "INSERT")
+        .put("batchSize", batchSize);
+    if (capture != null) body.put("capture", capture);
+    Api.Response r = api.create("bench", trigger, body);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
 
@@ -203,7 +227,8 @@ class ChangesBench {
       long atWriteEnd = receiver.seen.size();
       waitFor(() -> receiver.seen.size() >= rows, 60);
       double totalSecs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, batchSize %d, %s: "
+      System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, capture "
+          + (capture == null ? "default" : capture) + ", batchSize %d, %s: "
           + "offered %.0f events/s for %.1f s; delivered %d of %d by the end of writing (backlog %d), all after "
           + "%.1f s: %.0f events/s end to end, %d fires, %d duplicates; %s%n",
           batchSize, shape(rowsPerTx), rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs,

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Started with the database, it also splits both sides: the JVM's time into its JIT compiler
  * threads and the writers' JDBC threads, the server's into the writers' backends (each transaction with its
  * capture) and the provider's backends ({@code application_name} whiskfeed: claims, outcomes,
- * bookkeeping), read from /proc/&lt;pid&gt;/stat of each backend.
+ * bookkeeping; and the walsender of its WAL capture, {@code whiskfeed-wal:<instance>}), read from
+ * /proc/&lt;pid&gt;/stat of each backend.
  */
 final class CpuMeter {
   /** Server CPU of the writers' backends and CPU of their JDBC threads, added by {@link Writers} after each run. */
@@ -77,7 +78,8 @@ final class CpuMeter {
   private static Map<Integer, Long> providerBackends(TestDatabase db) {
     Map<Integer, Long> out = new HashMap<>();
     try {
-      db.query("SELECT pid FROM pg_stat_activity WHERE application_name = 'whiskfeed' AND datname = current_database()")
+      db.query("SELECT pid FROM pg_stat_activity WHERE (application_name = 'whiskfeed' OR application_name LIKE 'whiskfeed-wal:%') "
+          + "AND datname = current_database()")
           .forEach(r -> {
             int pid = ((Number) r.get("pid")).intValue();
             out.put(pid, processNanos(pid));

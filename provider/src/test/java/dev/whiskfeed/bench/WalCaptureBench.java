@@ -1,0 +1,199 @@
+package dev.whiskfeed.bench;
+
+import dev.whiskfeed.app.Provider;
+import dev.whiskfeed.it.Api;
+import dev.whiskfeed.it.TestProvider;
+import dev.whiskfeed.testing.StandInOpenWhisk;
+import dev.whiskfeed.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WAL capture's decode-and-store rate, the provider alone: rows are written while the provider is
+ * stopped (the slot keeps them), then the provider starts and the time until every event is stored
+ * in whiskfeed.events is measured (the feed is paused, so nothing is delivered). Shapes: 100-row
+ * transactions (one INSERT each) and single-row transactions. Also the provider JVM's CPU, its slot
+ * reading thread's, the walsender's and the provider's backends' per row. Asserts nothing. Run:
+ * {@code mvn -B -q -pl provider -am verify -Pbench -Dit.test=WalCaptureBench -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}
+ * ({@code -Dwhiskfeed.bench.rounds=3 -Dwhiskfeed.bench.rows100=200000 -Dwhiskfeed.bench.rows1=50000}).
+ */
+class WalCaptureBench {
+  static final int ROUNDS = Integer.getInteger("whiskfeed.bench.rounds", 3);
+  static final int ROWS_100 = Integer.getInteger("whiskfeed.bench.rows100", 200_000);
+  static final int ROWS_1 = Integer.getInteger("whiskfeed.bench.rows1", 50_000);
+  /**
+   * A/B of main-code variants in one run, alternating: each is a system property set (name=value)
+   * while the provider runs; "default" sets none.
+   */
+  static final List<String> VARIANTS = List.of(System.getProperty("whiskfeed.bench.variants", "default").split(";"));
+  static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private final StringBuilder report = new StringBuilder();
+
+  @Test
+  void decodeAndStore() throws Exception {
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
+        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
+        .setServerConfig("max_wal_senders", "10").start()) {
+      TestDatabase admin = new TestDatabase("localhost", server.getPort(), "postgres", "postgres", "postgres");
+      admin.execute("CREATE DATABASE bench");
+      measure(new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres"));
+    }
+  }
+
+  private void measure(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE public.t (id bigserial PRIMARY KEY, customer int NOT NULL, status text NOT NULL,"
+        + " total numeric(12,2), created_at timestamptz NOT NULL DEFAULT now())");
+    Vertx vertx = Vertx.vertx();
+    StandInOpenWhisk openwhisk = StandInOpenWhisk.start(vertx);
+    try {
+      try (Provider provider = start(db, openwhisk)) {
+        Api api = new Api(provider.port(), KEY);
+        Api.Response r = api.create("bench", "t", new JsonObject().put("kind", "changes").put("table", "public.t")
+            .put("capture", "wal"));
+        if (r.status() != 200) throw new IllegalStateException(r.body());
+        Api.Response p = api.pause("bench", "t");
+        if (p.status() != 200) throw new IllegalStateException(p.body());
+      }
+      line("Postgres " + db.query("SHOW server_version").get(0).values().iterator().next() + ", fsync and synchronous "
+          + "commit on, " + Runtime.getRuntime().availableProcessors() + " cores; " + ROUNDS + " rounds; medians (min-max)");
+      int[][] shapes = {{100, ROWS_100 / 100}, {1, ROWS_1}};
+      int nv = VARIANTS.size();
+      double[][][][] out = new double[nv][2][7][ROUNDS];
+      // a round of each shape first, not counted: a new JVM compiles the reading path
+      for (int s = 0; s < 2; s++) once(db, openwhisk, shapes[s][0], shapes[s][1] / 5);
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int k = 0; k < 2 * nv; k++) {
+          int s = (round + k) % 2;
+          int v = (round + k / 2) % nv;
+          String variant = VARIANTS.get(v);
+          if (!variant.equals("default")) System.setProperty(variant.split("=")[0], variant.split("=")[1]);
+          try {
+            double[] m = once(db, openwhisk, shapes[s][0], shapes[s][1]);
+            for (int j = 0; j < m.length; j++) out[v][s][j][round] = m[j];
+          } finally {
+            if (!variant.equals("default")) System.clearProperty(variant.split("=")[0]);
+          }
+        }
+      }
+      for (int v = 0; v < nv; v++) {
+        for (int s = 0; s < 2; s++) {
+          line(String.format(Locale.ROOT, "%s%d rows in %s: %s rows/s from the provider's start (%s s), %s rows/s from "
+                  + "the first stored event; CPU per row, us: provider JVM %s (its slot reading thread %s), walsender %s, "
+                  + "provider backends %s", nv > 1 ? "[" + VARIANTS.get(v) + "] " : "", shapes[s][0] * shapes[s][1],
+              shapes[s][0] == 1 ? "single-row transactions" : "100-row transactions", spread(out[v][s][0]),
+              spread2(out[v][s][6]), spread(out[v][s][1]), spread1(out[v][s][2]), spread1(out[v][s][3]),
+              spread1(out[v][s][4]), spread1(out[v][s][5])));
+        }
+      }
+      System.out.println(report);
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "wal-capture.txt"), report.toString());
+    } finally {
+      openwhisk.close();
+      vertx.close();
+    }
+  }
+
+  private static Provider start(TestDatabase db, StandInOpenWhisk openwhisk) {
+    return TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false"));
+  }
+
+  /** [rows/s from start, rows/s from first, JVM us/row, reader thread us/row, walsender us/row, provider backends us/row, seconds]. */
+  private double[] once(TestDatabase db, StandInOpenWhisk openwhisk, int rowsPerTx, int txs) throws Exception {
+    db.execute("TRUNCATE whiskfeed.events");
+    db.execute("VACUUM ANALYZE whiskfeed.events, public.t");
+    String sql = rowsPerTx == 1 ? "INSERT INTO public.t (customer, status, total) VALUES (?, 'new', ?)"
+        : "INSERT INTO public.t (customer, status, total) SELECT (? + g) % 1000, 'new', ? + g "
+          + "FROM generate_series(1, " + rowsPerTx + ") g";
+    try (Connection c = db.connect(); Statement s = c.createStatement(); PreparedStatement p = c.prepareStatement(sql)) {
+      s.execute("SET synchronous_commit = off");
+      for (int i = 0; i < txs; i++) {
+        p.setInt(1, i % 1000);
+        p.setBigDecimal(2, java.math.BigDecimal.valueOf(i, 2));
+        p.executeUpdate();
+      }
+    }
+    db.execute("CHECKPOINT");
+    long rows = (long) rowsPerTx * txs;
+    long jvm0 = jvmNanos();
+    long t0 = System.nanoTime();
+    long first = 0;
+    double[] m = new double[7];
+    try (Provider provider = start(db, openwhisk)) {
+      long end = t0 + 600_000_000_000L;
+      long n;
+      while ((n = db.queryLong("SELECT count(*) FROM whiskfeed.events")) < rows) {
+        if (n > 0 && first == 0) first = System.nanoTime();
+        if (System.nanoTime() > end) throw new IllegalStateException("only " + n + " of " + rows + " stored");
+        Thread.sleep(100);
+      }
+      long t1 = System.nanoTime();
+      if (first == 0) first = t1;
+      List<Integer> senders = new ArrayList<>();
+      List<Integer> providers = new ArrayList<>();
+      for (Map<String, Object> r : db.query("SELECT pid, application_name, backend_type FROM pg_stat_activity")) {
+        int pid = ((Number) r.get("pid")).intValue();
+        if ("walsender".equals(r.get("backend_type"))) senders.add(pid);
+        else if ("whiskfeed".equals(r.get("application_name"))) providers.add(pid);
+      }
+      long reader = 0;
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith("whiskfeed-wal-")) reader += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+      }
+      m[0] = rows / ((t1 - t0) / 1e9);
+      m[1] = rows / ((t1 - first) / 1e9);
+      m[2] = (jvmNanos() - jvm0) / 1e3 / rows;
+      m[3] = reader / 1e3 / rows;
+      m[4] = CpuMeter.backendsNanos(senders) / 1e3 / rows;
+      m[5] = CpuMeter.backendsNanos(providers) / 1e3 / rows;
+      m[6] = (t1 - t0) / 1e9;
+    }
+    System.out.printf(Locale.ROOT, "wal-capture: %d rows in %d-row transactions: %.0f rows/s from start (%.2f s), "
+        + "%.0f from first; us/row JVM %.1f reader %.1f walsender %.1f backends %.1f%n", rows, rowsPerTx, m[0], m[6], m[1],
+        m[2], m[3], m[4], m[5]);
+    return m;
+  }
+
+  private static long jvmNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private void line(String s) {
+    report.append("wal-capture: ").append(s).append('\n');
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String spread(double[] v) {
+    return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median(v), Arrays.stream(v).min().orElse(0),
+        Arrays.stream(v).max().orElse(0));
+  }
+
+  private static String spread1(double[] v) {
+    return String.format(Locale.ROOT, "%.1f (%.1f-%.1f)", median(v), Arrays.stream(v).min().orElse(0),
+        Arrays.stream(v).max().orElse(0));
+  }
+
+  private static String spread2(double[] v) {
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median(v), Arrays.stream(v).min().orElse(0),
+        Arrays.stream(v).max().orElse(0));
+  }
+}
