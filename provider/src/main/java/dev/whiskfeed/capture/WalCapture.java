@@ -210,7 +210,7 @@ public final class WalCapture {
    */
   public Future<Void> sync(Set<String> wanted) {
     if (control == null || stopped) return Future.succeededFuture();
-    return tables.sources(control).map(inUse -> {
+    return tables.sources(control).compose(this::learnRefs).map(inUse -> {
       for (String source : inUse) {
         SlotReader reader = readers.get(source);
         // a lost slot stays lost until a lifecycle call names the source again (wanted)
@@ -279,6 +279,22 @@ public final class WalCapture {
     SlotReader previous = readers.put(source, reader);
     if (previous != null) previous.stop();
     reader.start();
+  }
+
+  /**
+   * A database given by URL is known by its digest only: after a restart its reference (URL and
+   * password) is found again in the sealed secrets of a feed that reads it.
+   */
+  private Future<Set<String>> learnRefs(Set<String> inUse) {
+    if (inUse.stream().allMatch(s -> refFor(s) != null)) return Future.succeededFuture(inUse);
+    return feeds.all(control).map(rows -> {
+      for (var row : rows) {
+        if (!"changes".equals(row.kind()) || !"wal".equals(row.config().getString("capture"))) continue;
+        StoreRef ref = codec.toFeed(row).database();
+        refs.putIfAbsent(ref.name(), ref);
+      }
+      return inUse;
+    });
   }
 
   private StoreRef refFor(String source) {

@@ -148,6 +148,22 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void aWalFeedOnADatabaseGivenByUrlKeepsCapturingAfterARestart() throws Exception {
+    TestDatabase shop = pg.newDatabase("walurl");
+    shop.execute("CREATE TABLE public.orders (id int PRIMARY KEY)");
+    f.create("t", changes("public.orders", "wal").put("database", shop.url()));
+    shop.execute("INSERT INTO public.orders VALUES (1)");
+    f.awaitRow("t", 1);
+    f.stop();
+    shop.execute("INSERT INTO public.orders VALUES (2)"); // kept by the slot while the provider is down
+    f.start();
+    shop.execute("INSERT INTO public.orders VALUES (3)");
+    f.awaitRow("t", 3);
+    assertThat(f.fires("t")).extracting(ChangesFixture::rowId).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(shop.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'whiskfeed'")).isZero();
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));
