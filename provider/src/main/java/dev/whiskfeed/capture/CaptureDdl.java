@@ -32,6 +32,8 @@ public final class CaptureDdl {
       "SET search_path = pg_catalog, pg_temp",
       "SET \"TimeZone\" = 'UTC'",
       "SET \"IntervalStyle\" = 'iso_8601'",
+      // dates inside ranges and composite types print in the writer's DateStyle otherwise
+      "SET \"DateStyle\" = 'ISO'",
       "SET bytea_output = 'hex'",
       "SET extra_float_digits = 1");
 

@@ -41,6 +41,7 @@ class CaptureDdlTest {
     String function = CaptureDdl.createFunction(all());
     assertThat(function).contains("LANGUAGE plpgsql SECURITY DEFINER\nSET search_path = pg_catalog, pg_temp\n")
         .contains("SET \"TimeZone\" = 'UTC'").contains("SET \"IntervalStyle\" = 'iso_8601'")
+        .contains("SET \"DateStyle\" = 'ISO'")
         .contains("SET bytea_output = 'hex'").contains("SET extra_float_digits = 1")
         .contains("#variable_conflict use_variable");
     // every table and function it names is schema-qualified

@@ -196,6 +196,23 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void bothModesPrintDatesInsideRangesTheSameWhateverTheWritersDateStyle() throws Exception {
+    db.execute("CREATE TABLE public.spans (id int PRIMARY KEY, d daterange, t tstzrange, n int)");
+    f.create("trig", changes("public.spans", "trigger"));
+    f.create("wal", changes("public.spans", "wal"));
+    // a writer whose session prints dates another way (SET LOCAL inside one statement: pgjdbc itself needs ISO)
+    db.execute("""
+        DO $w$ BEGIN
+          SET LOCAL DateStyle = 'SQL, DMY';
+          SET LOCAL TimeZone = 'America/St_Johns';
+          INSERT INTO public.spans VALUES (1, '[2026-01-31,2026-02-28)', '[2026-01-31 10:00+00,)', 0);
+        END $w$""");
+    await().atMost(WAIT).until(() -> f.fires("wal").size() == 1 && f.fires("trig").size() == 1);
+    assertThat(ChangesFixture.newRow(f.fires("wal").get(0))).isEqualTo(ChangesFixture.newRow(f.fires("trig").get(0)));
+    assertThat(ChangesFixture.newRow(f.fires("wal").get(0)).getString("d")).isEqualTo("[2026-01-31,2026-02-28)");
+  }
+
+  @Test
   void aTableWithATypeWalCannotPrintGetsTriggersOnAutoAnd400OnWal() {
     db.execute("CREATE TYPE public.tag AS ENUM ('a', 'b')");
     db.execute("CREATE FUNCTION public.tag_json(public.tag) RETURNS json LANGUAGE sql IMMUTABLE "
