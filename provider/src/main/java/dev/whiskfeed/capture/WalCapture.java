@@ -139,7 +139,10 @@ public final class WalCapture {
 
   private Future<Void> createSlot(SqlConnection c, String slot) {
     return c.query("SET statement_timeout = '" + SLOT_WAIT_SEC + "s'").execute()
-        .compose(v -> c.preparedQuery(WalDdl.CREATE_SLOT).execute(Tuple.of(slot)))
+        .compose(v -> c.query(WalDdl.VERSION).execute())
+        .map(rows -> rows.iterator().next().getInteger("version") >= 170000 ? WalDdl.CREATE_FAILOVER_SLOT
+            : WalDdl.CREATE_SLOT)
+        .compose(create -> c.preparedQuery(create).execute(Tuple.of(slot)))
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.slot.created"), kv("slot", slot)))
         .recover(e -> {

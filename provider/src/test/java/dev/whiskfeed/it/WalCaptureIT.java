@@ -246,6 +246,10 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     f.create("b", changes("public.items", "wal"));
     f.create("c", changes("public.items", "wal"));
     assertThat(slots()).isEqualTo(1);
+    if (db.queryLong("SELECT current_setting('server_version_num')::int") >= 170000) {
+      assertThat(db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'whiskfeed%' "
+          + "AND database = current_database() AND failover")).as("a failover slot").isEqualTo(1);
+    }
     assertThat(db.query("SELECT tablename FROM pg_publication_tables WHERE pubname = 'whiskfeed' ORDER BY 1"))
         .extracting(r -> r.get("tablename")).containsExactly("items", "orders");
     assertThat(identity("public.items")).isEqualTo("f");

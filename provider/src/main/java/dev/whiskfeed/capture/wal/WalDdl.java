@@ -70,6 +70,15 @@ public final class WalDdl {
   /** Waits for the transactions open at this moment (Postgres needs them done to start decoding): bounded by the caller. */
   public static final String CREATE_SLOT = "SELECT pg_catalog.pg_create_logical_replication_slot($1, 'pgoutput')";
 
+  /**
+   * Postgres 17 and newer: a failover slot, which standbys running {@code sync_replication_slots}
+   * keep in step, so capture survives a failover to one of them.
+   */
+  public static final String CREATE_FAILOVER_SLOT =
+      "SELECT pg_catalog.pg_create_logical_replication_slot($1, 'pgoutput', false, false, true)";
+
+  public static final String VERSION = "SELECT pg_catalog.current_setting('server_version_num')::int AS version";
+
   /** The table ({@code $1}: its quoted, qualified name): oid, replica identity as the clause that restores it, whether it is published. */
   public static final String IDENTITY = """
       SELECT c.oid::bigint AS oid,
