@@ -130,7 +130,7 @@ public final class CaptureWatch {
   private static Future<Optional<String>> walProblem(io.vertx.sqlclient.SqlClient c, Feed feed, Catalog.Table t) {
     Optional<String> columns = columnsProblem(feed, t);
     if (columns.isPresent()) return Future.succeededFuture(columns);
-    return WalCapture.unprintable(c, t.tableName()).map(types -> types.isEmpty() ? Optional.<String>empty()
+    return SlotAdmin.unprintable(c, t.tableName()).map(types -> types.isEmpty() ? Optional.<String>empty()
         : Optional.of("table " + t.tableName().display() + " now has a column of type " + String.join(", ", types)
             + ", which WAL capture cannot print as trigger capture does (drop the column, or DELETE the feed and "
             + "CREATE it with capture trigger)"));

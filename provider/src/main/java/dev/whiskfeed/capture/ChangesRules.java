@@ -108,8 +108,8 @@ public final class ChangesRules implements KindRules {
   private static Future<Capture> resolve(SqlClient c, Capture asked, Catalog.Table table) {
     if (asked == Capture.TRIGGER) return Future.succeededFuture(Capture.TRIGGER);
     Future<List<String>> types = table == null ? Future.succeededFuture(List.of())
-        : WalCapture.unprintable(c, table.tableName());
-    return WalCapture.missing(c).compose(missing -> types.map(unprintable -> {
+        : SlotAdmin.unprintable(c, table.tableName());
+    return SlotAdmin.missing(c).compose(missing -> types.map(unprintable -> {
       if (missing == null && unprintable.isEmpty()) return Capture.WAL;
       if (asked == Capture.WAL) {
         throw WhiskfeedException.invalid(missing != null ? "capture wal is not available on this database: " + missing

@@ -7,13 +7,10 @@ import dev.whiskfeed.capture.wal.SlotReader;
 import dev.whiskfeed.capture.wal.WalDdl;
 import dev.whiskfeed.capture.wal.WalFeed;
 import dev.whiskfeed.config.DbUrl;
-import dev.whiskfeed.error.ErrorCode;
-import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.Feed;
 import dev.whiskfeed.feed.FeedCodec;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.FeedState;
-import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.StoreRef;
@@ -21,10 +18,8 @@ import dev.whiskfeed.store.WalTables;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -45,14 +40,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WalCapture {
   private static final Logger LOG = LoggerFactory.getLogger(WalCapture.class);
-  /** Creating a slot waits for the transactions open at that moment; CREATE gives up after this long. */
-  static final int SLOT_WAIT_SEC = 10;
-  static final int MIN_VERSION = 140000;
 
   private final Vertx vertx;
   private final EventStores stores;
   private final SourceDatabases sources;
   private final WalTables tables = new WalTables();
+  private final SlotAdmin admin;
   private final Map<String, SlotReader> readers = new ConcurrentHashMap<>();
   private final Map<String, StoreRef> refs = new ConcurrentHashMap<>();
   /** Sources whose slot this instance made or checked for a CREATE, by when: one whose CREATE failed is retired. */
@@ -70,6 +63,7 @@ public final class WalCapture {
     this.vertx = vertx;
     this.stores = stores;
     this.sources = sources;
+    this.admin = new SlotAdmin(vertx, stores);
   }
 
   /** Wires what the readers need to find feeds and report; the provider calls it once at start. */
@@ -83,85 +77,14 @@ public final class WalCapture {
     this.retry = retry;
   }
 
-  // ---- lifecycle: what a source allows, and preparing it
+  // ---- lifecycle: preparing a source, installing and removing one feed
 
-  /** Why the source cannot serve WAL capture, or null when it can. */
-  static Future<String> missing(SqlClient c) {
-    return c.query(WalDdl.SUPPORT).execute().map(rows -> {
-      Row r = rows.iterator().next();
-      if (r.getInteger("version") < MIN_VERSION) {
-        return "Postgres " + r.getInteger("version") / 10000 + " is too old for WAL capture; 14 or newer is needed";
-      }
-      if (!"logical".equals(r.getString("wal_level"))) {
-        return "wal_level is " + r.getString("wal_level") + "; set wal_level = logical";
-      }
-      if (!Boolean.TRUE.equals(r.getBoolean("may_replicate"))) {
-        return "whiskfeed's database role " + r.getString("role") + " may not replicate; ALTER ROLE "
-            + Sql.displayIdentifier(r.getString("role")) + " REPLICATION";
-      }
-      return null;
-    });
-  }
-
-  /** Column types of the table that WAL capture cannot print as trigger capture does (none: empty). */
-  static Future<List<String>> unprintable(SqlClient c, TableName table) {
-    return c.preparedQuery(WalDdl.UNPRINTABLE_TYPES).execute(Tuple.of(Sql.qualified(table.schema(), table.name())))
-        .map(rows -> {
-          List<String> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getString("type")));
-          return out;
-        });
-  }
-
-  /**
-   * The publication, then the slot, unless they exist. On a connection of its own, outside the
-   * lifecycle's transaction: a new slot waits for every transaction holding an xid, and the
-   * lifecycle's would be one of them once it wrote the feed row. Bounded: a long transaction on the
-   * source turns into a 503, not a hung CREATE.
-   */
+  /** The publication and the slot of the source, made unless they exist (see {@link SlotAdmin#prepare}). */
   Future<Void> prepare(StoreRef ref) {
     refs.put(ref.name(), ref);
     prepared.put(ref.name(), System.nanoTime());
-    DbUrl url = stores.url(ref);
-    Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
-    return connecting.timeout(SourceDatabases.CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(c -> prepare(c).eventually(c::close));
+    return admin.prepare(ref);
   }
-
-  private Future<Void> prepare(SqlConnection c) {
-    return c.query(WalDdl.CREATE_PUBLICATION).execute()
-        .recover(e -> "42710".equals(Database.sqlState(e)) ? Future.succeededFuture() : Future.failedFuture(e))
-        .compose(v -> c.query(WalDdl.SLOT_NAME).execute())
-        .map(rows -> rows.iterator().next().getString("slot"))
-        .compose(slot -> c.preparedQuery(WalDdl.SLOT_EXISTS).execute(Tuple.of(slot))
-            .compose(found -> found.size() > 0 ? Future.succeededFuture() : createSlot(c, slot)));
-  }
-
-  private Future<Void> createSlot(SqlConnection c, String slot) {
-    return c.query("SET statement_timeout = '" + SLOT_WAIT_SEC + "s'").execute()
-        .compose(v -> c.query(WalDdl.VERSION).execute())
-        .map(rows -> rows.iterator().next().getInteger("version") >= 170000 ? WalDdl.CREATE_FAILOVER_SLOT
-            : WalDdl.CREATE_SLOT)
-        .compose(create -> c.preparedQuery(create).execute(Tuple.of(slot)))
-        .<Void>mapEmpty()
-        .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.slot.created"), kv("slot", slot)))
-        .recover(e -> {
-          String state = Database.sqlState(e);
-          if ("42710".equals(state)) return Future.succeededFuture(); // another instance made it just now
-          if ("57014".equals(state)) {
-            return Future.failedFuture(new WhiskfeedException(ErrorCode.CAPTURE_UNAVAILABLE, "creating replication slot "
-                + slot + " waited " + SLOT_WAIT_SEC + " s for transactions open on the source database; "
-                + "try again when they are done"));
-          }
-          if ("53400".equals(state)) {
-            return Future.failedFuture(WhiskfeedException.invalid("the source database has no free replication slot "
-                + "(max_replication_slots); free one or raise the setting"));
-          }
-          return Future.failedFuture(e);
-        });
-  }
-
-  // ---- lifecycle: install and uninstall one feed
 
   /** Publishes the feed's table and makes its old rows whole, and records both in the control database. */
   Future<Void> install(SqlConnection controlTx, Feed feed, Feed previous) {
@@ -360,35 +283,8 @@ public final class WalCapture {
         reader.stop();
         return null;
       }, false);
-      return stopped.compose(v -> dropSlot(ref));
+      return stopped.compose(v -> admin.dropSlot(ref));
     });
-  }
-
-  private Future<Void> dropSlot(StoreRef ref) {
-    DbUrl url = stores.url(ref);
-    if (url == null) return Future.succeededFuture();
-    return PgConnection.connect(vertx, Database.connectOptions(url))
-        .compose(c -> c.query(WalDdl.SLOT_NAME).execute()
-            .map(rows -> rows.iterator().next().getString("slot"))
-            .compose(slot -> c.preparedQuery(WalDdl.RELEASE_SLOT).execute(Tuple.of(slot))
-                .compose(v -> dropWhenReleased(c, slot, 20)))
-            .compose(v -> c.query(WalDdl.DROP_PUBLICATION).execute().<Void>mapEmpty())
-            .eventually(c::close))
-        .onSuccess(v -> LOG.info("{} {}", kv("event", "capture.slot.dropped"), kv("store", ref.name())))
-        .onFailure(e -> LOG.warn("{} {} {}", kv("event", "capture.slot.drop.failed"), kv("store", ref.name()),
-            kv("error", String.valueOf(e.getMessage()))));
-  }
-
-  /** A terminated walsender releases its slot a moment later: try again for a few seconds. */
-  private Future<Void> dropWhenReleased(SqlConnection c, String slot, int attempts) {
-    return c.preparedQuery(WalDdl.DROP_SLOT).execute(Tuple.of(slot))
-        .compose(rows -> c.preparedQuery(WalDdl.SLOT_EXISTS).execute(Tuple.of(slot)))
-        .compose(left -> {
-          if (left.size() == 0) return Future.succeededFuture();
-          if (attempts <= 1) return Future.failedFuture("replication slot " + slot + " is still in use");
-          return vertx.timer(250).compose(t -> c.preparedQuery(WalDdl.RELEASE_SLOT).execute(Tuple.of(slot)))
-              .compose(t -> dropWhenReleased(c, slot, attempts - 1));
-        });
   }
 
   /** What a reader asks of the provider, answered on the event loop. */
@@ -404,8 +300,12 @@ public final class WalCapture {
       return !stopped;
     }
 
+    /** Called on the reader's own thread only: it waits for the event loop's answer, which no event loop may do. */
     @Override
     public List<WalFeed> feeds() throws Exception {
+      if (io.vertx.core.Context.isOnEventLoopThread()) {
+        throw new IllegalStateException("the feeds of a slot reader are read off the event loop only");
+      }
       return walFeeds(ref).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
