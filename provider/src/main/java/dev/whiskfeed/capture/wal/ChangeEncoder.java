@@ -37,6 +37,24 @@ final class ChangeEncoder {
     return b.append("}}").toString();
   }
 
+  /**
+   * A decoded row as the text of each column, null for NULL. An unchanged TOASTed value (an UPDATE
+   * that left a large value alone) is taken from {@code old}, where REPLICA IDENTITY FULL put it.
+   */
+  static String[] texts(PgOutput.Tuple tuple, String[] old) {
+    String[] out = new String[tuple.size()];
+    for (int i = 0; i < out.length; i++) {
+      PgOutput.Value v = tuple.get(i);
+      switch (v.kind()) {
+        case TEXT -> out[i] = v.text();
+        case NULL -> out[i] = null;
+        case UNCHANGED_TOAST -> out[i] = old != null && i < old.length ? old[i] : null;
+        case BINARY -> throw new IllegalStateException("binary tuple data: the slot is read in text format");
+      }
+    }
+    return out;
+  }
+
   /** A TRUNCATE's payload: no rows (a feed taking DELETE takes TRUNCATE too, as in trigger capture). */
   static String truncate(Relation rel, WalFeed feed) {
     if (!feed.events().contains(Op.DELETE)) return null;

@@ -3,11 +3,9 @@ package dev.whiskfeed.capture.wal;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.capture.ChangesParams.Op;
-import dev.whiskfeed.capture.wal.PgOutput.Value;
 import dev.whiskfeed.config.DbUrl;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,11 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.slf4j.Logger;
@@ -48,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SlotReader.class);
-  /** The settings {@code to_jsonb} prints values under in trigger capture; pgoutput prints them in the walsender. */
-  static final String SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 "
-      + "-c bytea_output=hex -c extra_float_digits=1";
   private static final long CONFIRM_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   public enum State { STARTING, HOLDING, STANDBY, LOST, STOPPED }
@@ -76,8 +69,8 @@ public final class SlotReader {
 
   private final Settings settings;
   private final Host host;
+  private final FeedLookup feeds;
   private volatile boolean running;
-  private volatile boolean refresh = true;
   private volatile State state = State.STOPPED;
   private volatile String slot;
   private volatile Instant lastCommit;
@@ -88,6 +81,7 @@ public final class SlotReader {
   public SlotReader(Settings settings, Host host) {
     this.settings = settings;
     this.host = host;
+    this.feeds = new FeedLookup(host::feeds, System::nanoTime);
   }
 
   public synchronized void start() {
@@ -118,7 +112,7 @@ public final class SlotReader {
 
   /** Feeds changed: read them again before the next change. */
   public void refresh() {
-    refresh = true;
+    feeds.invalidate();
   }
 
   public State state() {
@@ -185,9 +179,9 @@ public final class SlotReader {
   }
 
   private void session() throws Exception {
-    try (Connection catalog = connect(settings.sourceUrl(), false);
-         Connection replication = connect(settings.sourceUrl(), true);
-         EventWriter writer = new EventWriter(connect(settings.controlUrl(), false))) {
+    try (Connection catalog = JdbcConnections.plain(settings.sourceUrl());
+         Connection replication = JdbcConnections.replication(settings.sourceUrl(), settings.instanceId());
+         EventWriter writer = new EventWriter(JdbcConnections.plain(settings.controlUrl()))) {
       slot = slotName(catalog);
       checkSlot(catalog);
       PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
@@ -201,6 +195,7 @@ public final class SlotReader {
       state = State.HOLDING;
       lastProblem = null;
       LOG.info("{} {} {}", kv("event", "capture.slot.holding"), kv("store", settings.source()), kv("slot", slot));
+      feeds.invalidate(); // a new session reads the feeds afresh
       new Consumer(stream, new PgTypes(catalog), writer).run();
     } catch (SQLException e) {
       if (!running) return;
@@ -238,23 +233,6 @@ public final class SlotReader {
     }
   }
 
-  private Connection connect(DbUrl url, boolean replication) throws SQLException {
-    Properties p = new Properties();
-    PGProperty.USER.set(p, url.user());
-    PGProperty.PASSWORD.set(p, url.password());
-    // the walsender's application_name says which instance holds the slot (pg_stat_replication)
-    PGProperty.APPLICATION_NAME.set(p, replication ? "whiskfeed-wal:" + settings.instanceId() : "whiskfeed");
-    PGProperty.CONNECT_TIMEOUT.set(p, 10);
-    PGProperty.TCP_KEEP_ALIVE.set(p, true);
-    if (replication) {
-      PGProperty.REPLICATION.set(p, "database");
-      PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "14");
-      PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-      PGProperty.OPTIONS.set(p, SESSION_OPTIONS);
-    }
-    return DriverManager.getConnection(url.jdbcUrl(), p);
-  }
-
   private static final class SlotGone extends Exception {
     final boolean stillWanted;
 
@@ -270,10 +248,8 @@ public final class SlotReader {
     private final PgTypes types;
     private final EventWriter writer;
     private final Map<Integer, Relation> relations = new HashMap<>();
-    private final Map<String, List<WalFeed>> byTable = new HashMap<>();
     private final Map<Integer, Integer> counters = new HashMap<>();
     private final List<EventWriter.Event> batch = new ArrayList<>();
-    private long loadedAt = Long.MIN_VALUE;
     private boolean inTx;
     private long txLsn;
     private long txReceivedAt;
@@ -310,7 +286,7 @@ public final class SlotReader {
         LogSequenceNumber received = stream.getLastReceiveLSN();
         confirm(Math.max(lastCommitEnd, received.asLong()));
       }
-      if (refresh && !inTx) load();
+      if (feeds.stale() && !inTx) feeds.load();
       // a short nap right after traffic, a longer one when idle: latency against wake-ups
       LockSupport.parkNanos(now - lastMessageAt < 1_000_000_000L ? 500_000L : 5_000_000L);
     }
@@ -329,17 +305,18 @@ public final class SlotReader {
       } else if (m instanceof PgOutput.Relation r) {
         relations.put(r.oid(), relation(r));
       } else if (m instanceof PgOutput.Insert i) {
-        change(i.relationOid(), Op.INSERT, null, values(i.newTuple(), null), true);
+        change(i.relationOid(), Op.INSERT, null, ChangeEncoder.texts(i.newTuple(), null), true);
       } else if (m instanceof PgOutput.Update u) {
         // without REPLICA IDENTITY FULL (a partition) the old row is absent, or its key columns only
-        String[] old = u.oldTuple() == null ? null : values(u.oldTuple(), null);
-        change(u.relationOid(), Op.UPDATE, old, values(u.newTuple(), u.oldIsKeyOnly() ? null : old), !u.oldIsKeyOnly());
+        String[] old = u.oldTuple() == null ? null : ChangeEncoder.texts(u.oldTuple(), null);
+        String[] now = ChangeEncoder.texts(u.newTuple(), u.oldIsKeyOnly() ? null : old);
+        change(u.relationOid(), Op.UPDATE, old, now, !u.oldIsKeyOnly());
       } else if (m instanceof PgOutput.Delete d) {
-        change(d.relationOid(), Op.DELETE, values(d.oldTuple(), null), null, !d.oldIsKeyOnly());
+        change(d.relationOid(), Op.DELETE, ChangeEncoder.texts(d.oldTuple(), null), null, !d.oldIsKeyOnly());
       } else if (m instanceof PgOutput.Truncate t) {
         for (int oid : t.relationOids()) truncate(oid);
       } else if (m instanceof PgOutput.LogicalMessage lm && WalDdl.MESSAGE_PREFIX.equals(lm.prefix())) {
-        refresh = true; // a feed changed: the changes after this mark see it
+        feeds.invalidate(); // a feed changed: the changes after this mark see it
       }
       // Origin and Type messages carry nothing to capture
     }
@@ -397,46 +374,8 @@ public final class SlotReader {
       batch.add(new EventWriter.Event(EventIds.of(txLsn, feed.id(), index), feed.id(), op, payload, txTime));
     }
 
-    /**
-     * The feeds of the table. A table with none is looked up again when the feeds were read before
-     * this transaction arrived: a feed created just before the change committed is then found.
-     */
     private List<WalFeed> feedsOf(Relation rel) throws Exception {
-      if (refresh) load();
-      List<WalFeed> feeds = byTable.get(key(rel.schema(), rel.name()));
-      if (feeds == null && loadedAt < txReceivedAt) {
-        load();
-        feeds = byTable.get(key(rel.schema(), rel.name()));
-      }
-      return feeds == null ? List.of() : feeds;
-    }
-
-    private void load() throws Exception {
-      refresh = false;
-      long started = System.nanoTime();
-      List<WalFeed> feeds = host.feeds();
-      byTable.clear();
-      for (WalFeed f : feeds) byTable.computeIfAbsent(key(f.schema(), f.table()), k -> new ArrayList<>()).add(f);
-      loadedAt = started;
-    }
-
-    private static String key(String schema, String table) {
-      return schema + '\0' + table;
-    }
-
-    private String[] values(PgOutput.Tuple tuple, String[] old) {
-      String[] out = new String[tuple.size()];
-      for (int i = 0; i < out.length; i++) {
-        Value v = tuple.get(i);
-        switch (v.kind()) {
-          case TEXT -> out[i] = v.text();
-          case NULL -> out[i] = null;
-          // an UPDATE that left a large value alone: REPLICA IDENTITY FULL put it in the old row
-          case UNCHANGED_TOAST -> out[i] = old != null && i < old.length ? old[i] : null;
-          case BINARY -> throw new IllegalStateException("binary tuple data: the slot is read in text format");
-        }
-      }
-      return out;
+      return feeds.feedsOf(rel.schema(), rel.name(), txReceivedAt);
     }
 
     private void flush() throws SQLException {
