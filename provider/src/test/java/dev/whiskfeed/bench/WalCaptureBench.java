@@ -1,5 +1,7 @@
 package dev.whiskfeed.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.it.Api;
 import dev.whiskfeed.it.TestProvider;
@@ -13,6 +15,7 @@ import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,9 +98,9 @@ class WalCaptureBench {
           line(String.format(Locale.ROOT, "%s%d rows in %s: %s rows/s from the provider's start (%s s), %s rows/s from "
                   + "the first stored event; CPU per row, us: provider JVM %s (its slot reading thread %s), walsender %s, "
                   + "provider backends %s", nv > 1 ? "[" + VARIANTS.get(v) + "] " : "", shapes[s][0] * shapes[s][1],
-              shapes[s][0] == 1 ? "single-row transactions" : "100-row transactions", spread(out[v][s][0]),
-              spread2(out[v][s][6]), spread(out[v][s][1]), spread1(out[v][s][2]), spread1(out[v][s][3]),
-              spread1(out[v][s][4]), spread1(out[v][s][5])));
+              shapes[s][0] == 1 ? "single-row transactions" : "100-row transactions", Spread.of(out[v][s][0], 0),
+              Spread.of(out[v][s][6], 2), Spread.of(out[v][s][1], 0), Spread.of(out[v][s][2], 1), Spread.of(out[v][s][3], 1),
+              Spread.of(out[v][s][4], 1), Spread.of(out[v][s][5], 1)));
         }
       }
       System.out.println(report);
@@ -134,15 +137,15 @@ class WalCaptureBench {
     long first = 0;
     double[] m = new double[7];
     try (Provider provider = start(db, openwhisk)) {
-      long end = t0 + 600_000_000_000L;
-      long n;
-      while ((n = db.queryLong("SELECT count(*) FROM whiskfeed.events")) < rows) {
-        if (n > 0 && first == 0) first = System.nanoTime();
-        if (System.nanoTime() > end) throw new IllegalStateException("only " + n + " of " + rows + " stored");
-        Thread.sleep(100);
-      }
+      long[] firstStored = {0};
+      await().atMost(Duration.ofMinutes(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            long n = db.queryLong("SELECT count(*) FROM whiskfeed.events");
+            if (n > 0 && firstStored[0] == 0) firstStored[0] = System.nanoTime();
+            return n >= rows;
+          });
       long t1 = System.nanoTime();
-      if (first == 0) first = t1;
+      first = firstStored[0] == 0 ? t1 : firstStored[0];
       List<Integer> senders = new ArrayList<>();
       List<Integer> providers = new ArrayList<>();
       for (Map<String, Object> r : db.query("SELECT pid, application_name, backend_type FROM pg_stat_activity")) {
@@ -176,24 +179,4 @@ class WalCaptureBench {
     report.append("wal-capture: ").append(s).append('\n');
   }
 
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
-
-  private static String spread(double[] v) {
-    return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
-  }
-
-  private static String spread1(double[] v) {
-    return String.format(Locale.ROOT, "%.1f (%.1f-%.1f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
-  }
-
-  private static String spread2(double[] v) {
-    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
-  }
 }

@@ -1,5 +1,7 @@
 package dev.whiskfeed.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.whiskfeed.app.Provider;
 import dev.whiskfeed.it.Api;
 import dev.whiskfeed.it.TestProvider;
@@ -15,6 +17,7 @@ import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -220,9 +223,9 @@ class WriterOverheadBench {
         double[] lost = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) lost[r] = 100 * (1 - tps[w][i][r] / tps[w][plain][r]);
         String behind = c == Case.WAL || c == Case.FLOOR ? String.format(Locale.ROOT,
-            "; consumer caught up %s ms after the writers stopped", spread(lag[w][i])) : "";
-        line(String.format(Locale.ROOT, "  %-42s %s TPS, lost %s %%%s", c.label, spread(tps[w][i]),
-            c == Case.PLAIN ? "-" : spread1(lost), behind));
+            "; consumer caught up %s ms after the writers stopped", Spread.of(lag[w][i], 0)) : "";
+        line(String.format(Locale.ROOT, "  %-42s %s TPS, lost %s %%%s", c.label, Spread.of(tps[w][i], 0),
+            c == Case.PLAIN ? "-" : Spread.of(lost, 1), behind));
       }
     }
     line("INSERT ... SELECT of " + BULK_ROWS + " rows (ms until the statement returned; wal: until all events were "
@@ -235,9 +238,9 @@ class WriterOverheadBench {
         ratio[r] = bulk[i][r] / bulk[plain][r];
         storedRatio[r] = bulkStored[i][r] / bulk[plain][r];
       }
-      line(String.format(Locale.ROOT, "  %-42s %s ms (%s x plain)%s", c.label, spread(bulk[i]), spread2(ratio),
+      line(String.format(Locale.ROOT, "  %-42s %s ms (%s x plain)%s", c.label, Spread.of(bulk[i], 0), Spread.of(ratio, 2),
           c == Case.WAL || c == Case.FLOOR ? String.format(Locale.ROOT, "; all stored/consumed after %s ms (%s x plain)",
-              spread(bulkStored[i]), spread2(storedRatio)) : ""));
+              Spread.of(bulkStored[i], 0), Spread.of(storedRatio, 2)) : ""));
     }
     line("database-side CPU, us (the writer's backend; the walsenders; the provider's backends, application_name "
         + "whiskfeed; and in this JVM the slot reading thread), synchronous_commit off, " + CPU_TX
@@ -246,8 +249,8 @@ class WriterOverheadBench {
       int i = c.ordinal();
       line(String.format(Locale.ROOT, "  %-42s per single-row transaction: writer %s, walsender %s, provider backends %s"
               + " (JVM reader thread %s); per row of 100-row transactions: writer %s, walsender %s, provider backends %s"
-              + " (JVM reader thread %s)", c.label, spread(cpu1[i][0]), spread(cpu1[i][1]), spread(cpu1[i][2]),
-          spread(cpu1[i][3]), spread1(cpu100[i][0]), spread1(cpu100[i][1]), spread1(cpu100[i][2]), spread1(cpu100[i][3])));
+              + " (JVM reader thread %s)", c.label, Spread.of(cpu1[i][0], 0), Spread.of(cpu1[i][1], 0), Spread.of(cpu1[i][2], 0),
+          Spread.of(cpu1[i][3], 0), Spread.of(cpu100[i][0], 1), Spread.of(cpu100[i][1], 1), Spread.of(cpu100[i][2], 1), Spread.of(cpu100[i][3], 1)));
     }
     System.out.println(report);
     Files.writeString(Path.of("target", DURABLE ? "writer-overhead-durable.txt" : "writer-overhead-cpu.txt"), report.toString());
@@ -266,14 +269,9 @@ class WriterOverheadBench {
   private void stopFloor(TestDatabase db) throws Exception {
     if (drain != null) drain.close();
     drain = null;
-    for (int i = 0; i < 100; i++) {
-      if (db.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND NOT active", FLOOR_SLOT).size() == 1) {
-        db.execute("SELECT pg_drop_replication_slot(?)", FLOOR_SLOT);
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("floor slot still active");
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+        db.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND NOT active", FLOOR_SLOT).size() == 1);
+    db.execute("SELECT pg_drop_replication_slot(?)", FLOOR_SLOT);
   }
 
   private void line(String s) {
@@ -294,25 +292,19 @@ class WriterOverheadBench {
   private void caughtUp(TestDatabase db) throws Exception {
     if (drain != null) drain.check();
     boolean expect = provider != null && WAL_MODE || drain != null;
-    long end = System.nanoTime() + 300_000_000_000L;
-    while (System.nanoTime() < end) {
+    await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
       List<Map<String, Object>> rows = db.query("SELECT count(*) AS senders, "
           + "coalesce(bool_and(sent_lsn >= pg_current_wal_insert_lsn() - 200), true) AS done FROM pg_stat_replication");
       long senders = ((Number) rows.get(0).get("senders")).longValue();
-      if ((senders > 0 || !expect) && Boolean.TRUE.equals(rows.get(0).get("done"))) return;
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("walsenders did not catch up: " + db.query("SELECT * FROM pg_stat_replication"));
+      return (senders > 0 || !expect) && Boolean.TRUE.equals(rows.get(0).get("done"));
+    });
   }
 
   /** After writing {@code rows} to the case's table: waits until its consumer has them (wal: stored as events). */
   private void settle(TestDatabase db, Case c, long rows) throws Exception {
     if (c == Case.WAL) {
-      long end = System.nanoTime() + 300_000_000_000L;
-      while (db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE feed_id = ?", walFeed) < rows) {
-        if (System.nanoTime() > end) throw new IllegalStateException("events not stored");
-        Thread.sleep(20);
-      }
+      await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+          .until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE feed_id = ?", walFeed) >= rows);
     } else if (c == Case.FLOOR) {
       caughtUp(db);
     }
@@ -375,16 +367,6 @@ class WriterOverheadBench {
     p.executeUpdate();
   }
 
-  private static String spread1(double[] v) {
-    return String.format(Locale.ROOT, "%.1f (%.1f-%.1f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
-  }
-
-  private static String spread2(double[] v) {
-    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
-  }
-
   private static long longOf(Statement s, String sql) throws Exception {
     try (var rs = s.executeQuery(sql)) {
       rs.next();
@@ -398,11 +380,6 @@ class WriterOverheadBench {
       s.execute(sql);
       return (System.nanoTime() - t0) / 1e6;
     }
-  }
-
-  private static String spread(double[] v) {
-    return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median(v), Arrays.stream(v).min().orElse(0),
-        Arrays.stream(v).max().orElse(0));
   }
 
   private static Object show(TestDatabase db, String setting) {
@@ -437,9 +414,4 @@ class WriterOverheadBench {
     }
   }
 
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
 }
