@@ -134,14 +134,16 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     db.execute("INSERT INTO public.other SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
     String written = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
     // nothing captured was written, yet the slot is confirmed past all of it: no WAL is held for other tables
-    await().atMost(WAIT).until(() -> db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE "
-        + "'whiskfeed%' AND confirmed_flush_lsn >= ?::pg_lsn", written) == 1);
+    await().atMost(WAIT).until(() -> confirmedPast(written));
     assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
     db.execute("INSERT INTO public.orders VALUES (1, 'while paused')");
     String paused = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
-    await().atMost(WAIT).until(() -> db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE "
-        + "'whiskfeed%' AND confirmed_flush_lsn >= ?::pg_lsn", paused) == 1);
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'")).isEqualTo(1);
+    await().atMost(WAIT).until(() -> confirmedPast(paused));
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'"))
+        .as("events stored once the slot passed %s; slots: %s; events: %s", paused,
+            db.query("SELECT slot_name, database, active, confirmed_flush_lsn::text FROM pg_replication_slots"),
+            db.query("SELECT id, feed_id, state, attempts FROM whiskfeed.events"))
+        .isEqualTo(1);
     assertThat(openwhisk.fires("guest", "t")).isEmpty();
     assertThat(f.api.unpause("guest", "t").status()).isEqualTo(200);
     f.awaitRow("t", 1);
@@ -273,10 +275,10 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     f.awaitRow("t", 1);
     await().atMost(WAIT).until(() -> {
       db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name LIKE 'whiskfeed%'"
-          + " AND active_pid IS NOT NULL");
+          + " AND database = current_database() AND active_pid IS NOT NULL");
       try {
         db.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE "
-            + "'whiskfeed%' AND NOT active");
+            + "'whiskfeed%' AND database = current_database() AND NOT active");
       } catch (TestDatabase.SqlFailure racedWithTheReconnect) {
         return false;
       }
@@ -387,6 +389,12 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     assertThat(differences).isEmpty();
     assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE op = 'UPDATE' "
         + "AND length(payload #>> '{data,new,big}') = 128000")).isEqualTo(2);
+  }
+
+  /** This database's slot (slots are cluster-wide: other tests' databases have theirs) is confirmed past {@code lsn}. */
+  private boolean confirmedPast(String lsn) {
+    return db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'whiskfeed_' || "
+        + "(SELECT oid FROM pg_database WHERE datname = current_database()) AND confirmed_flush_lsn >= ?::pg_lsn", lsn) == 1;
   }
 
   private long slots() {
