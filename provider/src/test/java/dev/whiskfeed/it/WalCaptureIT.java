@@ -132,12 +132,14 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     f.create("t", changes("public.orders", "wal"));
     db.execute("CREATE TABLE public.other (id int PRIMARY KEY, pad text)");
     db.execute("INSERT INTO public.other SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
-    String written = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
+    // the insert position: the tests' Postgres commits asynchronously, so the write position
+    // (pg_current_wal_lsn) may still be short of a commit that has returned
+    String written = String.valueOf(db.query("SELECT pg_current_wal_insert_lsn()::text AS l").get(0).get("l"));
     // nothing captured was written, yet the slot is confirmed past all of it: no WAL is held for other tables
     await().atMost(WAIT).until(() -> confirmedPast(written));
     assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
     db.execute("INSERT INTO public.orders VALUES (1, 'while paused')");
-    String paused = String.valueOf(db.query("SELECT pg_current_wal_lsn()::text AS l").get(0).get("l"));
+    String paused = String.valueOf(db.query("SELECT pg_current_wal_insert_lsn()::text AS l").get(0).get("l"));
     await().atMost(WAIT).until(() -> confirmedPast(paused));
     assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'"))
         .as("events stored once the slot passed %s; slots: %s; events: %s", paused,
