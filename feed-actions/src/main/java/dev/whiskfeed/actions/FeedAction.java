@@ -15,15 +15,30 @@ final class FeedAction {
   static final int ERROR_BODY_PREFIX = 200;
 
   private final FeedKind kind;
+  private final ParameterCheck check;
   private final ProviderClient provider;
 
-  FeedAction(FeedKind kind, ProviderClient provider) {
+  FeedAction(FeedKind kind, ParameterCheck check, ProviderClient provider) {
     this.kind = kind;
+    this.check = check;
     this.provider = provider;
   }
 
+  FeedAction(FeedKind kind, ProviderClient provider) {
+    this(kind, ParameterCheck.NONE, provider);
+  }
+
   static FeedAction of(FeedKind kind) {
-    return new FeedAction(kind,
+    return of(kind, ParameterCheck.NONE);
+  }
+
+  /** An alarm action: kind {@code alarm}, kept to its schedule's parameters. */
+  static FeedAction of(AlarmSchedule schedule) {
+    return of(FeedKind.ALARM, schedule);
+  }
+
+  private static FeedAction of(FeedKind kind, ParameterCheck check) {
+    return new FeedAction(kind, check,
         new ProviderClient(ProviderClient.CONNECT_TIMEOUT, ProviderClient.REQUEST_TIMEOUT));
   }
 
@@ -45,6 +60,7 @@ final class FeedAction {
           + " triggerName and authKey");
     }
     FeedRequest request = FeedRequest.from(args, env);
+    check.check(request.event(), request.userParams());
     return interpret(provider.send(request, body(request)));
   }
 
