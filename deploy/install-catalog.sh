@@ -175,7 +175,8 @@ install_feed alarm dev.whiskfeed.actions.AlarmFeed \
   'stopDate|false|No fire after this time: epoch ms or ISO 8601' \
   'trigger_payload|false|Body of each fire: an object, or a string sent as {"payload": "..."}' \
   'catchUp|false|After downtime, fire once for the missed schedule (default true)' \
-  'spreadSec|false|Offset in seconds for this feed, against many feeds firing at the same instant'
+  'spreadSec|false|Offset in seconds for this feed, against many feeds firing at the same instant' \
+  'strict|false|false: fire on a second of the minute taken from the trigger name, as the alarms package (5-field cron; default true)'
 
 install_feed interval dev.whiskfeed.actions.IntervalFeed \
   'Fires every N minutes' \

@@ -10,32 +10,59 @@ import java.util.Map;
  * What every feed action does: validate the lifecycle arguments, make the matching call to
  * the provider and turn its answer into the action's result. It never throws: any failure
  * becomes {@code {"error": "…"}}, and no result contains the authKey.
+ *
+ * <p>The Gson on the class path is the runtime's: the oldest a supported OpenWhisk Java image
+ * ships is {@value #OLDEST_GSON} ({@code openwhisk/java8action} up to 1.17.0), so only Gson API
+ * of that version is used (the module compiles against it). On an older Gson a missing method
+ * becomes an {@code {"error"}} result, not a {@link NoSuchMethodError}.
  */
 final class FeedAction {
   static final int ERROR_BODY_PREFIX = 200;
+  static final String OLDEST_GSON = "2.6.2";
 
   private final FeedKind kind;
+  private final ParameterCheck check;
   private final ProviderClient provider;
 
-  FeedAction(FeedKind kind, ProviderClient provider) {
+  FeedAction(FeedKind kind, ParameterCheck check, ProviderClient provider) {
     this.kind = kind;
+    this.check = check;
     this.provider = provider;
   }
 
+  FeedAction(FeedKind kind, ProviderClient provider) {
+    this(kind, ParameterCheck.NONE, provider);
+  }
+
   static FeedAction of(FeedKind kind) {
-    return new FeedAction(kind,
+    return of(kind, ParameterCheck.NONE);
+  }
+
+  /** An alarm action: kind {@code alarm}, kept to its schedule's parameters. */
+  static FeedAction of(AlarmSchedule schedule) {
+    return of(FeedKind.ALARM, schedule);
+  }
+
+  private static FeedAction of(FeedKind kind, ParameterCheck check) {
+    return new FeedAction(kind, check,
         new ProviderClient(ProviderClient.CONNECT_TIMEOUT, ProviderClient.REQUEST_TIMEOUT));
   }
 
   /** Runs one activation; {@code env} supplies {@code __OW_NAMESPACE} to resolve {@code _}. */
   JsonObject run(JsonObject args, Map<String, String> env) {
-    SecretMask mask = new SecretMask(FeedRequest.rawAuthKey(args));
     try {
-      return mask.apply(call(args, env));
-    } catch (FeedActionException e) {
-      return mask.apply(error(e.getMessage()));
-    } catch (RuntimeException e) {
-      return mask.apply(error("feed action failed unexpectedly: " + e));
+      SecretMask mask = new SecretMask(FeedRequest.rawAuthKey(args));
+      try {
+        return mask.apply(call(args, env));
+      } catch (FeedActionException e) {
+        return mask.apply(error(e.getMessage()));
+      } catch (RuntimeException e) {
+        return mask.apply(error("feed action failed unexpectedly: " + e));
+      }
+    } catch (LinkageError e) {
+      // A class or method of the runtime's Gson is missing: it is older than the one we need.
+      return error("the feed action needs Gson " + OLDEST_GSON + " or newer on the runtime's"
+          + " class path: " + e);
     }
   }
 
@@ -45,6 +72,7 @@ final class FeedAction {
           + " triggerName and authKey");
     }
     FeedRequest request = FeedRequest.from(args, env);
+    check.check(request.event(), request.userParams());
     return interpret(provider.send(request, body(request)));
   }
 
@@ -97,7 +125,7 @@ final class FeedAction {
 
   private static JsonElement parse(String text) {
     try {
-      return JsonParser.parseString(text);
+      return new JsonParser().parse(text); // JsonParser.parseString is Gson 2.8.6+
     } catch (JsonParseException e) {
       return null;
     }

@@ -167,7 +167,7 @@ final class FeedRequest {
     for (Map.Entry<String, JsonElement> entry : args.entrySet()) {
       String key = entry.getKey();
       if (!LIFECYCLE_KEYS.contains(key) && !isSystemKey(key)) {
-        params.add(key, entry.getValue().deepCopy());
+        params.add(key, entry.getValue()); // shared, never changed; deepCopy is Gson 2.8.2+
       }
     }
     return params;

@@ -4,6 +4,7 @@ import dev.whiskfeed.error.WhiskfeedException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -13,28 +14,37 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Reads an alarm feed's parameters into an {@link AlarmSpec}, failing on the first invalid one
  * with the OpenWhisk alarms package's message. {@code now == null} means restoring a stored
- * config: nothing has to lie in the future.
+ * config: nothing has to lie in the future. {@code trigger} (the trigger's name, without
+ * namespace) decides the {@code strict: false} delay.
  */
 final class AlarmParameters {
   static final String DELETE_AFTER_FIRE_MESSAGE = "deleteAfterFire parameter must be one of [false, true, rules].";
   static final String SPREAD_SEC_MESSAGE = "spreadSec parameter must be an integer between 0 and 3600";
+  static final String STRICT_MESSAGE = "strict parameter must be true or false";
+  /** How long an interval without startDate waits for its first fire, as in the alarms package. */
+  static final Duration INTERVAL_START_DELAY = Duration.ofSeconds(30);
+  /** The largest {@code strict: false} delay: the package's ALARM_DELAY_LIMIT at its maximum. */
+  static final int MAX_STRICT_DELAY_SEC = 59;
 
   private final JsonObject params;
   private final Instant now;
+  private final String trigger;
   static final ZoneId UTC = ZoneId.of("UTC"); // not ZoneOffset.UTC: its id "Z" is no IANA zone
   private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds()); // a fresh copy per call
 
   private ZoneId zone = UTC;
 
-  AlarmParameters(JsonObject params, Instant now) {
+  AlarmParameters(JsonObject params, Instant now, String trigger) {
     this.params = params == null ? new JsonObject() : params;
     this.now = now;
+    this.trigger = Objects.requireNonNull(trigger, "trigger");
   }
 
   AlarmSpec spec() {
@@ -43,9 +53,11 @@ final class AlarmParameters {
       throw WhiskfeedException.invalid("exactly one of the cron, minutes or date parameters must be specified");
     }
     zone = timezone();
-    Schedule schedule = present("date") ? once() : recurring();
+    boolean strict = strict();
+    Schedule schedule = present("date") ? once() : recurring(strict);
     boolean once = schedule instanceof Schedule.Once;
-    return new AlarmSpec(schedule, triggerPayload(), once ? deleteAfterFire() : checkedFalse(), catchUp(), spreadSec());
+    return new AlarmSpec(schedule, triggerPayload(), once ? deleteAfterFire() : checkedFalse(), catchUp(), spreadSec(),
+        strict);
   }
 
   private Schedule once() {
@@ -57,15 +69,41 @@ final class AlarmParameters {
     return new Schedule.Once(date);
   }
 
-  private Schedule recurring() {
+  private Schedule recurring(boolean strict) {
     String cron = present("cron") ? cronExpression() : null;
     long minutes = cron == null ? minutes() : 0;
     Instant start = present("startDate") ? date(params.getValue("startDate"), "startDate") : null;
-    Instant stop = present("stopDate") ? stopDate(start) : null;
-    if (cron != null) return new Schedule.Cron(cron, zone, start, stop);
-    Instant anchor = start != null ? start : now;
+    Instant stop = present("stopDate") ? stopDate(start, cron == null) : null;
+    if (cron != null) return new Schedule.Cron(cron, zone, start, stop, strict ? 0 : strictDelaySec(cron, trigger));
+    Instant anchor = start != null ? start : now == null ? null : now.plus(INTERVAL_START_DELAY);
     if (anchor == null) throw WhiskfeedException.invalid("startDate parameter is required to restore an interval");
     return new Schedule.Interval(minutes, anchor, stop);
+  }
+
+  /**
+   * The alarms package's {@code strict: false} delay: 0 for a cron with a seconds field, else a
+   * second in {@code [0, 59]} from the trigger's name, the same before and after a restart. The
+   * hash is the package provider's, computed here as its JavaScript does (h = int32(h)·32 − h +
+   * UTF-16 unit, in exact integers; then |h mod 60|), so a trigger fires on the same second as it
+   * did there with {@code ALARM_DELAY_LIMIT=59}.
+   */
+  static int strictDelaySec(String cron, String trigger) {
+    if (cron.strip().split("\\s+").length != 5) return 0;
+    long hash = 0;
+    for (int i = 0; i < trigger.length(); i++) {
+      hash = (((int) hash) << 5) - hash + trigger.charAt(i);
+    }
+    return (int) Math.abs(hash % (MAX_STRICT_DELAY_SEC + 1));
+  }
+
+  /** As the package: booleans, or the strings "true" and "false" in any case; default true. */
+  private boolean strict() {
+    Object raw = params.getValue("strict");
+    if (raw == null) return true;
+    if (raw instanceof Boolean) return (Boolean) raw;
+    String text = raw instanceof String ? ((String) raw).strip().toLowerCase(Locale.ROOT) : "";
+    if (text.equals("true") || text.equals("false")) return text.equals("true");
+    throw WhiskfeedException.invalid(STRICT_MESSAGE);
   }
 
   private String cronExpression() {
@@ -79,11 +117,11 @@ final class AlarmParameters {
   private long minutes() {
     Long minutes = integral(params.getValue("minutes"));
     if (minutes == null) throw WhiskfeedException.invalid("the minutes parameter must be an integer");
-    if (minutes <= 0) throw WhiskfeedException.invalid("the minutes parameter must be greater than 0");
+    if (minutes <= 0) throw WhiskfeedException.invalid(Schedule.MINUTES_MESSAGE);
     return minutes;
   }
 
-  private Instant stopDate(Instant start) {
+  private Instant stopDate(Instant start, boolean interval) {
     Object raw = params.getValue("stopDate");
     Instant stop = date(raw, "stopDate");
     if (start != null && !stop.isAfter(start)) {
@@ -95,7 +133,8 @@ final class AlarmParameters {
     }
     Long maxTriggers = integral(params.getValue("maxTriggers"));
     if (present("maxTriggers") && (maxTriggers == null || maxTriggers != -1)) {
-      throw WhiskfeedException.invalid("maxTriggers is not allowed when the stopDate parameter is specified");
+      throw WhiskfeedException.invalid(interval ? "maxTriggers is not supported for the interval trigger feed"
+          : "maxTriggers is not allowed when the stopDate parameter is specified");
     }
     return stop;
   }

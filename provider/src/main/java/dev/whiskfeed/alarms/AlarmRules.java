@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class AlarmRules implements KindRules {
   static final Set<String> PARAMETERS = Set.of("cron", "minutes", "date", "timezone", "startDate", "stopDate",
-      "trigger_payload", "deleteAfterFire", "catchUp", "spreadSec");
+      "trigger_payload", "deleteAfterFire", "catchUp", "spreadSec", "strict");
   private static final List<String> SCHEDULES = List.of("cron", "minutes", "date");
   // an instant this recent still fires when install comes a moment after validation
   private static final Duration JUST_PASSED = Duration.ofMinutes(1);
@@ -51,7 +51,7 @@ public final class AlarmRules implements KindRules {
       if (!input.create()) keepOneSchedule(params, input.changed());
       int maxTriggers = input.delivery().maxTriggers();
       if (maxTriggers != -1) params.put("maxTriggers", maxTriggers);
-      AlarmSpec spec = AlarmSpec.parse(params, input.now());
+      AlarmSpec spec = AlarmSpec.parse(params, input.now(), input.id().trigger());
       if (spec.firstFire(input.now()).isEmpty()) throw noFutureInstant(params);
       return Future.succeededFuture(new Validated(spec.toConfig(), input.secrets(), null));
     } catch (WhiskfeedException invalid) {
@@ -65,7 +65,7 @@ public final class AlarmRules implements KindRules {
    */
   @Override
   public Future<Void> install(SqlConnection tx, Feed feed, Feed previous) {
-    AlarmSpec spec = AlarmSpec.restore(feed.kindConfig());
+    AlarmSpec spec = AlarmSpec.restore(feed.kindConfig(), feed.feedId().trigger());
     Instant now = clock.instant();
     Instant next = FireTimes.first(spec, feed.id(), now)
         .or(() -> FireTimes.first(spec, feed.id(), now.minus(JUST_PASSED)))
@@ -87,7 +87,7 @@ public final class AlarmRules implements KindRules {
   private static boolean sameTiming(AlarmSpec spec, Feed previous) {
     if (previous == null || previous.kind() != FeedKind.ALARM) return false;
     try {
-      AlarmSpec before = AlarmSpec.restore(previous.kindConfig());
+      AlarmSpec before = AlarmSpec.restore(previous.kindConfig(), previous.feedId().trigger());
       return before.schedule().equals(spec.schedule()) && before.spreadSec() == spec.spreadSec();
     } catch (WhiskfeedException unreadable) {
       return false;

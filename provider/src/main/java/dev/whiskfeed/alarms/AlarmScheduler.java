@@ -206,7 +206,8 @@ public final class AlarmScheduler {
 
   private FireTimes.Step step(Due d, Instant now) {
     try {
-      return FireTimes.step(AlarmSpec.restore(d.config()), d.feedId(), d.nextFire(), now, d.mayFire());
+      String trigger = d.feed().substring(d.feed().lastIndexOf('/') + 1); // feed is /namespace/trigger
+      return FireTimes.step(AlarmSpec.restore(d.config(), trigger), d.feedId(), d.nextFire(), now, d.mayFire());
     } catch (WhiskfeedException unreadable) { // not written by AlarmRules: stop it rather than retry forever
       LOG.error("{} {} {}", kv("event", "alarm.config.invalid"), kv("feedId", d.feedId()),
           kv("error", unreadable.getMessage()));

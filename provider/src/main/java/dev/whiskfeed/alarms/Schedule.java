@@ -35,17 +35,26 @@ import java.util.Optional;
  * </ul>
  */
 public sealed interface Schedule {
+  String MINUTES_MESSAGE = "the minutes parameter must be an integer greater than zero";
 
   /** The first fire strictly after {@code t}; empty when there is none. */
   Optional<Instant> nextAfter(Instant t);
 
   /**
-   * A cron expression in a zone, optionally limited to {@code [start, stop]} (either may be null).
+   * A cron expression in a zone, optionally limited to {@code [start, stop]} (either may be null,
+   * both inclusive). {@code delaySec} (0…59) moves every instant of the expression that many
+   * seconds later, before the limits apply: the {@code strict: false} delay of the alarms package,
+   * which turns {@code 0 * * * *} into {@code N 0 * * * *}.
    */
-  record Cron(String expression, ZoneId zone, Instant start, Instant stop) implements Schedule {
+  record Cron(String expression, ZoneId zone, Instant start, Instant stop, int delaySec) implements Schedule {
     public Cron {
       Objects.requireNonNull(zone, "zone");
       CronExpressions.parse(expression); // fails early, with the user's message
+      if (delaySec < 0 || delaySec > 59) throw new IllegalArgumentException("delaySec " + delaySec + " is not in 0..59");
+    }
+
+    public Cron(String expression, ZoneId zone, Instant start, Instant stop) {
+      this(expression, zone, start, stop, 0);
     }
 
     @Override
@@ -58,26 +67,28 @@ public sealed interface Schedule {
     }
 
     private Optional<Instant> next(ExecutionTime times, Instant t) {
+      Duration delay = Duration.ofSeconds(delaySec);
       boolean beforeStart = start != null && start.isAfter(t);
       Instant limit = beforeStart ? start : t.plusNanos(1); // the first acceptable instant
       // Cron times are whole seconds, but cron-utils carries a fraction of the input through to its
       // answer: start from a whole second and step on until the candidate reaches the limit.
-      Instant from = (beforeStart ? start.minusSeconds(1) : t).truncatedTo(ChronoUnit.SECONDS);
+      Instant from = (beforeStart ? start.minusSeconds(1) : t).minus(delay).truncatedTo(ChronoUnit.SECONDS);
       Optional<ZonedDateTime> next = times.nextExecution(from.atZone(zone));
-      while (next.isPresent() && next.get().toInstant().isBefore(limit)) {
+      while (next.isPresent() && next.get().toInstant().plus(delay).isBefore(limit)) {
         next = times.nextExecution(next.get());
       }
-      return next.map(ZonedDateTime::toInstant).filter(i -> stop == null || !i.isAfter(stop));
+      return next.map(z -> z.toInstant().plus(delay)).filter(i -> stop == null || !i.isAfter(stop));
     }
   }
 
   /**
-   * Every {@code minutes} from {@code anchor}: anchor + k·minutes for k ≥ 1, up to {@code stop}
-   * (null: forever).
+   * Every {@code minutes} from {@code anchor} on: anchor + k·minutes for k ≥ 0, up to {@code stop}
+   * inclusive (null: forever). As in the alarms package, the first fire is at the anchor (its
+   * {@code startDate}) itself.
    */
   record Interval(long minutes, Instant anchor, Instant stop) implements Schedule {
     public Interval {
-      if (minutes <= 0) throw WhiskfeedException.invalid("the minutes parameter must be greater than 0");
+      if (minutes <= 0) throw WhiskfeedException.invalid(MINUTES_MESSAGE);
       Objects.requireNonNull(anchor, "anchor");
     }
 
@@ -85,7 +96,7 @@ public sealed interface Schedule {
     public Optional<Instant> nextAfter(Instant t) {
       try {
         Duration period = Duration.ofMinutes(minutes);
-        long k = t.isBefore(anchor) ? 1 : Duration.between(anchor, t).dividedBy(period) + 1;
+        long k = t.isBefore(anchor) ? 0 : Duration.between(anchor, t).dividedBy(period) + 1;
         Instant next = anchor.plus(period.multipliedBy(k));
         return stop != null && next.isAfter(stop) ? Optional.empty() : Optional.of(next);
       } catch (ArithmeticException | DateTimeException beyondTime) {

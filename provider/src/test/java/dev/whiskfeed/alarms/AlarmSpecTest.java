@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AlarmSpecTest {
   private static final Instant NOW = Instant.parse("2026-01-15T12:00:00Z");
 
   private static AlarmSpec parse(String json) {
-    return AlarmSpec.parse(new JsonObject(json), NOW);
+    return AlarmSpec.parse(new JsonObject(json), NOW, "t");
   }
 
   private static List<Instant> fires(AlarmSpec spec, Instant from, int n) {
@@ -55,8 +57,8 @@ class AlarmSpecTest {
         Arguments.of("{\"minutes\":\"5\"}", "the minutes parameter must be an integer"),
         Arguments.of("{\"minutes\":1.5}", "the minutes parameter must be an integer"),
         Arguments.of("{\"minutes\":true}", "the minutes parameter must be an integer"),
-        Arguments.of("{\"minutes\":0}", "the minutes parameter must be greater than 0"),
-        Arguments.of("{\"minutes\":-3}", "the minutes parameter must be greater than 0"),
+        Arguments.of("{\"minutes\":0}", "the minutes parameter must be an integer greater than zero"),
+        Arguments.of("{\"minutes\":-3}", "the minutes parameter must be an integer greater than zero"),
         Arguments.of("{\"date\":\"tomorrow\"}", "date parameter 'tomorrow' is not a valid Date"),
         Arguments.of("{\"date\":\"2026-13-01T00:00:00Z\"}", "date parameter '2026-13-01T00:00:00Z' is not a valid Date"),
         Arguments.of("{\"date\":true}", "date parameter 'true' is not a valid Date"),
@@ -74,7 +76,7 @@ class AlarmSpecTest {
         Arguments.of("{\"cron\":\"* * * * *\",\"stopDate\":\"2026-01-15T11:00:00Z\"}",
             "stopDate parameter '2026-01-15T11:00:00Z' must be in the future"),
         Arguments.of("{\"minutes\":5,\"stopDate\":\"2026-02-01T00:00:00Z\",\"maxTriggers\":10}",
-            "maxTriggers is not allowed when the stopDate parameter is specified"),
+            "maxTriggers is not supported for the interval trigger feed"),
         Arguments.of("{\"cron\":\"* * * * *\",\"stopDate\":\"2026-02-01T00:00:00Z\",\"maxTriggers\":\"-1\"}",
             "maxTriggers is not allowed when the stopDate parameter is specified"),
         Arguments.of("{\"date\":\"2026-11-22T06:00:00Z\",\"deleteAfterFire\":\"yes\"}", "deleteAfterFire parameter must be one of [false, true, rules]."),
@@ -121,10 +123,10 @@ class AlarmSpecTest {
   @MethodSource("dateFormats")
   void acceptsEveryDateFormat(String date, String timezone, String expected) {
     JsonObject tz = timezone == null ? new JsonObject() : new JsonObject().put("timezone", timezone);
-    AlarmSpec once = AlarmSpec.parse(new JsonObject("{\"date\":" + date + "}").mergeIn(tz), NOW);
+    AlarmSpec once = AlarmSpec.parse(new JsonObject("{\"date\":" + date + "}").mergeIn(tz), NOW, "t");
     assertThat(once.schedule()).isEqualTo(new Schedule.Once(Instant.parse(expected)));
 
-    AlarmSpec interval = AlarmSpec.parse(new JsonObject("{\"minutes\":1,\"startDate\":" + date + "}").mergeIn(tz), NOW);
+    AlarmSpec interval = AlarmSpec.parse(new JsonObject("{\"minutes\":1,\"startDate\":" + date + "}").mergeIn(tz), NOW, "t");
     assertThat(((Schedule.Interval) interval.schedule()).anchor()).isEqualTo(Instant.parse(expected));
   }
 
@@ -133,7 +135,7 @@ class AlarmSpecTest {
     @Test
     void anObjectIsSentAsIs() {
       JsonObject payload = new JsonObject().put("name", "Odin").put("n", new JsonObject().put("x", 1));
-      AlarmSpec spec = AlarmSpec.parse(new JsonObject().put("cron", "* * * * *").put("trigger_payload", payload), NOW);
+      AlarmSpec spec = AlarmSpec.parse(new JsonObject().put("cron", "* * * * *").put("trigger_payload", payload), NOW, "t");
       assertThat(spec.triggerPayload()).isEqualTo(payload);
       payload.put("name", "changed later");
       assertThat(spec.triggerPayload().getString("name")).isEqualTo("Odin");
@@ -222,10 +224,10 @@ class AlarmSpecTest {
     }
 
     @Test
-    void anIntervalWithoutStartDateCountsFromCreation() {
+    void anIntervalWithoutStartDateFirstFiresThirtySecondsAfterCreation() {
       AlarmSpec spec = parse("{\"minutes\":30}");
-      assertThat(spec.schedule()).isEqualTo(new Schedule.Interval(30, NOW, null));
-      assertThat(fires(spec, NOW, 2)).containsExactly(Instant.parse("2026-01-15T12:30:00Z"), Instant.parse("2026-01-15T13:00:00Z"));
+      assertThat(spec.schedule()).isEqualTo(new Schedule.Interval(30, NOW.plusSeconds(30), null));
+      assertThat(fires(spec, NOW, 2)).containsExactly(Instant.parse("2026-01-15T12:00:30Z"), Instant.parse("2026-01-15T12:30:30Z"));
     }
 
     @Test
@@ -233,13 +235,14 @@ class AlarmSpecTest {
       AlarmSpec spec = parse("{\"minutes\":60,\"startDate\":\"2026-01-10T00:20:00Z\"}");
       assertThat(spec.firstFire(NOW)).contains(Instant.parse("2026-01-15T12:20:00Z"));
       AlarmSpec future = parse("{\"minutes\":60,\"startDate\":\"2026-02-01T00:00:00Z\"}");
-      assertThat(future.firstFire(NOW)).contains(Instant.parse("2026-02-01T01:00:00Z"));
+      assertThat(future.firstFire(NOW)).contains(Instant.parse("2026-02-01T00:00:00Z"));
     }
 
     @Test
-    void stopDateEndsAnInterval() {
-      AlarmSpec spec = parse("{\"minutes\":60,\"stopDate\":\"2026-01-15T14:30:00Z\"}");
-      assertThat(fires(spec, NOW, 10)).containsExactly(Instant.parse("2026-01-15T13:00:00Z"), Instant.parse("2026-01-15T14:00:00Z"));
+    void stopDateEndsAnIntervalAndAnInstantOnItStillFires() {
+      AlarmSpec spec = parse("{\"minutes\":60,\"startDate\":\"2026-01-15T13:00:00Z\",\"stopDate\":\"2026-01-15T15:00:00Z\"}");
+      assertThat(fires(spec, NOW, 10)).containsExactly(
+          Instant.parse("2026-01-15T13:00:00Z"), Instant.parse("2026-01-15T14:00:00Z"), Instant.parse("2026-01-15T15:00:00Z"));
     }
 
     @Test
@@ -255,6 +258,59 @@ class AlarmSpecTest {
     }
   }
 
+  /** {@code strict}: the alarms package's per-trigger second for five-field crons. */
+  @Nested
+  class Strict {
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+      // the package's provider hash evaluated in node for the same names, modulo ALARM_DELAY_LIMIT=59 + 1
+      "periodic28, 57",
+      "nightly, 9",
+      "every5, 38",
+      "report, 8",
+      "a, 37",
+      "very-long-trigger-name-with-many-characters-to-overflow-int32-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, 33",
+    })
+    void theDelayIsThePackagesHashOfTheTriggerName(String trigger, int expected) {
+      assertThat(AlarmParameters.strictDelaySec("*/5 * * * *", trigger)).isEqualTo(expected);
+    }
+
+    @Test
+    void strictFalseFiresOnTheTriggersSecondOfEachInstant() {
+      AlarmSpec spec = AlarmSpec.parse(new JsonObject("{\"cron\":\"*/5 * * * *\",\"strict\":false}"), NOW, "nightly");
+      assertThat(fires(spec, NOW, 2)).containsExactly(
+          Instant.parse("2026-01-15T12:00:09Z"), Instant.parse("2026-01-15T12:05:09Z"));
+      assertThat(spec.toConfig().getBoolean("strict")).isFalse();
+      assertThat(AlarmSpec.restore(spec.toConfig(), "nightly")).isEqualTo(spec);
+    }
+
+    @Test
+    void startAndStopApplyToTheDelayedInstants() {
+      AlarmSpec spec = AlarmSpec.parse(new JsonObject("{\"cron\":\"0 * * * *\",\"strict\":\"False\","
+          + "\"startDate\":\"2026-01-15T13:00:05Z\",\"stopDate\":\"2026-01-15T15:00:09Z\"}"), NOW, "nightly");
+      assertThat(fires(spec, NOW, 10)).containsExactly(
+          Instant.parse("2026-01-15T13:00:09Z"), Instant.parse("2026-01-15T14:00:09Z"), Instant.parse("2026-01-15T15:00:09Z"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"cron\":\"*/5 * * * *\"}", "{\"cron\":\"*/5 * * * *\",\"strict\":true}",
+        "{\"cron\":\"*/5 * * * *\",\"strict\":\"TRUE\"}", "{\"cron\":\"0 */5 * * * *\",\"strict\":false}"})
+    void strictByDefaultAndForCronsWithASecondsField(String params) {
+      AlarmSpec spec = AlarmSpec.parse(new JsonObject(params), NOW, "nightly");
+      assertThat(spec.firstFire(NOW)).contains(Instant.parse("2026-01-15T12:05:00Z"));
+    }
+
+    @Test
+    void strictHasNoEffectOnIntervalsAndOnceButIsStillChecked() {
+      AlarmSpec interval = AlarmSpec.parse(new JsonObject("{\"minutes\":5,\"strict\":false}"), NOW, "nightly");
+      assertThat(interval.firstFire(NOW)).contains(NOW.plusSeconds(30));
+      assertThatThrownBy(() -> AlarmSpec.parse(new JsonObject("{\"date\":\"2026-11-22T06:00:00Z\",\"strict\":\"yes\"}"), NOW, "t"))
+          .isInstanceOf(WhiskfeedException.class).hasMessage("strict parameter must be true or false");
+      assertThatThrownBy(() -> AlarmSpec.parse(new JsonObject("{\"cron\":\"* * * * *\",\"strict\":1}"), NOW, "t"))
+          .hasMessage("strict parameter must be true or false");
+    }
+  }
+
   @Nested
   class Config {
     @Test
@@ -262,7 +318,7 @@ class AlarmSpecTest {
       AlarmSpec spec = parse("{\"cron\":\" 0 9 * * 1-5 \",\"timezone\":\"Europe/Berlin\",\"startDate\":1769904000000,"
           + "\"stopDate\":\"2026-12-31T23:00:00+01:00\",\"trigger_payload\":\"hi\",\"maxTriggers\":-1}");
       assertThat(spec.toConfig()).isEqualTo(new JsonObject()
-          .put("cron", "0 9 * * 1-5").put("timezone", "Europe/Berlin")
+          .put("cron", "0 9 * * 1-5").put("timezone", "Europe/Berlin").put("strict", true)
           .put("startDate", "2026-02-01T00:00:00Z").put("stopDate", "2026-12-31T22:00:00Z")
           .put("trigger_payload", new JsonObject().put("payload", "hi"))
           .put("deleteAfterFire", "false").put("catchUp", true).put("spreadSec", 0));
@@ -272,7 +328,7 @@ class AlarmSpecTest {
     void intervalConfigStoresItsAnchorAsStartDate() {
       AlarmSpec spec = parse("{\"minutes\":7,\"timezone\":\"Asia/Tokyo\",\"catchUp\":false,\"spreadSec\":12}");
       assertThat(spec.toConfig()).isEqualTo(new JsonObject()
-          .put("minutes", 7L).put("timezone", "UTC").put("startDate", "2026-01-15T12:00:00Z")
+          .put("minutes", 7L).put("timezone", "UTC").put("startDate", "2026-01-15T12:00:30Z")
           .put("trigger_payload", new JsonObject()).put("deleteAfterFire", "false").put("catchUp", false).put("spreadSec", 12));
     }
 
@@ -292,31 +348,31 @@ class AlarmSpecTest {
           "{\"minutes\":45,\"startDate\":\"2026-01-01T00:00:00.123Z\",\"stopDate\":\"2026-06-01T00:00:00Z\"}",
           "{\"cron\":\"0 9 * * *\",\"timezone\":\"America/New_York\",\"stopDate\":\"2026-06-01T00:00:00Z\"}",
           "{\"cron\":\"*/10 * * * * *\",\"startDate\":\"2026-01-20T00:00:00Z\",\"trigger_payload\":{\"k\":[1,2]}}")) {
-        AlarmSpec spec = AlarmSpec.parse(new JsonObject(params), NOW);
-        AlarmSpec reparsed = AlarmSpec.parse(spec.toConfig(), later);
+        AlarmSpec spec = AlarmSpec.parse(new JsonObject(params), NOW, "t");
+        AlarmSpec reparsed = AlarmSpec.parse(spec.toConfig(), later, "t");
         assertThat(reparsed).as(params).isEqualTo(spec);
         assertThat(fires(reparsed, later, 20)).as(params).isEqualTo(fires(spec, later, 20));
-        assertThat(AlarmSpec.restore(spec.toConfig())).as(params).isEqualTo(spec);
+        assertThat(AlarmSpec.restore(spec.toConfig(), "t")).as(params).isEqualTo(spec);
       }
     }
 
     @Test
     void restoreAcceptsDatesThatHavePassed() {
       AlarmSpec once = parse("{\"date\":\"2026-01-16T00:00:00Z\",\"deleteAfterFire\":true}");
-      AlarmSpec restored = AlarmSpec.restore(once.toConfig());
+      AlarmSpec restored = AlarmSpec.restore(once.toConfig(), "t");
       assertThat(restored).isEqualTo(once);
       assertThat(restored.firstFire(Instant.parse("2026-02-01T00:00:00Z"))).isEmpty();
       AlarmSpec ended = parse("{\"cron\":\"* * * * *\",\"stopDate\":\"2026-01-16T00:00:00Z\"}");
-      assertThat(AlarmSpec.restore(ended.toConfig())).isEqualTo(ended);
-      assertThatThrownBy(() -> AlarmSpec.parse(ended.toConfig(), Instant.parse("2026-02-01T00:00:00Z")))
+      assertThat(AlarmSpec.restore(ended.toConfig(), "t")).isEqualTo(ended);
+      assertThatThrownBy(() -> AlarmSpec.parse(ended.toConfig(), Instant.parse("2026-02-01T00:00:00Z"), "t"))
           .hasMessage("stopDate parameter '2026-01-16T00:00:00Z' must be in the future");
     }
 
     @Test
     void restoreStillValidates() {
-      assertThatThrownBy(() -> AlarmSpec.restore(new JsonObject().put("cron", "nope")))
+      assertThatThrownBy(() -> AlarmSpec.restore(new JsonObject().put("cron", "nope"), "t"))
           .hasMessage("cron pattern 'nope' is not valid");
-      assertThatThrownBy(() -> AlarmSpec.restore(new JsonObject().put("minutes", 5)))
+      assertThatThrownBy(() -> AlarmSpec.restore(new JsonObject().put("minutes", 5), "t"))
           .isInstanceOf(WhiskfeedException.class);
     }
   }
@@ -324,10 +380,10 @@ class AlarmSpecTest {
   @Test
   void theRecordRejectsOutOfRangeValues() {
     Schedule once = new Schedule.Once(NOW);
-    assertThatThrownBy(() -> new AlarmSpec(once, null, "maybe", true, 0))
+    assertThatThrownBy(() -> new AlarmSpec(once, null, "maybe", true, 0, true))
         .hasMessage("deleteAfterFire parameter must be one of [false, true, rules].");
-    assertThatThrownBy(() -> new AlarmSpec(once, null, "false", true, 3601))
+    assertThatThrownBy(() -> new AlarmSpec(once, null, "false", true, 3601, true))
         .hasMessage("spreadSec parameter must be an integer between 0 and 3600");
-    assertThat(new AlarmSpec(once, null, "false", true, 0).triggerPayload()).isEqualTo(new JsonObject());
+    assertThat(new AlarmSpec(once, null, "false", true, 0, true).triggerPayload()).isEqualTo(new JsonObject());
   }
 }

@@ -160,7 +160,7 @@ class ScheduleTest {
 
     @ParameterizedTest(name = "after {0} -> {1}")
     @CsvSource({
-      "2025-06-01T00:00:00Z,     2026-01-01T10:05:00Z",
+      "2025-06-01T00:00:00Z,     2026-01-01T10:00:00Z", // the anchor itself is the first fire
       "2026-01-01T10:00:00Z,     2026-01-01T10:05:00Z",
       "2026-01-01T10:04:59.999Z, 2026-01-01T10:05:00Z",
       "2026-01-01T10:05:00Z,     2026-01-01T10:10:00Z",
@@ -185,7 +185,7 @@ class ScheduleTest {
     @Test
     void minutesMustBePositive() {
       assertThatThrownBy(() -> new Schedule.Interval(0, anchor, null))
-          .isInstanceOf(WhiskfeedException.class).hasMessage("the minutes parameter must be greater than 0");
+          .isInstanceOf(WhiskfeedException.class).hasMessage("the minutes parameter must be an integer greater than zero");
     }
   }
 

@@ -185,20 +185,35 @@ class AlarmIT extends WithStandInOpenWhisk {
   }
 
   @Test
-  void anIntervalCountsFromCreation() {
+  void strictFalseFiresOnTheSecondThePackageDerivesFromTheTriggerName() {
+    alarm("nightly", new JsonObject().put("cron", "* * * * *").put("strict", false));
+    alarm("t", new JsonObject().put("cron", "* * * * *"));
+    assertThat(api.read("guest", "nightly").json().getJsonObject("config").getBoolean("strict")).isFalse();
+    assertThat(api.read("guest", "t").json().getJsonObject("config").getBoolean("strict")).isTrue();
+    assertThat(nextFire("nightly")).isEqualTo(Instant.parse("2030-01-01T00:01:09Z")); // "nightly" hashes to 9
+    assertThat(nextFire("t")).isEqualTo(Instant.parse("2030-01-01T00:01:00Z"));
+    at("2030-01-01T00:01:09Z");
+    runDueUntil("nightly", 1);
+    assertThat(listed("nightly").getJsonObject(0).getJsonObject("payload").getString("scheduledAt"))
+        .isEqualTo("2030-01-01T00:01:09Z");
+    assertThat(nextFire("nightly")).isEqualTo(Instant.parse("2030-01-01T00:02:09Z"));
+  }
+
+  @Test
+  void anIntervalWithoutStartDateFirstFiresThirtySecondsAfterCreationAsThePackage() {
     alarm("t", new JsonObject().put("minutes", 5));
     assertThat(api.read("guest", "t").json().getJsonObject("config").getString("startDate"))
-        .isEqualTo(T0.toString());
-    at("2030-01-01T00:05:29Z");
+        .isEqualTo(T0.plusSeconds(30).toString());
+    at("2030-01-01T00:00:59Z");
     runDue();
     assertThat(events("t")).isZero();
-    at("2030-01-01T00:05:31Z");
+    at("2030-01-01T00:01:01Z");
     runDueUntil("t", 1);
-    at("2030-01-01T00:10:31Z");
+    at("2030-01-01T00:06:01Z");
     runDueUntil("t", 2);
     awaitFires("t", 2);
     assertThat(listed("t").stream().map(e -> ((JsonObject) e).getJsonObject("payload").getString("scheduledAt")))
-        .containsExactly("2030-01-01T00:10:30Z", "2030-01-01T00:05:30Z");
+        .containsExactly("2030-01-01T00:06:00Z", "2030-01-01T00:01:00Z");
   }
 
   @Test
@@ -374,12 +389,12 @@ class AlarmIT extends WithStandInOpenWhisk {
     JsonObject config = updated.json().getJsonObject("feed").getJsonObject("config");
     assertThat(config.containsKey("cron")).isFalse();
     assertThat(config.getInteger("minutes")).isEqualTo(2);
-    assertThat(nextFire("t")).isEqualTo(T0.plusSeconds(120));
+    assertThat(nextFire("t")).isEqualTo(T0.plusSeconds(30)); // a new interval starts 30 s after the UPDATE
     db.execute("UPDATE whiskfeed.alarm_schedules SET next_fire = next_fire - interval '1 second'");
     assertThat(api.update("guest", "t", new JsonObject().put("trigger_payload", new JsonObject().put("v", 2)))
         .status()).isEqualTo(200);
-    assertThat(nextFire("t")).isEqualTo(T0.plusSeconds(119)); // untouched: same timing
-    at("2030-01-01T00:02:30Z");
+    assertThat(nextFire("t")).isEqualTo(T0.plusSeconds(29)); // untouched: same timing
+    at("2030-01-01T00:01:30Z");
     runDueUntil("t", 1);
     awaitFires("t", 1);
     assertThat(openwhisk.fires("guest", "t").get(0).json()).isEqualTo(new JsonObject().put("v", 2));
