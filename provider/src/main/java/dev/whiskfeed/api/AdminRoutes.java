@@ -51,6 +51,7 @@ public final class AdminRoutes {
     router.get(BASE + "/feeds").handler(this::listFeeds);
     router.get(FEED).handler(ctx -> reply(ctx, 200, admin.read(LifecycleRoutes.id(ctx))));
     router.post(FEED + "/disable").handler(this::disable);
+    router.get(FEED + "/activity").handler(ctx -> reply(ctx, 200, admin.activity(LifecycleRoutes.id(ctx))));
     router.post(FEED + "/enable").handler(ctx -> reply(ctx, 200, admin.enable(LifecycleRoutes.id(ctx))));
     router.get(BASE + "/events").handler(this::listEvents);
     router.post(BASE + "/events/redeliver").handler(this::redeliver);

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's use cases (API.md "Operations", admin table): feeds across namespaces, disable and
  * enable with an {@code ADMIN} reason, events across feeds and stores, redelivery by time range.
- * The caller has checked the admin token.
+ * The caller has checked the admin token. Admin answers never carry a credential: no authKey or
+ * secret (READ has none), a {@code database} URL only without its password (as READ shows it), and
+ * no {@code hookUrl}, whose last segment is the hook token.
  */
 public final class AdminService {
   private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
@@ -134,6 +136,17 @@ public final class AdminService {
     });
   }
 
+  /** The feed's oldest pending age and its fire attempts per minute over the last hour ({@link FeedActivity}). */
+  public Future<JsonObject> activity(FeedId id) {
+    Instant since = FeedActivity.since(clock.instant());
+    return requireFeed(control, id).compose(feed -> {
+      Future<Double> age = lifecycle.storeOf(feed).compose(store -> admin.oldestPendingAgeSec(store.pool(), feed.id()));
+      Future<Map<Instant, AdminRepository.Attempts>> attempts = admin.attemptsPerMinute(control, feed.id(), since);
+      return Future.all(age, attempts)
+          .map(v -> FeedActivity.of(since, age.result(), attempts.result()).toJson(id));
+    });
+  }
+
   /** Puts a feed's events of {@code state} created in {@code [from, to)} back to pending; how many. */
   public Future<Integer> redeliver(FeedId id, String state, Instant from, Instant to) {
     return requireFeed(control, id)
@@ -184,10 +197,18 @@ public final class AdminService {
         .map(body -> new JsonObject().put("status", "success").put("feed", body));
   }
 
-  /** The READ body; when the feed's event store does not answer, stats say so instead of failing the listing. */
+  /**
+   * The READ body without {@code config.hookUrl}; when the feed's event store does not answer, stats
+   * say so instead of failing the listing.
+   */
   private Future<JsonObject> readBody(Feed feed) {
-    return lifecycle.readBody(feed).recover(e -> Future.succeededFuture(view.read(feed, Map.of())
-        .put("stats", new JsonObject().put("error", "event store unavailable"))));
+    return lifecycle.readBody(feed)
+        .recover(e -> Future.succeededFuture(view.read(feed, Map.of())
+            .put("stats", new JsonObject().put("error", "event store unavailable"))))
+        .map(body -> {
+          body.getJsonObject("config").remove("hookUrl");
+          return body;
+        });
   }
 
   private Future<Feed> requireFeed(SqlClient c, FeedId id) {
