@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.store.AdminRepository;
+import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class AdminService {
   private final Pool control;
   private final FeedRepository feeds;
   private final AdminRepository admin;
+  private final EventRepository events = new EventRepository();
   private final FeedService lifecycle;
   private final FeedCodec codec;
   private final FeedView view;
@@ -155,6 +158,25 @@ public final class AdminService {
           if (n > 0) onEventWritten.run();
           LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()), kv("state", state),
               kv("count", n), kv("by", "ADMIN"));
+        });
+  }
+
+  /** Puts one event of the feed back to pending, whatever its state, unless it is being delivered right now. */
+  public Future<Void> redeliver(FeedId id, UUID eventId) {
+    return requireFeed(control, id)
+        .compose(feed -> lifecycle.storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId)))
+        .map(outcome -> {
+          switch (outcome) {
+            case LEASED -> throw new WhiskfeedException(ErrorCode.EVENT_LEASED, eventId);
+            case NOT_FOUND -> throw new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event " + eventId
+                + " of trigger " + id);
+            default -> {
+              onEventWritten.run();
+              LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()),
+                  kv("eventId", eventId.toString()), kv("count", 1), kv("by", "ADMIN"));
+              return null;
+            }
+          }
         });
   }
 

@@ -253,6 +253,38 @@ class AdminIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void oneDeadEventIsRedeliveredByItsIdAndItsSiblingsStayDead() {
+    startWithToken();
+    feed("guest", "a", new JsonObject().put("maxRetries", 0));
+    openwhisk.defaultReply("guest", "a", Reply.status(500));
+    String first = api.event("guest", "a", new JsonObject().put("n", 1)).json().getString("eventId");
+    String second = api.event("guest", "a", new JsonObject().put("n", 2)).json().getString("eventId");
+    await().atMost(Duration.ofSeconds(15)).until(() -> api.read("guest", "a").json().getJsonObject("stats")
+        .getLong("dead") == 2);
+    openwhisk.defaultReply("guest", "a", Reply.status(202));
+
+    Api.Response r = admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", second));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json()).isEqualTo(new JsonObject().put("redelivered", 1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.read("guest", "a").json().getJsonObject("stats")
+        .getLong("delivered") == 1);
+    List<String> dead = admin("/api/v1/admin/events?state=dead&feed=/guest/a").json().getJsonArray("events")
+        .stream().map(e -> ((JsonObject) e).getString("id")).toList();
+    assertThat(dead).containsExactly(first);
+
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", java.util.UUID.randomUUID().toString())).status()).isEqualTo(404);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", "not-a-uuid")).status()).isEqualTo(400);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", first).put("state", "dead")).status()).isEqualTo(400);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/other/a")
+        .put("event", first)).status()).isEqualTo(404);
+    assertThat(api.read("guest", "a").json().getJsonObject("stats").getLong("dead")).isEqualTo(1);
+  }
+
+  @Test
   void activityShowsOldestPendingAgeAndFiresAndFailuresPerMinute() {
     startWithToken();
     feed("guest", "a", new JsonObject().put("maxRetries", 1).put("retryIntervalSec", 1));
