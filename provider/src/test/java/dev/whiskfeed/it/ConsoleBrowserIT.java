@@ -157,6 +157,46 @@ class ConsoleBrowserIT extends WithStandInOpenWhisk {
     assertThat(cspViolations()).isEmpty();
   }
 
+  // ---- without a browser: headers, the served document, no console without an admin token
+
+  @Test
+  void theConsoleIsServedWithAStrictPolicyAndIsA404WithoutAnAdminToken() throws Exception {
+    for (String path : List.of("/console", "/console/console.js", "/console/console.css")) {
+      Api.Response r = Ops.get(provider.port(), path, null);
+      assertThat(r.status()).as(path).isEqualTo(200);
+      String policy = r.headers().firstValue("content-security-policy").orElse("");
+      assertThat(policy).as(path).contains("default-src 'none'", "script-src 'self';", "style-src 'self';",
+          "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
+      assertThat(r.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    }
+    Api.Response page = Ops.get(provider.port(), "/console", null);
+    assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<script src=\"/console/console.js\" defer></script>")
+        .doesNotContain("<script>").doesNotContain("style=").doesNotContain("http://").doesNotContain("https://");
+    assertThat(Ops.get(provider.port(), "/console/nothing.js", null).status()).isEqualTo(404);
+
+    provider.close();
+    provider = TestProvider.start(db, openwhisk.url());
+    for (String path : List.of("/console", "/console/", "/console/console.js")) {
+      Api.Response r = Ops.get(provider.port(), path, null);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.code()).isEqualTo("not_found");
+    }
+  }
+
+  @Test
+  void apiDocsServeTheRepositorysOpenApiDocumentAndSwaggerUiFromTheJar() {
+    Api.Response yaml = Ops.get(provider.port(), "/api-docs/openapi.yaml", null);
+    assertThat(yaml.status()).isEqualTo(200);
+    assertThat(yaml.headers().firstValue("content-type").orElse("")).startsWith("application/yaml");
+    assertThat(yaml.body()).isEqualTo(dev.whiskfeed.testing.RepoFiles.read(OpenApiDocument.FILE));
+    Api.Response page = Ops.get(provider.port(), "/api-docs", null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("/api-docs/swagger-ui/swagger-ui-bundle.js").doesNotContain("<script>");
+    assertThat(page.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self';");
+    assertThat(Ops.get(provider.port(), "/api-docs/swagger-ui/swagger-ui-bundle.js", null).status()).isEqualTo(200);
+  }
+
   // ---- the browser
 
   private void openBrowser() throws IOException {
