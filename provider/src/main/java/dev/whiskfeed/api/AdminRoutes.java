@@ -23,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The admin API of API.md under {@code /api/v1/admin}: Bearer {@code WHISKFEED_ADMIN_TOKEN},
@@ -51,6 +52,7 @@ public final class AdminRoutes {
     router.get(BASE + "/feeds").handler(this::listFeeds);
     router.get(FEED).handler(ctx -> reply(ctx, 200, admin.read(LifecycleRoutes.id(ctx))));
     router.post(FEED + "/disable").handler(this::disable);
+    router.get(FEED + "/activity").handler(ctx -> reply(ctx, 200, admin.activity(LifecycleRoutes.id(ctx))));
     router.post(FEED + "/enable").handler(ctx -> reply(ctx, 200, admin.enable(LifecycleRoutes.id(ctx))));
     router.get(BASE + "/events").handler(this::listEvents);
     router.post(BASE + "/events/redeliver").handler(this::redeliver);
@@ -108,6 +110,10 @@ public final class AdminRoutes {
     if (!(b.getValue("feed") instanceof String feedName)) {
       throw WhiskfeedException.invalid("feed is required: /namespace/trigger");
     }
+    if (b.containsKey("event")) {
+      redeliverOne(ctx, b, FeedId.parse(feedName));
+      return;
+    }
     Object stateValue = b.getValue("state", "dead");
     if (!(stateValue instanceof String state) || !REDELIVERABLE.contains(state)) {
       throw WhiskfeedException.invalid("state must be dead or delivered");
@@ -117,6 +123,19 @@ public final class AdminRoutes {
     if (from != null && to != null && !from.isBefore(to)) throw WhiskfeedException.invalid("from must be before to");
     reply(ctx, 200, admin.redeliver(FeedId.parse(feedName), state, from, to)
         .map(n -> new JsonObject().put("redelivered", n)));
+  }
+
+  private void redeliverOne(RoutingContext ctx, JsonObject b, FeedId feed) {
+    if (b.containsKey("state") || b.containsKey("from") || b.containsKey("to")) {
+      throw WhiskfeedException.invalid("event cannot be combined with state, from or to");
+    }
+    UUID event;
+    try {
+      event = UUID.fromString(String.valueOf(b.getValue("event")));
+    } catch (IllegalArgumentException e) {
+      throw WhiskfeedException.invalid("event must be an event id (a uuid)");
+    }
+    reply(ctx, 200, admin.redeliver(feed, event).map(v -> new JsonObject().put("redelivered", 1)));
   }
 
   private void stores(RoutingContext ctx) {

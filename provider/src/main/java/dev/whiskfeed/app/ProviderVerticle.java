@@ -4,6 +4,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.alarms.AlarmScheduler;
 import dev.whiskfeed.api.AdminRoutes;
+import dev.whiskfeed.api.ApiDocsRoutes;
+import dev.whiskfeed.api.ConsoleRoutes;
 import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.api.OperationsRoutes;
@@ -152,6 +154,8 @@ final class ProviderVerticle extends VerticleBase {
       new OperationsRoutes(probe, meters, () -> changes.wal().status()
           .map(list -> list.stream().map(WalCapture.SlotStatus::toJson).toList())).mount(r);
       new AdminRoutes(admin, probe, config.adminToken()).mount(r);
+      new ConsoleRoutes(config.adminToken().isPresent()).mount(r);
+      new ApiDocsRoutes().mount(r);
     });
     return engine.start()
         .compose(v -> {

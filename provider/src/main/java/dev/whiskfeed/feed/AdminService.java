@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.store.AdminRepository;
+import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's use cases (API.md "Operations", admin table): feeds across namespaces, disable and
  * enable with an {@code ADMIN} reason, events across feeds and stores, redelivery by time range.
- * The caller has checked the admin token.
+ * The caller has checked the admin token. Admin answers never carry a credential: no authKey or
+ * secret (READ has none), a {@code database} URL only without its password (as READ shows it), and
+ * no {@code hookUrl}, whose last segment is the hook token.
  */
 public final class AdminService {
   private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
@@ -41,6 +45,7 @@ public final class AdminService {
   private final Pool control;
   private final FeedRepository feeds;
   private final AdminRepository admin;
+  private final EventRepository events = new EventRepository();
   private final FeedService lifecycle;
   private final FeedCodec codec;
   private final FeedView view;
@@ -134,6 +139,17 @@ public final class AdminService {
     });
   }
 
+  /** The feed's oldest pending age and its fire attempts per minute over the last hour ({@link FeedActivity}). */
+  public Future<JsonObject> activity(FeedId id) {
+    Instant since = FeedActivity.since(clock.instant());
+    return requireFeed(control, id).compose(feed -> {
+      Future<Double> age = lifecycle.storeOf(feed).compose(store -> admin.oldestPendingAgeSec(store.pool(), feed.id()));
+      Future<Map<Instant, AdminRepository.Attempts>> attempts = admin.attemptsPerMinute(control, feed.id(), since);
+      return Future.all(age, attempts)
+          .map(v -> FeedActivity.of(since, age.result(), attempts.result()).toJson(id));
+    });
+  }
+
   /** Puts a feed's events of {@code state} created in {@code [from, to)} back to pending; how many. */
   public Future<Integer> redeliver(FeedId id, String state, Instant from, Instant to) {
     return requireFeed(control, id)
@@ -142,6 +158,25 @@ public final class AdminService {
           if (n > 0) onEventWritten.run();
           LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()), kv("state", state),
               kv("count", n), kv("by", "ADMIN"));
+        });
+  }
+
+  /** Puts one event of the feed back to pending, whatever its state, unless it is being delivered right now. */
+  public Future<Void> redeliver(FeedId id, UUID eventId) {
+    return requireFeed(control, id)
+        .compose(feed -> lifecycle.storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId)))
+        .map(outcome -> {
+          switch (outcome) {
+            case LEASED -> throw new WhiskfeedException(ErrorCode.EVENT_LEASED, eventId);
+            case NOT_FOUND -> throw new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event " + eventId
+                + " of trigger " + id);
+            default -> {
+              onEventWritten.run();
+              LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()),
+                  kv("eventId", eventId.toString()), kv("count", 1), kv("by", "ADMIN"));
+              return null;
+            }
+          }
         });
   }
 
@@ -184,10 +219,18 @@ public final class AdminService {
         .map(body -> new JsonObject().put("status", "success").put("feed", body));
   }
 
-  /** The READ body; when the feed's event store does not answer, stats say so instead of failing the listing. */
+  /**
+   * The READ body without {@code config.hookUrl}; when the feed's event store does not answer, stats
+   * say so instead of failing the listing.
+   */
   private Future<JsonObject> readBody(Feed feed) {
-    return lifecycle.readBody(feed).recover(e -> Future.succeededFuture(view.read(feed, Map.of())
-        .put("stats", new JsonObject().put("error", "event store unavailable"))));
+    return lifecycle.readBody(feed)
+        .recover(e -> Future.succeededFuture(view.read(feed, Map.of())
+            .put("stats", new JsonObject().put("error", "event store unavailable"))))
+        .map(body -> {
+          body.getJsonObject("config").remove("hookUrl");
+          return body;
+        });
   }
 
   private Future<Feed> requireFeed(SqlClient c, FeedId id) {

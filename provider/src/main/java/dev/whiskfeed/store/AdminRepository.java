@@ -12,7 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The operator's SQL: feeds across namespaces, events across feeds, redelivery by time range. */
+/**
+ * The operator's SQL: feeds across namespaces, events across feeds, redelivery by time range, and a
+ * feed's recent activity. Each activity question reads one index range of one feed: the oldest
+ * pending event through {@code events_pending (feed_id, seq)}, the fire attempts of the last hour
+ * through {@code delivery_log_feed (feed_id, attempted_at)}.
+ */
 public final class AdminRepository {
   private static final String FEEDS_PAGE = "SELECT " + FeedRow.COLUMNS + """
        FROM whiskfeed.feeds
@@ -35,6 +40,20 @@ public final class AdminRepository {
              locked_by = NULL, locked_until = NULL, last_error = NULL, delivered_at = NULL
       WHERE feed_id = $1 AND state = $2
         AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)""";
+
+  // the first pending event in capture order: one entry of the partial pending index and its row
+  private static final String OLDEST_PENDING = """
+      SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age_sec FROM whiskfeed.events
+      WHERE feed_id = $1 AND state = 'pending' ORDER BY seq LIMIT 1""";
+  private static final String ATTEMPTS_PER_MINUTE = """
+      SELECT date_trunc('minute', attempted_at) AS minute,
+             count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS fired,
+             count(*) FILTER (WHERE status_code IS NULL OR status_code NOT BETWEEN 200 AND 299) AS failed
+      FROM whiskfeed.delivery_log WHERE feed_id = $1 AND attempted_at >= $2
+      GROUP BY 1""";
+
+  /** Fire attempts of one minute: answered 2xx, and everything else (other statuses, timeouts, no connection). */
+  public record Attempts(long fired, long failed) {}
 
   /** A page of feeds in id order after {@code afterId}; a null filter matches everything. */
   public Future<List<FeedRow>> feeds(SqlClient c, String namespace, String kind, String state, long afterId,
@@ -71,6 +90,23 @@ public final class AdminRepository {
     return c.preparedQuery(REDELIVER_RANGE)
         .execute(Tuple.of(feedId, state, FeedRepository.time(from), FeedRepository.time(to)))
         .map(RowSet::rowCount);
+  }
+
+  /** Seconds since the feed's first pending event (in capture order) was written; 0 when none is pending. */
+  public Future<Double> oldestPendingAgeSec(SqlClient store, long feedId) {
+    return store.preparedQuery(OLDEST_PENDING).execute(Tuple.of(feedId))
+        .map(rows -> rows.size() == 0 ? 0.0 : Math.max(0.0, rows.iterator().next().getDouble("age_sec")));
+  }
+
+  /** The feed's fire attempts from {@code since} on (delivery log, control database), by the minute they started. */
+  public Future<Map<Instant, Attempts>> attemptsPerMinute(SqlClient control, long feedId, Instant since) {
+    return control.preparedQuery(ATTEMPTS_PER_MINUTE).execute(Tuple.of(feedId, FeedRepository.time(since)))
+        .map(rows -> {
+          Map<Instant, Attempts> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getOffsetDateTime("minute").toInstant(),
+              new Attempts(r.getLong("fired"), r.getLong("failed"))));
+          return out;
+        });
   }
 
   private static List<ListedEvent> listed(RowSet<Row> rows) {

@@ -28,7 +28,8 @@ class AdminIT extends WithStandInOpenWhisk {
   static final String KEY = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:adminTestKey";
   static final String TOKEN = TestProvider.ADMIN_TOKEN;
   static final String[] ADMIN_PATHS = {"GET /api/v1/admin/feeds", "GET /api/v1/admin/feeds/guest/t",
-      "POST /api/v1/admin/feeds/guest/t/disable", "POST /api/v1/admin/feeds/guest/t/enable",
+      "GET /api/v1/admin/feeds/guest/t/activity", "POST /api/v1/admin/feeds/guest/t/disable",
+      "POST /api/v1/admin/feeds/guest/t/enable",
       "GET /api/v1/admin/events", "POST /api/v1/admin/events/redeliver", "GET /api/v1/admin/stores"};
   TestDatabase db;
   Provider provider;
@@ -133,8 +134,13 @@ class AdminIT extends WithStandInOpenWhisk {
     assertThat(admin("/api/v1/admin/feeds?limit=0").status()).isEqualTo(400);
     assertThat(admin("/api/v1/admin/feeds?after=x").status()).isEqualTo(400);
 
+    // the owner's READ body, less the hook URL: its last segment is the hook token, a credential
     JsonObject one = admin("/api/v1/admin/feeds/other/o2").json();
-    assertThat(one).isEqualTo(new Api(provider.port(), KEY).read("other", "o2").json());
+    JsonObject owners = new Api(provider.port(), KEY).read("other", "o2").json();
+    assertThat(owners.getJsonObject("config").getString("hookUrl")).contains("/hooks/");
+    owners.getJsonObject("config").remove("hookUrl");
+    assertThat(one).isEqualTo(owners);
+    assertThat(admin("/api/v1/admin/feeds").body()).doesNotContain("hookUrl").doesNotContain("/hooks/");
     assertThat(one.getJsonObject("stats").getLong("pending")).isZero();
     assertThat(admin("/api/v1/admin/feeds/other/nope").status()).isEqualTo(404);
   }
@@ -244,6 +250,84 @@ class AdminIT extends WithStandInOpenWhisk {
         .put("from", "yesterday")).status()).isEqualTo(400);
     assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/zzz")).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void oneDeadEventIsRedeliveredByItsIdAndItsSiblingsStayDead() {
+    startWithToken();
+    feed("guest", "a", new JsonObject().put("maxRetries", 0));
+    openwhisk.defaultReply("guest", "a", Reply.status(500));
+    String first = api.event("guest", "a", new JsonObject().put("n", 1)).json().getString("eventId");
+    String second = api.event("guest", "a", new JsonObject().put("n", 2)).json().getString("eventId");
+    await().atMost(Duration.ofSeconds(15)).until(() -> api.read("guest", "a").json().getJsonObject("stats")
+        .getLong("dead") == 2);
+    openwhisk.defaultReply("guest", "a", Reply.status(202));
+
+    Api.Response r = admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", second));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json()).isEqualTo(new JsonObject().put("redelivered", 1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.read("guest", "a").json().getJsonObject("stats")
+        .getLong("delivered") == 1);
+    List<String> dead = admin("/api/v1/admin/events?state=dead&feed=/guest/a").json().getJsonArray("events")
+        .stream().map(e -> ((JsonObject) e).getString("id")).toList();
+    assertThat(dead).containsExactly(first);
+
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", java.util.UUID.randomUUID().toString())).status()).isEqualTo(404);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", "not-a-uuid")).status()).isEqualTo(400);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/guest/a")
+        .put("event", first).put("state", "dead")).status()).isEqualTo(400);
+    assertThat(admin("POST", "/api/v1/admin/events/redeliver", new JsonObject().put("feed", "/other/a")
+        .put("event", first)).status()).isEqualTo(404);
+    assertThat(api.read("guest", "a").json().getJsonObject("stats").getLong("dead")).isEqualTo(1);
+  }
+
+  @Test
+  void activityShowsOldestPendingAgeAndFiresAndFailuresPerMinute() {
+    startWithToken();
+    feed("guest", "a", new JsonObject().put("maxRetries", 1).put("retryIntervalSec", 1));
+    feed("guest", "quiet", new JsonObject());
+    openwhisk.defaultReply("guest", "a", Reply.status(202));
+    for (int i = 0; i < 3; i++) api.event("guest", "a", new JsonObject().put("n", i));
+    await().atMost(Duration.ofSeconds(10)).until(() -> sum(activity("/guest/a"), "fired") == 3);
+    openwhisk.defaultReply("guest", "a", Reply.status(500));
+    api.event("guest", "a", new JsonObject().put("n", 3));
+    // one event, two attempts (maxRetries 1), both failures; then it is dead
+    await().atMost(Duration.ofSeconds(15)).until(() -> sum(activity("/guest/a"), "failed") == 2);
+
+    JsonObject a = activity("/guest/a");
+    assertThat(a.getString("trigger")).isEqualTo("/guest/a");
+    assertThat(a.getInteger("bucketSec")).isEqualTo(60);
+    assertThat(a.getJsonArray("fired")).hasSize(60);
+    assertThat(a.getJsonArray("failed")).hasSize(60);
+    assertThat(Instant.parse(a.getString("since"))).isBetween(Instant.now().minus(Duration.ofMinutes(61)),
+        Instant.now().minus(Duration.ofMinutes(58)));
+    assertThat(sum(a, "fired")).isEqualTo(3);
+    assertThat(a.getDouble("oldestPendingAgeSec")).isZero();
+
+    // a paused feed's events wait: the oldest one's age grows, and nothing is fired
+    api.pause("guest", "quiet");
+    api.event("guest", "quiet", new JsonObject());
+    db.execute("UPDATE whiskfeed.events SET created_at = now() - interval '90 seconds' WHERE state = 'pending'");
+    api.event("guest", "quiet", new JsonObject());
+    JsonObject quiet = activity("/guest/quiet");
+    assertThat(quiet.getDouble("oldestPendingAgeSec")).isBetween(89.0, 150.0);
+    assertThat(sum(quiet, "fired") + sum(quiet, "failed")).isZero();
+
+    assertThat(admin("/api/v1/admin/feeds/guest/nope/activity").status()).isEqualTo(404);
+    assertThat(admin("/api/v1/admin/feeds/_/a/activity").status()).isEqualTo(400);
+  }
+
+  private JsonObject activity(String feed) {
+    Api.Response r = admin("/api/v1/admin/feeds" + feed + "/activity");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  private static long sum(JsonObject activity, String name) {
+    return activity.getJsonArray(name).stream().mapToLong(v -> ((Number) v).longValue()).sum();
   }
 
   @Test
