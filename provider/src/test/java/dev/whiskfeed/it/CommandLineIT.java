@@ -60,4 +60,14 @@ class CommandLineIT {
     assertThat(r.err()).startsWith("whiskfeed: unknown argument '--verbose'").contains("Usage: java -jar");
     assertThat(r.out()).isEmpty();
   }
+
+  @Test
+  void theJarCarriesTheProjectsLicenceAndNotice() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(ProviderProcess.jar().toFile())) {
+      assertThat(new String(jar.getInputStream(jar.getEntry("META-INF/LICENSE")).readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(RepoFiles.read("LICENSE"));
+      assertThat(new String(jar.getInputStream(jar.getEntry("META-INF/NOTICE")).readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(RepoFiles.read("NOTICE"));
+    }
+  }
 }
