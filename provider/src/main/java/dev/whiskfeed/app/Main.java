@@ -5,17 +5,51 @@ import dev.whiskfeed.config.ConfigException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code java -jar whiskfeed-provider.jar [--port N]}: configuration from the environment (API.md). */
+/**
+ * {@code java -jar whiskfeed-provider.jar [--port N] [--version] [--help]}: configuration from the
+ * environment (README.md, "Configuration").
+ */
 public final class Main {
+  /** Exit status of a command line or configuration the provider refuses. */
+  static final int USAGE_ERROR = 2;
+
   private Main() {}
 
+  /** What the command line asks for. */
+  sealed interface Command {
+    /** Start the provider with this environment (the flags folded in). */
+    record Serve(Map<String, String> env) implements Command {}
+
+    record PrintVersion() implements Command {}
+
+    record PrintHelp() implements Command {}
+
+    /** A command line the provider does not understand: the message, then the usage, exit 2. */
+    record Refuse(String message) implements Command {}
+  }
+
   public static void main(String[] args) {
+    Command command = parse(System.getenv(), args);
+    if (command instanceof Command.PrintVersion) {
+      System.out.println(versionLine());
+      return;
+    }
+    if (command instanceof Command.PrintHelp) {
+      System.out.print(usage());
+      return;
+    }
+    if (command instanceof Command.Refuse refuse) {
+      System.err.println("whiskfeed: " + refuse.message());
+      System.err.print(usage());
+      System.exit(USAGE_ERROR);
+      return;
+    }
     Config config;
     try {
-      config = Config.from(withFlags(System.getenv(), args));
+      config = Config.from(((Command.Serve) command).env());
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("whiskfeed: " + e.getMessage());
-      System.exit(2);
+      System.exit(USAGE_ERROR);
       return;
     }
     // before the first logger exists: pick the log format
@@ -55,15 +89,62 @@ public final class Main {
     }
   }
 
-  /** {@code --port N} and {@code --port=N} stand for WHISKFEED_HTTP_PORT. */
-  static Map<String, String> withFlags(Map<String, String> env, String[] args) {
+  /**
+   * {@code --version} and {@code --help} (or {@code -h}) win over everything else on the line;
+   * {@code --port N} and {@code --port=N} stand for WHISKFEED_HTTP_PORT; anything else is refused.
+   */
+  static Command parse(Map<String, String> env, String[] args) {
+    for (String a : args) {
+      if (a.equals("--version")) return new Command.PrintVersion();
+      if (a.equals("--help") || a.equals("-h")) return new Command.PrintHelp();
+    }
     Map<String, String> out = new HashMap<>(env);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--port") && i + 1 < args.length) out.put("WHISKFEED_HTTP_PORT", args[++i]);
-      else if (a.startsWith("--port=")) out.put("WHISKFEED_HTTP_PORT", a.substring("--port=".length()));
-      else throw new IllegalArgumentException("unknown argument '" + a + "' (supported: --port N)");
+      if (a.equals("--port")) {
+        if (i + 1 >= args.length) return new Command.Refuse("--port needs a value, e.g. --port 8080");
+        out.put("WHISKFEED_HTTP_PORT", args[++i]);
+      } else if (a.startsWith("--port=")) {
+        out.put("WHISKFEED_HTTP_PORT", a.substring("--port=".length()));
+      } else {
+        return new Command.Refuse("unknown argument '" + a + "'");
+      }
     }
-    return out;
+    return new Command.Serve(out);
+  }
+
+  static String versionLine() {
+    return "whiskfeed " + Version.current();
+  }
+
+  static String usage() {
+    return """
+        Usage: java -jar whiskfeed-provider.jar [--port N] [--version] [--help]
+
+        whiskfeed %s, a feed provider for Apache OpenWhisk: fires OpenWhisk triggers for Postgres
+        row changes (changes feeds), HTTP hooks (webhook feeds) and schedules (alarm feeds), at least
+        once. It serves the lifecycle API the feed actions call, the hook URLs, /health and /metrics
+        on one HTTP port, and runs until SIGTERM or Ctrl-C.
+
+        Options:
+          --port N    HTTP port (the same as WHISKFEED_HTTP_PORT; default 8080)
+          --version   print the version and exit
+          --help, -h  print this help and exit
+
+        Configuration comes from environment variables; the main ones:
+          WHISKFEED_DB_URL         control database, postgresql://user:pass@host:port/db
+                                   (unset: an embedded Postgres under WHISKFEED_DATA_DIR)
+          WHISKFEED_DATA_DIR       embedded Postgres files and the development master key
+                                   (default ./whiskfeed-data)
+          WHISKFEED_MASTER_KEY     base64 of 32 bytes sealing stored secrets; required with
+                                   WHISKFEED_DB_URL
+          WHISKFEED_OPENWHISK_URL  OpenWhisk API host (default http://localhost:3233)
+          WHISKFEED_ADMIN_TOKEN    bearer token of the admin API (unset: no admin API)
+          WHISKFEED_SOURCES        source databases of changes feeds, name=postgresql://…;…
+          WHISKFEED_LOG_FORMAT     json (default) or text
+
+        Every variable, with its default, is in the configuration table of README.md
+        ("Configuration"); operating the provider is described in docs/operations.md.
+        """.formatted(Version.current());
   }
 }

@@ -13,6 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -66,6 +68,7 @@ public final class Provider implements AutoCloseable {
       }
       // one registry per provider (tests run several in one JVM): Vert.x, JVM and whiskfeed meters
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      buildInfo(meters);
       Vertx vertx = Vertx.builder()
           .with(new VertxOptions().setPreferNativeTransport(false).setMetricsOptions(
               new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
@@ -78,7 +81,8 @@ public final class Provider implements AutoCloseable {
         await(vertx.close(), 10);
         throw e;
       }
-      LOG.info("{} {} {} {}", kv("event", "provider.started"), kv("url", "http://localhost:" + verticle.port()),
+      LOG.info("{} {} {} {} {}", kv("event", "provider.started"), kv("version", Version.current()),
+          kv("url", "http://localhost:" + verticle.port()),
           kv("database", embedded != null ? "embedded Postgres in " + config.dataDir().toAbsolutePath().normalize() : db.masked()),
           kv("instance", config.instanceId()));
       return new Provider(config, embedded, vertx, verticle, meters);
@@ -86,6 +90,14 @@ public final class Provider implements AutoCloseable {
       if (embedded != null) embedded.close();
       throw e;
     }
+  }
+
+  /** {@code whiskfeed_build_info{version, java} 1}: which build runs where, for dashboards and upgrades. */
+  private static void buildInfo(MeterRegistry meters) {
+    Gauge.builder("whiskfeed.build.info", () -> 1)
+        .description("always 1; the labels name the provider's version and the Java runtime")
+        .tags("version", Version.current(), "java", System.getProperty("java.version"))
+        .register(meters);
   }
 
   public int port() {

@@ -35,6 +35,10 @@ public final class Migrations {
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .connectRetries(3)
+        // V1 of each set says CREATE SCHEMA IF NOT EXISTS (Flyway has made the schema by then): Postgres answers
+        // with a NOTICE, which Flyway logs as a WARN a newcomer takes for an error. Notices are chatter here;
+        // warnings and errors still come through. (Applied migrations cannot be edited: Flyway checksums them.)
+        .initSql("SET client_min_messages = warning")
         .loggers("slf4j")
         .load();
     for (int attempt = 1; ; attempt++) {

@@ -154,6 +154,9 @@ class OperationsIT extends WithStandInOpenWhisk {
     assertThat(r.body()).contains("jvm_memory_used_bytes", "vertx_http_server_", "# TYPE whiskfeed_feeds gauge");
     await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_store_up", "store", "control") == 1.0);
     assertThat(metric("whiskfeed_store_backlog", "store", "control")).isZero();
+    // which build runs on which Java, as in --version
+    assertThat(Ops.metric(r.body(), "whiskfeed_build_info", "version", dev.whiskfeed.app.Version.current(),
+        "java", System.getProperty("java.version"))).isEqualTo(1.0);
   }
 
   @Test

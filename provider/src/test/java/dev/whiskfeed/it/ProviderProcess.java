@@ -77,6 +77,13 @@ public final class ProviderProcess implements AutoCloseable {
     return read(log);
   }
 
+  /** SIGTERM, as a user's Ctrl-C or an orchestrator stops it: a graceful stop; its exit status. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("provider did not stop on SIGTERM");
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook runs, no lease is released, nothing is flushed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
