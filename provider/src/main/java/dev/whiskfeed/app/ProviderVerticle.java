@@ -9,6 +9,7 @@ import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
 import dev.whiskfeed.capture.ChangesRules;
+import dev.whiskfeed.capture.SourceAccess;
 import dev.whiskfeed.capture.SlotGauges;
 import dev.whiskfeed.capture.WalCapture;
 import dev.whiskfeed.config.Config;
@@ -116,7 +117,7 @@ final class ProviderVerticle extends VerticleBase {
     OpenWhiskClient fires = new OpenWhiskClient(webClient(config.maxConcurrentFires()), config.openwhiskUrl());
     OpenWhiskClient checks = new OpenWhiskClient(webClient(VERIFY_CONNECTIONS), config.openwhiskUrl());
     TriggerAuth auth = new TriggerAuth(checks, config.verifyTriggers(), codec);
-    changes = new ChangesRules(vertx, stores);
+    changes = new ChangesRules(vertx, stores, new SourceAccess(config.sourceNamespaces()));
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
@@ -173,6 +174,7 @@ final class ProviderVerticle extends VerticleBase {
           slotGauges.start();
           retention.start();
           startupCheck.run();
+          changes.access().logStartup(control, feedRepository, config.sources().keySet());
         });
   }
 

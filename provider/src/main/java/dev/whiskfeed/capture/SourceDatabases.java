@@ -39,11 +39,6 @@ final class SourceDatabases {
     return stores.hasSource(name);
   }
 
-  /** The source names of WHISKFEED_SOURCES, for messages (never their URLs). */
-  String sourceNames() {
-    return stores.sources().isEmpty() ? "none are configured" : String.join(", ", stores.sources().keySet());
-  }
-
   /**
    * Runs {@code work} on a connection to the feed's database, before it is an event store.
    * Returns the opened store after {@code work} succeeded.

@@ -1,0 +1,125 @@
+package dev.whiskfeed.it;
+
+import static dev.whiskfeed.it.ChangesFixture.changes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A provider shared by namespaces (API.md "Tenancy"): who may capture from which database, and
+ * what a refusal tells (only what the request named).
+ */
+@ExtendWith(PgExtension.class)
+class TenancyIT extends WithStandInOpenWhisk {
+  TestPostgres pg;
+  TestDatabase db;
+  TestDatabase orders;
+  TestDatabase billing;
+  ChangesFixture f;
+
+  @BeforeEach
+  void start(TestPostgres pg) {
+    this.pg = pg;
+    openwhisk.reset();
+    db = pg.newDatabase("tenancy");
+    orders = pg.newDatabase("tenancy_orders");
+    billing = pg.newDatabase("tenancy_billing");
+    for (TestDatabase d : new TestDatabase[] {db, orders, billing}) {
+      d.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (f != null) f.close();
+  }
+
+  private ChangesFixture provider(String namespaces) {
+    return new ChangesFixture(openwhisk, db, Map.of(
+        "WHISKFEED_SOURCES", "orders=" + orders.url() + ";billing=" + billing.url(),
+        "WHISKFEED_SOURCE_NAMESPACES", namespaces,
+        "WHISKFEED_ADMIN_TOKEN", TestProvider.ADMIN_TOKEN));
+  }
+
+  private static JsonObject on(String source, String capture) {
+    return changes("public.orders").put("source", source).put("capture", capture);
+  }
+
+  @Test
+  void aNamespaceNotListedForASourceGets403InBothCaptureModesNamingOnlyThatSource() {
+    f = provider("control=*;orders=teamA;billing=teamB");
+    for (String capture : new String[] {"trigger", "wal"}) {
+      Api.Response denied = f.api.create("teamB", "t", on("orders", capture));
+      assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+      assertThat(denied.json().getString("code")).isEqualTo("source_forbidden");
+      assertThat(denied.json().getString("error")).contains("source 'orders'").doesNotContain("billing", "teamA");
+      Api.Response other = f.api.create("teamA", "t", on("billing", capture));
+      assertThat(other.status()).isEqualTo(403);
+      assertThat(other.json().getString("error")).contains("source 'billing'").doesNotContain("orders", "teamB");
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds")).isZero();
+    assertThat(orders.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'whiskfeed%'")).isZero();
+
+    assertThat(f.api.create("teamA", "trig", on("orders", "trigger")).status()).isEqualTo(200);
+    assertThat(f.api.create("teamA", "wal", on("orders", "wal")).status()).isEqualTo(200);
+    orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
+    await().atMost(ChangesFixture.WAIT).until(() -> openwhisk.fires("teamA", "trig").size() == 1
+        && openwhisk.fires("teamA", "wal").size() == 1);
+  }
+
+  @Test
+  void withADatabaseUrlTheControlDatabaseIsClosedUnlessListed() {
+    f = provider("orders=*");
+    Api.Response denied = f.api.create("guest", "t", changes("public.orders").put("capture", "trigger"));
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.json().getString("code")).isEqualTo("source_forbidden");
+    assertThat(denied.json().getString("error")).contains("the control database").doesNotContain("orders");
+    assertThat(f.api.create("guest", "t", on("orders", "trigger")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void anUnknownSourceIsA400ThatNamesNoConfiguredSource() {
+    f = provider("control=*;orders=*;billing=*");
+    Api.Response r = f.api.create("guest", "t", on("nope", "trigger"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("error")).isEqualTo("unknown source 'nope'");
+  }
+
+  /** The upgrade path: closing a source disables nothing; the start-up log names what is now outside the rules. */
+  @Test
+  void feedsCreatedBeforeASourceWasClosedKeepCapturingAreLoggedAndAnAdminCanDisableThem() throws Exception {
+    f = provider("control=*;orders=*;billing=*");
+    f.create("t", on("orders", "trigger"));
+    f.close();
+    try (LogCapture logs = new LogCapture()) {
+      f = provider("control=*;orders=teamA;billing=*");
+      await().atMost(ChangesFixture.WAIT).until(() -> logs.text().contains("feed.source_forbidden"));
+      String text = logs.text();
+      assertThat(text).contains("\"event\":\"source.namespaces\",\"source\":\"orders\",\"namespaces\":\"teamA\"")
+          .contains("\"event\":\"source.namespaces\",\"source\":\"billing\",\"namespaces\":\"*\"")
+          .contains("\"event\":\"source.namespaces\",\"source\":\"control\",\"namespaces\":\"*\"")
+          .contains("\"event\":\"feed.source_forbidden\",\"feed\":\"/guest/t\",\"source\":\"orders\"");
+    }
+    assertThat(f.read("t").getJsonObject("status").getString("state")).isEqualTo("active");
+    orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
+    f.awaitFires("t", 1);
+    // an UPDATE that keeps the table is not a new capture; one that moves it is checked again
+    assertThat(f.api.update("guest", "t", new JsonObject().put("events", "INSERT")).status()).isEqualTo(200);
+    orders.execute("CREATE TABLE public.other (id int PRIMARY KEY)");
+    assertThat(f.api.update("guest", "t", new JsonObject().put("table", "public.other")).status()).isEqualTo(403);
+
+    Api.Response disabled = Ops.send(f.provider.port(), "POST", "/api/v1/admin/feeds/guest/t/disable",
+        TestProvider.ADMIN_TOKEN, new JsonObject().put("message", "source closed to guest"));
+    assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+    assertThat(f.read("t").getJsonObject("status").getString("state")).isEqualTo("disabled");
+  }
+}
