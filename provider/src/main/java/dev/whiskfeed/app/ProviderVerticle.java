@@ -117,7 +117,8 @@ final class ProviderVerticle extends VerticleBase {
     OpenWhiskClient fires = new OpenWhiskClient(webClient(config.maxConcurrentFires()), config.openwhiskUrl());
     OpenWhiskClient checks = new OpenWhiskClient(webClient(VERIFY_CONNECTIONS), config.openwhiskUrl());
     TriggerAuth auth = new TriggerAuth(checks, config.verifyTriggers(), codec);
-    changes = new ChangesRules(vertx, stores, new SourceAccess(config.sourceNamespaces()));
+    changes = new ChangesRules(vertx, stores, new SourceAccess(vertx, config.sourceNamespaces(),
+        config.databaseHosts()));
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,

@@ -84,10 +84,13 @@ public final class ChangesRules implements KindRules {
       access.requireNamespace(p.databaseRef(), input.id().namespace());
     }
     Capture asked = capture(p, input);
-    return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
+    boolean checkHost = p.database() != null
+        && (input.create() || input.changed().contains("database") || input.changed().contains("table"));
+    Future<Void> hostAllowed = checkHost ? access.checkHost(p.database()) : Future.succeededFuture();
+    return hostAllowed.compose(allowed -> sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
                 .compose(table -> resolve(c, asked, table.orElse(null))
                     .map(capture -> new Inspected(table.orElse(null), capture))),
-            inspected -> inspected.capture() == Capture.TRIGGER)
+            inspected -> inspected.capture() == Capture.TRIGGER))
         .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
         .map(in -> validated(p, in.table(), in.capture(), input.secrets()));

@@ -2,6 +2,8 @@ package dev.whiskfeed.capture;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.whiskfeed.config.DatabaseHosts;
+import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.config.SourceNamespaces;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
@@ -9,10 +11,14 @@ import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.FeedRow;
 import dev.whiskfeed.store.StoreRef;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +29,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class SourceAccess {
   private static final Logger LOG = LoggerFactory.getLogger(SourceAccess.class);
-  private final SourceNamespaces namespaces;
+  /** The one answer to any failure to reach a {@code database} URL: no host, port or errno, so it is no network probe. */
+  public static final String CANNOT_CONNECT = "could not connect to the database";
+  /** Query parameters that would send the connection somewhere else than the URL's host. */
+  private static final Set<String> REDIRECTING = Set.of("host", "hostaddr", "port", "service", "servicefile");
 
-  public SourceAccess(SourceNamespaces namespaces) {
+  private final Vertx vertx;
+  private final SourceNamespaces namespaces;
+  private final DatabaseHosts hosts;
+
+  public SourceAccess(Vertx vertx, SourceNamespaces namespaces, DatabaseHosts hosts) {
+    this.vertx = vertx;
     this.namespaces = namespaces;
+    this.hosts = hosts;
   }
 
   /** The name {@code WHISKFEED_SOURCE_NAMESPACES} gives a database: {@code control}, a source's name; null for a URL. */
@@ -48,6 +63,42 @@ public final class SourceAccess {
     String what = ref.isControl() ? "the control database" : "source '" + databaseName(ref) + "'";
     throw new WhiskfeedException(ErrorCode.SOURCE_FORBIDDEN, "namespace " + namespace + " may not capture from "
         + what + " (the operator's WHISKFEED_SOURCE_NAMESPACES)");
+  }
+
+  /**
+   * The URL's host passes {@code WHISKFEED_DATABASE_HOSTS}, by name and, when CIDR blocks are
+   * listed, by every address it resolves to (resolved off the event loop). A name that does not
+   * resolve then gets {@link #CANNOT_CONNECT}, as a closed port does.
+   */
+  Future<Void> checkHost(String databaseUrl) {
+    if (hosts.isEmpty()) return Future.failedFuture(disabled("the database parameter is disabled on this provider"));
+    DbUrl url = DbUrl.parse(databaseUrl);
+    for (String param : url.query().split("&")) {
+      String key = param.split("=", 2)[0].toLowerCase(Locale.ROOT);
+      if (REDIRECTING.contains(key)) {
+        return Future.failedFuture(WhiskfeedException.invalid("the database parameter may not set " + key
+            + " in its query: the host is the URL's own"));
+      }
+    }
+    if (!hosts.allowsName(url.host())) return Future.failedFuture(notAllowed(url.host()));
+    if (!hosts.checksAddresses()) return Future.succeededFuture();
+    return vertx.<List<InetAddress>>executeBlocking(() -> List.of(InetAddress.getAllByName(bare(url.host()))), false)
+        .recover(e -> Future.failedFuture(WhiskfeedException.invalid(CANNOT_CONNECT)))
+        .compose(addresses -> hosts.allowsAddresses(addresses) ? Future.succeededFuture()
+            : Future.failedFuture(notAllowed(url.host())));
+  }
+
+  private static WhiskfeedException notAllowed(String host) {
+    return disabled("the database parameter may not name host " + host + " on this provider");
+  }
+
+  private static WhiskfeedException disabled(String message) {
+    return new WhiskfeedException(ErrorCode.DATABASE_PARAM_DISABLED, message
+        + " (the operator's WHISKFEED_DATABASE_HOSTS)");
+  }
+
+  private static String bare(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   /** For the start-up log: what a database is open to. */

@@ -35,7 +35,8 @@ public record Config(
     int dbPoolSize,
     Duration captureCheck,
     Optional<byte[]> previousMasterKey,
-    SourceNamespaces sourceNamespaces) {
+    SourceNamespaces sourceNamespaces,
+    DatabaseHosts databaseHosts) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -85,7 +86,8 @@ public record Config(
         Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)),
         r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey),
         r.value("WHISKFEED_SOURCE_NAMESPACES", "",
-            s -> SourceNamespaces.parse(s, sources.keySet(), dbUrl.isEmpty())));
+            s -> SourceNamespaces.parse(s, sources.keySet(), dbUrl.isEmpty())),
+        r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse));
   }
 
   private static final class Reader {

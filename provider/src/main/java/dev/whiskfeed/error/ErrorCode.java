@@ -16,6 +16,7 @@ public enum ErrorCode {
   TRIGGER_AUTH_FAILED(401, "Trigger authentication request failed."),
   FORBIDDEN(403, "%s"),
   SOURCE_FORBIDDEN(403, "%s"),
+  DATABASE_PARAM_DISABLED(403, "%s"),
   FEED_NOT_FOUND(404, "could not find trigger %s in the database"),
   NOT_FOUND(404, "%s"),
   METHOD_NOT_ALLOWED(405, "method not allowed"),

@@ -122,4 +122,73 @@ class TenancyIT extends WithStandInOpenWhisk {
     assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
     assertThat(f.read("t").getJsonObject("status").getString("state")).isEqualTo("disabled");
   }
+
+  // ---- the database parameter
+
+  private ChangesFixture withHosts(String hosts) {
+    return new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_DATABASE_HOSTS", hosts));
+  }
+
+  private Api.Response onDatabase(String url) {
+    return f.api.create("guest", "t", changes("public.orders").put("database", url).put("capture", "trigger"));
+  }
+
+  private static void assertDisabled(Api.Response r) {
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.json().getString("code")).isEqualTo("database_param_disabled");
+  }
+
+  @Test
+  void theDatabaseParameterIsRefusedUnlessWhiskfeedDatabaseHostsAllowsItsHost() throws Exception {
+    f = withHosts("");
+    assertDisabled(onDatabase(orders.url()));
+    f.close();
+    f = withHosts("db.example.com,*.internal.example");
+    Api.Response other = onDatabase(orders.url());
+    assertDisabled(other);
+    assertThat(other.json().getString("error")).doesNotContain("example");
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds")).isZero();
+    f.close();
+    f = withHosts("localhost");
+    assertThat(onDatabase(orders.url()).status()).isEqualTo(200);
+    orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
+    f.awaitFires("t", 1);
+  }
+
+  /** A name that resolves into a range the CIDR entries leave out is refused by its address. */
+  @Test
+  void aNameResolvingToAForbiddenAddressIsRefused() throws Exception {
+    f = withHosts("localhost,10.0.0.0/8,fd00::/8");
+    assertDisabled(onDatabase(orders.url()));
+    assertDisabled(onDatabase(orders.url().replace("localhost", "127.0.0.1")));
+    f.close();
+    f = withHosts("localhost,127.0.0.0/8,::1/128");
+    assertThat(onDatabase(orders.url()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aUrlMayNotRedirectTheConnectionThroughItsQuery() {
+    f = withHosts("localhost");
+    Api.Response r = onDatabase(orders.url() + "?host=10.1.2.3");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("error")).contains("may not set host");
+  }
+
+  /** Whether a host exists or a port is open is no answer a user can read: the messages are identical. */
+  @Test
+  void aClosedPortAndAnUnresolvableNameGiveTheSameGenericMessage() throws Exception {
+    for (String hosts : new String[] {"localhost,127.0.0.1,*.invalid", "*.invalid,127.0.0.0/8,::1/128"}) {
+      f = withHosts(hosts);
+      Api.Response closed = onDatabase("postgresql://someone:hunter2@127.0.0.1:1/db");
+      Api.Response unknown = onDatabase("postgresql://someone:hunter2@no-such-host.invalid:5432/db");
+      for (Api.Response r : new Api.Response[] {closed, unknown}) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("error")).isEqualTo("could not connect to the database");
+        assertThat(r.body()).doesNotContain("127.0.0.1", "no-such-host", "5432", "refused", "hunter2");
+      }
+      assertThat(unknown.body()).isEqualTo(closed.body());
+      f.close();
+      f = null;
+    }
+  }
 }
