@@ -36,7 +36,9 @@ public record Config(
     Duration captureCheck,
     Optional<byte[]> previousMasterKey,
     SourceNamespaces sourceNamespaces,
-    DatabaseHosts databaseHosts) {
+    DatabaseHosts databaseHosts,
+    int maxFeedsPerNamespace,
+    int maxPendingPerFeed) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -87,7 +89,9 @@ public record Config(
         r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey),
         r.value("WHISKFEED_SOURCE_NAMESPACES", "",
             s -> SourceNamespaces.parse(s, sources.keySet(), dbUrl.isEmpty())),
-        r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse));
+        r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse),
+        r.intValue("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", 1000, 1, 10_000_000),
+        r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000));
   }
 
   private static final class Reader {

@@ -17,6 +17,7 @@ public enum ErrorCode {
   FORBIDDEN(403, "%s"),
   SOURCE_FORBIDDEN(403, "%s"),
   DATABASE_PARAM_DISABLED(403, "%s"),
+  QUOTA_EXCEEDED(403, "namespace %s has %d feeds, the most this provider allows (WHISKFEED_MAX_FEEDS_PER_NAMESPACE); DELETE one first"),
   FEED_NOT_FOUND(404, "could not find trigger %s in the database"),
   NOT_FOUND(404, "%s"),
   METHOD_NOT_ALLOWED(405, "method not allowed"),

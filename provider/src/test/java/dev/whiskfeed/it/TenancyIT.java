@@ -191,4 +191,70 @@ class TenancyIT extends WithStandInOpenWhisk {
       f = null;
     }
   }
+
+  // ---- quotas
+
+  @Test
+  void theFeedAfterTheNamespacesQuotaIsRefusedAndReplacingAFeedIsNoNewFeed() {
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", "2"));
+    JsonObject webhook = new JsonObject().put("kind", "webhook");
+    assertThat(f.api.create("guest", "a", webhook).status()).isEqualTo(200);
+    assertThat(f.api.create("guest", "b", changes("public.orders")).status()).isEqualTo(200);
+    Api.Response over = f.api.create("guest", "c", webhook);
+    assertThat(over.status()).as(over.body()).isEqualTo(403);
+    assertThat(over.json().getString("code")).isEqualTo("quota_exceeded");
+    assertThat(over.json().getString("error")).contains("namespace guest has 2 feeds");
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds WHERE trigger = 'c'")).isZero();
+    assertThat(f.api.create("guest", "a", webhook.copy().put("maxRetries", 3)).status()).isEqualTo(200);
+    assertThat(f.api.create("teamA", "c", webhook).status()).isEqualTo(200);
+    f.delete("a");
+    assertThat(f.api.create("guest", "c", webhook).status()).isEqualTo(200);
+  }
+
+  private long feedId(String trigger) {
+    return db.queryLong("SELECT id FROM whiskfeed.feeds WHERE trigger = '" + trigger + "'");
+  }
+
+  private long events(String trigger) {
+    return db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE feed_id = " + feedId(trigger));
+  }
+
+  private void awaitBacklogDisabled(String trigger) {
+    await().atMost(ChangesFixture.WAIT).until(() -> "disabled".equals(f.read(trigger).getJsonObject("status")
+        .getString("state")));
+    JsonObject reason = f.read(trigger).getJsonObject("status").getJsonObject("reason");
+    assertThat(reason.getString("kind")).isEqualTo("AUTO");
+    assertThat(reason.getString("message")).isEqualTo("backlog over 3 events");
+  }
+
+  @Test
+  void aTriggerFeedPastItsPendingCapIsDisabledItsCaptureStopsAndUpdateResumesIt() {
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_MAX_PENDING_PER_FEED", "3"));
+    f.create("t", changes("public.orders").put("capture", "trigger"));
+    assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
+    for (int i = 1; i <= 4; i++) db.execute("INSERT INTO public.orders VALUES (" + i + ", 'new')");
+    awaitBacklogDisabled("t");
+    assertThat(f.captureTriggers()).isZero();
+    db.execute("INSERT INTO public.orders VALUES (5, 'after')");
+    assertThat(events("t")).isEqualTo(4);
+
+    JsonObject resumed = f.update("t", new JsonObject().put("maxRetries", 5));
+    assertThat(resumed.getJsonObject("status").getString("state")).isNotEqualTo("disabled");
+    assertThat(f.captureTriggers()).isPositive();
+  }
+
+  @Test
+  void aWalFeedPastItsPendingCapIsDisabledAndItsSlotReaderSkipsIt() {
+    db.execute("CREATE TABLE public.marker (id int PRIMARY KEY)");
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_MAX_PENDING_PER_FEED", "3"));
+    f.create("t", changes("public.orders").put("capture", "wal"));
+    f.create("m", changes("public.marker").put("capture", "wal"));
+    assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
+    for (int i = 1; i <= 4; i++) db.execute("INSERT INTO public.orders VALUES (" + i + ", 'new')");
+    awaitBacklogDisabled("t");
+    db.execute("INSERT INTO public.orders VALUES (5, 'after')");
+    db.execute("INSERT INTO public.marker VALUES (1)");
+    f.awaitFires("m", 1); // the reader is past the change of orders
+    assertThat(events("t")).isEqualTo(4);
+  }
 }
