@@ -10,7 +10,9 @@ import dev.whiskfeed.api.HttpApi;
 import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
+import dev.whiskfeed.capture.BacklogCap;
 import dev.whiskfeed.capture.ChangesRules;
+import dev.whiskfeed.capture.SourceAccess;
 import dev.whiskfeed.capture.SlotGauges;
 import dev.whiskfeed.capture.WalCapture;
 import dev.whiskfeed.config.Config;
@@ -85,6 +87,7 @@ final class ProviderVerticle extends VerticleBase {
   private DeliveryEngine engine;
   private CaptureWatch watch;
   private ChangesRules changes;
+  private BacklogCap backlogCap;
   private SlotGauges slotGauges;
   private AlarmScheduler alarms;
   private long reloadTimer = -1;
@@ -118,11 +121,12 @@ final class ProviderVerticle extends VerticleBase {
     OpenWhiskClient fires = new OpenWhiskClient(webClient(config.maxConcurrentFires()), config.openwhiskUrl());
     OpenWhiskClient checks = new OpenWhiskClient(webClient(VERIFY_CONNECTIONS), config.openwhiskUrl());
     TriggerAuth auth = new TriggerAuth(checks, config.verifyTriggers(), codec);
-    changes = new ChangesRules(vertx, stores);
+    changes = new ChangesRules(vertx, stores, new SourceAccess(vertx, config.sourceNamespaces(),
+        config.databaseHosts()));
     Map<FeedKind, KindRules> rules = KindCatalog.rules(changes, clock);
     FeedView view = new FeedView(config.publicUrl());
     FeedService feeds = new FeedService(control, new FeedRepository(), new EventRepository(), stores, codec,
-        view, auth, rules, clock);
+        view, auth, rules, clock, config.maxFeedsPerNamespace());
     FeedRepository feedRepository = new FeedRepository();
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
     engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
@@ -135,6 +139,8 @@ final class ProviderVerticle extends VerticleBase {
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2), config.instanceId());
+    backlogCap = new BacklogCap(vertx, control, stores, feedRepository, codec, changes, config.maxPendingPerFeed(),
+        config.captureCheck());
     slotGauges = new SlotGauges(vertx, meters, changes.wal(), Duration.ofSeconds(5));
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
@@ -170,6 +176,7 @@ final class ProviderVerticle extends VerticleBase {
           port = s.actualPort();
           reloadTimer = vertx.setPeriodic(RELOAD_EVERY_MS, id -> registry.loadAll());
           watch.start();
+          backlogCap.start();
           alarms.start();
           // a configured source becomes an event store with its first trigger-captured feed (TargetLoader);
           // /health probes every one of them meanwhile, and a WAL-only source never gets whiskfeed's schema
@@ -177,6 +184,7 @@ final class ProviderVerticle extends VerticleBase {
           slotGauges.start();
           retention.start();
           startupCheck.run();
+          changes.access().logStartup(control, feedRepository, config.sources().keySet());
         });
   }
 
@@ -208,6 +216,7 @@ final class ProviderVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(reloadTimer);
     if (watch != null) watch.stop();
+    if (backlogCap != null) backlogCap.stop();
     if (gauges != null) gauges.stop();
     if (slotGauges != null) slotGauges.stop();
     if (retention != null) retention.stop();

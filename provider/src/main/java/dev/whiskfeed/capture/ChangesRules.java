@@ -38,11 +38,17 @@ public final class ChangesRules implements KindRules {
   private static final String WHISKFEED = "whiskfeed";
   private final SourceDatabases sources;
   private final WalCapture wal;
+  private final SourceAccess access;
   private final EventRepository events = new EventRepository();
 
-  public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores) {
+  public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores, SourceAccess access) {
     this.sources = new SourceDatabases(vertx, stores);
     this.wal = new WalCapture(vertx, stores, sources);
+    this.access = access;
+  }
+
+  public SourceAccess access() {
+    return access;
   }
 
   SourceDatabases sources() {
@@ -71,14 +77,20 @@ public final class ChangesRules implements KindRules {
       throw WhiskfeedException.invalid("source and database cannot be changed by UPDATE; CREATE the feed again");
     }
     if (p.source() != null && !sources.hasSource(p.source())) {
-      throw WhiskfeedException.invalid("unknown source '" + p.source() + "': WHISKFEED_SOURCES names "
-          + sources.sourceNames());
+      throw WhiskfeedException.invalid("unknown source '" + p.source() + "'");
+    }
+    // a feed created before its source was closed keeps working, until it is pointed at another table
+    if (input.create() || input.changed().contains("table") || input.changed().contains("source")) {
+      access.requireNamespace(p.databaseRef(), input.id().namespace());
     }
     Capture asked = capture(p, input);
-    return sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
+    boolean checkHost = p.database() != null
+        && (input.create() || input.changed().contains("database") || input.changed().contains("table"));
+    Future<Void> hostAllowed = checkHost ? access.checkHost(p.database()) : Future.succeededFuture();
+    return hostAllowed.compose(allowed -> sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
                 .compose(table -> resolve(c, asked, table.orElse(null))
                     .map(capture -> new Inspected(table.orElse(null), capture))),
-            inspected -> inspected.capture() == Capture.TRIGGER)
+            inspected -> inspected.capture() == Capture.TRIGGER))
         .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
         .map(in -> validated(p, in.table(), in.capture(), input.secrets()));

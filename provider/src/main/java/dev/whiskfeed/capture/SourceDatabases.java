@@ -1,5 +1,7 @@
 package dev.whiskfeed.capture;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
@@ -15,6 +17,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reaching the database a changes feed captures from: the control database (inside the lifecycle's
@@ -23,6 +27,7 @@ import java.util.function.Function;
  * short-lived connection, so a wrong URL fails fast with a message instead of a migration retry loop.
  */
 final class SourceDatabases {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceDatabases.class);
   static final int CONNECT_TIMEOUT_MS = 5_000;
   /** DDL on a user's table waits at most this long for its lock, so writers never queue behind it for long. */
   static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
@@ -39,11 +44,6 @@ final class SourceDatabases {
     return stores.hasSource(name);
   }
 
-  /** The source names of WHISKFEED_SOURCES, for messages (never their URLs). */
-  String sourceNames() {
-    return stores.sources().isEmpty() ? "none are configured" : String.join(", ", stores.sources().keySet());
-  }
-
   /**
    * Runs {@code work} on a connection to the feed's database, before it is an event store.
    * Returns the opened store after {@code work} succeeded.
@@ -56,18 +56,29 @@ final class SourceDatabases {
     var ready = stores.readyStore(p.databaseRef().name());
     if (ready.isPresent()) return work.apply(ready.get().pool());
     DbUrl url = p.source() != null ? stores.sources().get(p.source()) : DbUrl.parse(p.database());
-    String where = p.source() != null ? "source '" + p.source() + "'" : "database " + url.masked();
+    // a user's URL learns nothing of the network behind it (closed port, unknown name, wrong password
+    // read alike); the operator finds the detail in the log
+    String where = p.source() != null ? "source '" + p.source() + "'" : "the database";
     Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
     return connecting.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {
           connecting.onSuccess(PgConnection::close); // late after a timeout: not leaked
-          return Future.failedFuture(WhiskfeedException.invalid(where + " is unreachable: " + e.getMessage()));
+          logFailure("database.connect.failed", p, url, e);
+          return Future.failedFuture(WhiskfeedException.invalid("could not connect to " + where));
         })
         .compose(conn -> checkRights(conn).compose(v -> work.apply(conn)).eventually(conn::close))
         .compose(result -> !opensStore.test(result) ? Future.succeededFuture(result) : stores.open(p.databaseRef())
-            .recover(e -> Future.failedFuture(WhiskfeedException.invalid("could not install the whiskfeed schema in "
-                + where + ": " + e.getMessage())))
+            .recover(e -> {
+              logFailure("database.schema.failed", p, url, e);
+              return Future.failedFuture(WhiskfeedException.invalid("could not install the whiskfeed schema in "
+                  + where));
+            })
             .map(result));
+  }
+
+  private static void logFailure(String event, ChangesParams p, DbUrl url, Throwable e) {
+    LOG.warn("{} {} {}", kv("event", event), kv("database", p.source() != null ? "source:" + p.source() : url.masked()),
+        kv("error", String.valueOf(e.getMessage())));
   }
 
   private static Future<Void> checkRights(SqlClient c) {

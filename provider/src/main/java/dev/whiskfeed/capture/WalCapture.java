@@ -320,14 +320,17 @@ public final class WalCapture {
     }
   }
 
-  /** The WAL feeds reading {@code ref}, in any state: a paused or disabled feed's events are stored too. */
+  /**
+   * The WAL feeds reading {@code ref}, in any state (a paused or disabled feed's events are stored
+   * too) but one disabled for its backlog: its capture stops, so the cap bounds the event table.
+   */
   Future<List<WalFeed>> walFeeds(StoreRef ref) {
     return feeds.all(control).map(rows -> {
       List<WalFeed> out = new ArrayList<>();
       for (var row : rows) {
         if (!"changes".equals(row.kind()) || !"wal".equals(row.config().getString("capture"))) continue;
         Feed f = codec.toFeed(row);
-        if (!f.database().equals(ref)) continue;
+        if (!f.database().equals(ref) || BacklogCap.stoppedCapture(f)) continue;
         ChangesParams p = ChangesParams.parse(f.kindConfig(), Set.of(), f.secrets());
         TableName t = ChangesRules.tableOf(f);
         out.add(new WalFeed(f.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns()));

@@ -34,7 +34,11 @@ public record Config(
     Duration deadRetention,
     int dbPoolSize,
     Duration captureCheck,
-    Optional<byte[]> previousMasterKey) {
+    Optional<byte[]> previousMasterKey,
+    SourceNamespaces sourceNamespaces,
+    DatabaseHosts databaseHosts,
+    int maxFeedsPerNamespace,
+    int maxPendingPerFeed) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -60,16 +64,18 @@ public record Config(
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
     int port = r.intValue("WHISKFEED_HTTP_PORT", 8080, 0, 65535);
+    Optional<DbUrl> dbUrl = r.optional("WHISKFEED_DB_URL", DbUrl::parse);
+    Map<String, DbUrl> sources = r.value("WHISKFEED_SOURCES", "", Config::sources);
     return new Config(
         port,
-        r.optional("WHISKFEED_DB_URL", DbUrl::parse),
+        dbUrl,
         r.value("WHISKFEED_DATA_DIR", "./whiskfeed-data", Path::of),
         r.value("WHISKFEED_OPENWHISK_URL", "http://localhost:3233", Config::httpUri),
         r.optional("WHISKFEED_MASTER_KEY", Config::masterKey),
         r.optional("WHISKFEED_ADMIN_TOKEN", Config::adminToken),
         r.value("WHISKFEED_PUBLIC_URL", "http://localhost:" + port, s -> stripSlash(httpUri(s).toString())),
         r.value("WHISKFEED_VERIFY_TRIGGERS", "true", Config::bool),
-        r.value("WHISKFEED_SOURCES", "", Config::sources),
+        sources,
         r.value("WHISKFEED_INSTANCE_ID", defaultInstanceId(), Config::instanceId),
         r.value("WHISKFEED_LOG_FORMAT", "json", Config::logFormat),
         Duration.ofSeconds(r.intValue("WHISKFEED_LEASE_SEC", 30, 2, 3600)),
@@ -80,7 +86,12 @@ public record Config(
         Duration.ofHours(r.intValue("WHISKFEED_DEAD_RETENTION_HOURS", 30 * 24, 1, 24 * 3650)),
         r.intValue("WHISKFEED_DB_POOL_SIZE", 8, 1, 200),
         Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)),
-        r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey));
+        r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey),
+        r.value("WHISKFEED_SOURCE_NAMESPACES", "",
+            s -> SourceNamespaces.parse(s, sources.keySet(), dbUrl.isEmpty())),
+        r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse),
+        r.intValue("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", 1000, 1, 10_000_000),
+        r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000));
   }
 
   private static final class Reader {
@@ -160,6 +171,9 @@ public record Config(
       String name = entry.substring(0, eq).trim();
       if (!name.matches("[A-Za-z][A-Za-z0-9_-]{0,62}")) {
         throw new IllegalArgumentException("source name '" + name + "' must be letters, digits, '_' or '-'");
+      }
+      if (name.equals(SourceNamespaces.CONTROL)) {
+        throw new IllegalArgumentException("source name 'control' is reserved for the control database");
       }
       try {
         if (out.put(name, DbUrl.parse(entry.substring(eq + 1))) != null) {

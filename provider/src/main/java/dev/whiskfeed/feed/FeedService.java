@@ -43,11 +43,14 @@ public final class FeedService {
   private final Map<FeedKind, KindRules> rules;
   private final Clock clock;
   private final FeedTransitions transitions;
+  private final int maxFeedsPerNamespace;
   private volatile Runnable onEventWritten = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
   public FeedService(Pool control, FeedRepository feeds, EventRepository events, EventStores stores, FeedCodec codec,
-                     FeedView view, TriggerAuth auth, Map<FeedKind, KindRules> rules, Clock clock) {
+                     FeedView view, TriggerAuth auth, Map<FeedKind, KindRules> rules, Clock clock,
+                     int maxFeedsPerNamespace) {
+    this.maxFeedsPerNamespace = maxFeedsPerNamespace;
     this.control = control;
     this.feeds = feeds;
     this.events = events;
@@ -89,6 +92,8 @@ public final class FeedService {
               previous.ifPresent(feed -> auth.requireStoredKey(feed, key));
               return previous;
             })
+            .compose(previous -> previous.isPresent() ? Future.succeededFuture(previous)
+                : withinQuota(tx, id.namespace()).map(previous))
             .compose(previous -> kindRules.validate(new KindRules.ValidationInput(id, kindParams(params),
                     params.fieldNames(), new JsonObject(), previous.orElse(null), true, clock.instant(), delivery, tx))
                 .compose(valid -> {
@@ -195,6 +200,16 @@ public final class FeedService {
   }
 
   // ---- steps
+
+  /** A new feed (not a replacement) must leave its namespace within {@code WHISKFEED_MAX_FEEDS_PER_NAMESPACE}. */
+  private Future<Void> withinQuota(SqlConnection tx, String namespace) {
+    return feeds.lockNamespace(tx, namespace)
+        .compose(locked -> feeds.countInNamespace(tx, namespace))
+        .map(count -> {
+          if (count >= maxFeedsPerNamespace) throw new WhiskfeedException(ErrorCode.QUOTA_EXCEEDED, namespace, count);
+          return null;
+        });
+  }
 
   private Future<Feed> settled(Feed feed) {
     return feedChanged.apply(feed.id()).map(feed);

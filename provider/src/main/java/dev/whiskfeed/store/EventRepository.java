@@ -31,6 +31,8 @@ public final class EventRepository {
       WHERE id = $1 AND feed_id = $2 AND NOT (state = 'pending' AND locked_until > clock_timestamp())
       RETURNING id""";
   private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
+  private static final String OVER_BACKLOG = """
+      SELECT feed_id FROM whiskfeed.events WHERE state = 'pending' GROUP BY feed_id HAVING count(*) > $1""";
   private static final String DISCARD_PENDING = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
 
   public enum Redelivery { REDELIVERED, LEASED, NOT_FOUND }
@@ -38,6 +40,15 @@ public final class EventRepository {
   public Future<UUID> insert(SqlClient c, long feedId, String op, JsonObject payload) {
     return c.preparedQuery(INSERT).execute(Tuple.of(feedId, op, payload))
         .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** The feeds with more than {@code max} pending events in this store. */
+  public Future<java.util.List<Long>> overBacklog(SqlClient c, long max) {
+    return c.preparedQuery(OVER_BACKLOG).execute(Tuple.of(max)).map(rows -> {
+      java.util.List<Long> out = new java.util.ArrayList<>();
+      rows.forEach(r -> out.add(r.getLong("feed_id")));
+      return out;
+    });
   }
 
   /** Counts by state: {@code pending}, {@code delivered}, {@code dead} (missing states count 0). */

@@ -53,10 +53,24 @@ public final class FeedRepository {
       UPDATE whiskfeed.feeds SET state = 'disabled', reason = $2, date_changed = now(), version = version + 1
       WHERE id = $1 AND state <> 'disabled' RETURNING id""";
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
+  private static final String COUNT_IN_NAMESPACE = "SELECT count(*) AS n FROM whiskfeed.feeds WHERE namespace = $1";
 
   /** Serializes every lifecycle call on one trigger across instances, until the transaction ends. */
   public Future<Void> lock(SqlClient tx, String namespace, String trigger) {
     return tx.preparedQuery(LOCK).execute(Tuple.of("/" + namespace + "/" + trigger)).mapEmpty();
+  }
+
+  /**
+   * Serializes the creation of new feeds in one namespace, so two concurrent CREATEs of different
+   * triggers cannot both take the last place under a quota.
+   */
+  public Future<Void> lockNamespace(SqlClient tx, String namespace) {
+    return tx.preparedQuery(LOCK).execute(Tuple.of("namespace:" + namespace)).mapEmpty();
+  }
+
+  /** The feeds of a namespace, of every kind and state. */
+  public Future<Long> countInNamespace(SqlClient c, String namespace) {
+    return c.preparedQuery(COUNT_IN_NAMESPACE).execute(Tuple.of(namespace)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   public Future<Optional<FeedRow>> find(SqlClient c, String namespace, String trigger) {

@@ -39,7 +39,8 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
   void aFeedOnANamedSourceCapturesInThatDatabase() {
     TestDatabase orders = pg.newDatabase("orders_src");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
-    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url()));
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url(),
+        "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
     JsonObject feed = f.create("t", changes("public.orders").put("source", "orders").put("capture", "trigger"));
     assertThat(feed.getJsonObject("config").getString("source")).isEqualTo("orders");
     orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
@@ -57,7 +58,8 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
   void aWalFeedOnANamedSourceStoresItsEventsInTheControlDatabaseAndWritesNothingThere() {
     TestDatabase orders = pg.newDatabase("orders_wal");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
-    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url()));
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "orders=" + orders.url(),
+        "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
     JsonObject feed = f.create("t", changes("public.orders").put("source", "orders"));
     assertThat(feed.getJsonObject("config").getString("capture")).isEqualTo("wal");
     orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
@@ -147,7 +149,8 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
   void badParametersAreA400ThatNamesTheProblemAndStoresNothing() {
     db.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
     db.execute("CREATE VIEW public.v AS SELECT * FROM public.orders");
-    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "billing=" + db.url()));
+    f = new ChangesFixture(openwhisk, db, Map.of("WHISKFEED_SOURCES", "billing=" + db.url(),
+        "WHISKFEED_SOURCE_NAMESPACES", "control=*;billing=*"));
     assertError(f.api.create("guest", "t", changes("public.nope")), 400, "table public.nope does not exist");
     assertThat(f.api.create("guest", "t", changes("public.nope")).error()).isEqualTo("table public.nope does not exist");
     assertError(f.api.create("guest", "t", changes("nope.orders")), 400, "table nope.orders does not exist");
@@ -159,12 +162,12 @@ class ChangesSourcesIT extends WithStandInOpenWhisk {
     assertError(f.api.create("guest", "t", changes("public.orders").put("events", "INSERT,TRUNCATE")), 400,
         "the events parameter may name only INSERT, UPDATE and DELETE, not 'TRUNCATE'");
     assertError(f.api.create("guest", "t", changes("public.orders").put("source", "nope")), 400,
-        "unknown source 'nope': WHISKFEED_SOURCES names billing");
+        "unknown source 'nope'");
     assertError(f.api.create("guest", "t", changes("public.orders").put("source", "billing").put("database", db.url())),
         400, "either the source parameter or the database parameter");
     assertError(f.api.create("guest", "t", changes("public.orders")
         .put("database", "postgresql://someone:hunter2@127.0.0.1:1/db")), 400,
-        "database postgresql://someone:***@127.0.0.1:1/db is unreachable");
+        "could not connect to the database");
     assertThat(f.api.create("guest", "t", changes("public.orders")
         .put("database", "postgresql://someone:hunter2@127.0.0.1:1/db")).body()).doesNotContain("hunter2");
     assertError(f.api.create("guest", "t", changes("public.orders").put("database", "mysql://x")), 400,

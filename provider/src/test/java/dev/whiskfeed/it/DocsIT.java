@@ -73,7 +73,8 @@ class DocsIT {
       d.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text, total numeric)");
     }
     db.execute("CREATE TABLE public.users (id int PRIMARY KEY, email text, name text)");
-    provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_SOURCES", "orders=" + orders.url()));
+    provider = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_SOURCES", "orders=" + orders.url(),
+        "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
   }
 
   @AfterAll

@@ -296,6 +296,33 @@ class HostileInputIT {
       "%22hook%22", "hook'--", "hook%20OR%201%3D1", "_", "-", "x".repeat(300), "%E2%80%AE", "hook%0D%0AX-Injected:%201",
       "hook;x=1", "hook%5C..%5C", "~root", "%2F", "*");
 
+  /**
+   * The provider allows localhost and 127.0.0.1 (TestProvider): spellings of other hosts, of
+   * loopback in disguise, and URLs that move the connection through their query reach nothing,
+   * and a refused or failed connection tells nothing about the network.
+   */
+  @Test
+  void hostileDatabaseUrlsReachNoForbiddenHost() {
+    List<String> urls = List.of(
+        "postgresql://u:p@127.0.0.2:5432/db",
+        "postgresql://u:p@2130706433:5432/db",
+        "postgresql://u:p@0x7f000001:5432/db",
+        "postgresql://u:p@[::1]:5432/db",
+        "postgresql://u:p@localhost.evil.example:5432/db",
+        "postgresql://u:p@169.254.169.254:80/db",
+        "postgresql://u:p@localhost:5432/db?host=10.0.0.1",
+        "postgresql://u:p@localhost:5432/db?hostaddr=169.254.169.254",
+        "postgresql://u:p@localhost:5432/db?port=22",
+        "postgresql://u:p@LOCALHOST.:1/db");
+    for (String url : urls) {
+      Api.Response r = api.create("guest", "hostiledb", new JsonObject().put("kind", "changes")
+          .put("table", "public.orders").put("database", url).put("capture", "trigger"));
+      assertRefused(r, url);
+      assertThat(r.body()).as(url).doesNotContain("refused").doesNotContain("timed out").doesNotContain("UnknownHost");
+      assertUnchanged();
+    }
+  }
+
   @Test
   void hostilePathSegmentsAreRefusedEverywhere() {
     List<String> templates = List.of("GET /api/v1/feeds/guest/{}", "POST /api/v1/feeds/guest/{}",

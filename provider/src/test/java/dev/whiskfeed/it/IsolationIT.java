@@ -71,6 +71,33 @@ class IsolationIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void aSourceOpenToOneNamespaceIsClosedToAnother() throws Exception {
+    provider.close();
+    start(Map.of("WHISKFEED_SOURCES", "shared=" + db.url(), "WHISKFEED_SOURCE_NAMESPACES", "control=nsa;shared=nsa"));
+    JsonObject onControl = new JsonObject().put("kind", "changes").put("table", "public.orders").put("capture", "trigger");
+    JsonObject onSource = onControl.copy().put("source", "shared");
+    for (JsonObject params : List.of(onControl, onSource)) {
+      Api.Response denied = b.create("nsb", "orders", params);
+      assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+      assertThat(denied.json().getString("code")).isEqualTo("source_forbidden");
+      assertThat(denied.body()).doesNotContain("nsa");
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.feeds")).isZero();
+    ok(a.create("nsa", "orders", onSource));
+  }
+
+  @Test
+  void theFeedQuotaCountsEachNamespaceApart() throws Exception {
+    provider.close();
+    start(Map.of("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", "1"));
+    ok(a.create("nsa", "one", new JsonObject().put("kind", "webhook")));
+    Api.Response over = a.create("nsa", "two", new JsonObject().put("kind", "webhook"));
+    assertThat(over.status()).isEqualTo(403);
+    assertThat(over.json().getString("code")).isEqualTo("quota_exceeded");
+    ok(b.create("nsb", "one", new JsonObject().put("kind", "webhook")));
+  }
+
+  @Test
   void aKeyOfNamespaceAOpensNothingOfNamespaceB() {
     String eventId = feedOfBWithADeliveredEvent();
     String before = feedsAndEvents();

@@ -27,14 +27,14 @@ public final class LogCapture implements AutoCloseable {
 
   /** Every captured line as JSON, with its stack trace if any. */
   public String text() {
-    synchronized (appender.list) {
+    synchronized (appender) { // AppenderBase.doAppend holds the appender while it adds
       return appender.list.stream().map(e -> new String(encoder.encode(e), java.nio.charset.StandardCharsets.UTF_8))
           .collect(Collectors.joining());
     }
   }
 
   public List<String> events() {
-    synchronized (appender.list) {
+    synchronized (appender) { // AppenderBase.doAppend holds the appender while it adds
       return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
   }

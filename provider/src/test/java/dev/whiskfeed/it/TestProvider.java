@@ -27,6 +27,11 @@ public final class TestProvider {
     env.put("WHISKFEED_SHUTDOWN_GRACE_SEC", "2");
     env.put("WHISKFEED_DB_POOL_SIZE", "4");
     env.put("WHISKFEED_INSTANCE_ID", "test-" + System.nanoTime());
+    // with WHISKFEED_DB_URL set every database is closed unless listed: the tests' operator opens the
+    // control database to every namespace (a test with sources lists them, a tenancy test narrows it)
+    env.put("WHISKFEED_SOURCE_NAMESPACES", "control=*");
+    // the test databases are local; a test of the default (the database parameter refused) sets it to ""
+    env.put("WHISKFEED_DATABASE_HOSTS", "localhost,127.0.0.1");
     return env;
   }
 

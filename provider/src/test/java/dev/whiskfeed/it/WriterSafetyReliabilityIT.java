@@ -70,6 +70,7 @@ class WriterSafetyReliabilityIT extends WithStandInOpenWhisk {
       TestDatabase controlDb = control.postgres().newDatabase("writercontrol");
       Map<String, String> env = TestProvider.env(controlDb, openwhisk.url());
       env.put("WHISKFEED_SOURCES", "shop=" + db.url());
+      env.put("WHISKFEED_SOURCE_NAMESPACES", "control=*;shop=*");
       try (Provider provider = TestProvider.start(env)) {
         Api api = new Api(provider.port(), KEY);
         assertThat(api.create("guest", "orders", new JsonObject().put("kind", "changes").put("table", "public.orders")
