@@ -23,7 +23,7 @@ public final class Envelope {
         .put("trigger", new JsonObject().put("name", t.name()));
     if (payload.containsKey("table")) envelope.put("table", payload.getValue("table"));
     // Hasura's event carries the GraphQL session and trace that caused the change; a whiskfeed event
-    // has neither, and says so with nulls, as Hasura does for a change made outside GraphQL
+    // has neither, and says so with nulls (a handler for Hasura reads both keys as "object or null")
     return envelope
         .put("event", new JsonObject().put("op", e.op()).put("data", payload.getValue("data"))
             .put("session_variables", null).put("trace_context", null))
