@@ -56,6 +56,8 @@ public final class AdminRoutes {
     router.post(FEED + "/enable").handler(ctx -> reply(ctx, 200, admin.enable(LifecycleRoutes.id(ctx))));
     router.get(BASE + "/events").handler(this::listEvents);
     router.post(BASE + "/events/redeliver").handler(this::redeliver);
+    router.get(BASE + "/events/:eventId").handler(ctx -> reply(ctx, 200,
+        admin.event(LifecycleRoutes.eventId(ctx.pathParam("eventId")))));
     router.get(BASE + "/stores").handler(this::stores);
   }
 

@@ -33,6 +33,8 @@ public final class LifecycleRoutes {
     router.post(FEED + "/unpause").handler(ctx -> reply(ctx, 200, feeds.unpause(id(ctx), authKey(ctx))));
     router.post(FEED + "/events").handler(this::manualEvent);
     router.get(FEED + "/events").handler(this::listEvents);
+    router.get(FEED + "/events/:eventId").handler(ctx -> reply(ctx, 200,
+        feeds.event(id(ctx), authKey(ctx), eventId(ctx.pathParam("eventId")))));
     router.post(FEED + "/events/:eventId/redeliver").handler(this::redeliver);
   }
 

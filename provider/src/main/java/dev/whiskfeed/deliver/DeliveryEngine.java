@@ -374,7 +374,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private void logAttempt(Fire fire, Integer status, int latencyMs, String error, String activationId) {
     logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        status, latencyMs, error, activationId));
+        clock.instant(), status, latencyMs, error, activationId));
     writeControl();
   }
 

@@ -22,8 +22,11 @@ public final class Envelope {
         .put("created_at", e.createdAt().toString())
         .put("trigger", new JsonObject().put("name", t.name()));
     if (payload.containsKey("table")) envelope.put("table", payload.getValue("table"));
+    // Hasura's event carries the GraphQL session and trace that caused the change; a whiskfeed event
+    // has neither, and says so with nulls (a handler for Hasura reads both keys as "object or null")
     return envelope
-        .put("event", new JsonObject().put("op", e.op()).put("data", payload.getValue("data")))
+        .put("event", new JsonObject().put("op", e.op()).put("data", payload.getValue("data"))
+            .put("session_variables", null).put("trace_context", null))
         .put("delivery_info", new JsonObject().put("max_retries", t.maxRetries()).put("current_retry", e.attempts()));
   }
 

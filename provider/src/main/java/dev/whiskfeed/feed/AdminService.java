@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.store.AdminRepository;
+import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -22,6 +23,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -52,6 +54,7 @@ public final class AdminService {
   private final EventStores stores;
   private final Clock clock;
   private final FeedTransitions transitions;
+  private final EventHistory history;
   private volatile Runnable onEventWritten = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
@@ -86,6 +89,7 @@ public final class AdminService {
     this.stores = stores;
     this.clock = clock;
     this.transitions = new FeedTransitions(control, feeds, codec);
+    this.history = new EventHistory(control, new EventRepository(), new DeliveryLog());
   }
 
   /** Called after events were put back to pending (the delivery engine's wake-up). */
@@ -150,6 +154,17 @@ public final class AdminService {
     });
   }
 
+  /**
+   * One event of any feed with its delivery attempts, naming its feed ({@code /ns/trigger}) and
+   * store; 404 when no store holds it or its feed is gone.
+   */
+  public Future<JsonObject> event(UUID eventId) {
+    return history.anywhere(orderedStores(), eventId)
+        .compose(located -> located.isEmpty() ? Future.succeededFuture(Optional.empty()) : ofItsFeed(located.get()))
+        .map(found -> found.orElseThrow(() -> new WhiskfeedException(ErrorCode.NOT_FOUND,
+            "could not find event " + eventId)));
+  }
+
   /** Puts a feed's events of {@code state} created in {@code [from, to)} back to pending; how many. */
   public Future<Integer> redeliver(FeedId id, String state, Instant from, Instant to) {
     return requireFeed(control, id)
@@ -181,6 +196,15 @@ public final class AdminService {
   }
 
   // ---- steps
+
+  /** The event with its attempts, its feed's name and its store; empty when the feed is gone. */
+  private Future<Optional<JsonObject>> ofItsFeed(EventHistory.Located located) {
+    return feeds.findById(control, located.event().feedId()).compose(row -> row.isEmpty()
+        ? Future.succeededFuture(Optional.empty())
+        : history.withAttempts(located.event()).map(json -> Optional.of(json
+            .put("feed", "/" + row.get().namespace() + "/" + row.get().trigger())
+            .put("store", located.store()))));
+  }
 
   private Future<JsonObject> collect(List<EventStore> list, int index, Map<Long, String> names, String state,
                                      int limit, EventCursor after, JsonArray acc) {

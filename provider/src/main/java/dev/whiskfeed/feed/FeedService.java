@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -44,6 +45,7 @@ public final class FeedService {
   private final Clock clock;
   private final FeedTransitions transitions;
   private final int maxFeedsPerNamespace;
+  private final EventHistory history;
   private volatile Runnable onEventWritten = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
@@ -61,6 +63,7 @@ public final class FeedService {
     this.rules = Map.copyOf(rules);
     this.clock = clock;
     this.transitions = new FeedTransitions(control, feeds, codec);
+    this.history = new EventHistory(control, events, new DeliveryLog());
   }
 
   /** Called after this instance committed an event (the delivery engine's in-process wake-up). */
@@ -172,6 +175,14 @@ public final class FeedService {
   public Future<JsonArray> listEvents(FeedId id, String key, String state, int limit) {
     return authorized(id, key)
         .compose(feed -> storeOf(feed).compose(store -> events.list(store.pool(), feed.id(), state, limit)));
+  }
+
+  /** One event of the feed with its delivery attempts; 404 for an id that is not this feed's. */
+  public Future<JsonObject> event(FeedId id, String key, UUID eventId) {
+    return authorized(id, key)
+        .compose(feed -> storeOf(feed).compose(store -> history.ofFeed(store, feed.id(), eventId)))
+        .map(found -> found.orElseThrow(() -> new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event "
+            + eventId + " of trigger " + id)));
   }
 
   public Future<Void> redeliver(FeedId id, String key, UUID eventId) {

@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The owner-facing SQL over one store's {@code whiskfeed.events}: insert, count, list, redeliver, discard. */
@@ -30,12 +32,22 @@ public final class EventRepository {
              locked_by = NULL, locked_until = NULL, last_error = NULL, delivered_at = NULL
       WHERE id = $1 AND feed_id = $2 AND NOT (state = 'pending' AND locked_until > clock_timestamp())
       RETURNING id""";
+  private static final String FIND = """
+      SELECT id, seq, feed_id, op, payload, created_at, state, attempts, next_attempt_at, locked_by, locked_until,
+             last_status, last_error, activation_id, delivered_at
+      FROM whiskfeed.events WHERE id = $1""";
   private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
   private static final String OVER_BACKLOG = """
       SELECT feed_id FROM whiskfeed.events WHERE state = 'pending' GROUP BY feed_id HAVING count(*) > $1""";
   private static final String DISCARD_PENDING = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
 
   public enum Redelivery { REDELIVERED, LEASED, NOT_FOUND }
+
+  /**
+   * One event as the owner lists it ({@code json}), with the feed it belongs to and the bounds of its
+   * delivery attempts: {@code createdAt}, and {@code doneAt} (delivered or dead; null while pending).
+   */
+  public record Found(long feedId, JsonObject json, Instant createdAt, Instant doneAt) {}
 
   public Future<UUID> insert(SqlClient c, long feedId, String op, JsonObject payload) {
     return c.preparedQuery(INSERT).execute(Tuple.of(feedId, op, payload))
@@ -73,6 +85,17 @@ public final class EventRepository {
         ? Future.succeededFuture(Redelivery.REDELIVERED)
         : c.preparedQuery(EXISTS).execute(Tuple.of(eventId, feedId))
             .map(found -> found.size() > 0 ? Redelivery.LEASED : Redelivery.NOT_FOUND));
+  }
+
+  /** The event {@code eventId} of this store, whatever its feed (a primary-key lookup). */
+  public Future<Optional<Found>> find(SqlClient c, UUID eventId) {
+    return c.preparedQuery(FIND).execute(Tuple.of(eventId)).map(rows -> {
+      if (rows.size() == 0) return Optional.empty();
+      Row r = rows.iterator().next();
+      OffsetDateTime done = r.getOffsetDateTime("delivered_at");
+      return Optional.of(new Found(r.getLong("feed_id"), toJson(r), r.getOffsetDateTime("created_at").toInstant(),
+          done == null ? null : done.toInstant()));
+    });
   }
 
   public Future<Integer> discardPending(SqlClient c, long feedId) {

@@ -30,7 +30,8 @@ class AdminIT extends WithStandInOpenWhisk {
   static final String[] ADMIN_PATHS = {"GET /api/v1/admin/feeds", "GET /api/v1/admin/feeds/guest/t",
       "GET /api/v1/admin/feeds/guest/t/activity", "POST /api/v1/admin/feeds/guest/t/disable",
       "POST /api/v1/admin/feeds/guest/t/enable",
-      "GET /api/v1/admin/events", "POST /api/v1/admin/events/redeliver", "GET /api/v1/admin/stores"};
+      "GET /api/v1/admin/events", "GET /api/v1/admin/events/0b7d3c52-6a4e-4f7e-9c43-7f1a3c2e9d10",
+      "POST /api/v1/admin/events/redeliver", "GET /api/v1/admin/stores"};
   TestDatabase db;
   Provider provider;
   Api api;

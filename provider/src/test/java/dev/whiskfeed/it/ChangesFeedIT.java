@@ -87,6 +87,9 @@ class ChangesFeedIT extends WithStandInOpenWhisk {
     assertThat(insert.getJsonObject("trigger")).isEqualTo(new JsonObject().put("name", "/guest/orderChanged"));
     assertThat(insert.getJsonObject("table")).isEqualTo(new JsonObject().put("schema", "public").put("name", "orders"));
     assertThat(insert.getJsonObject("event").getJsonObject("data").getValue("old")).isNull();
+    assertThat(insert.getJsonObject("event").fieldNames()).contains("session_variables", "trace_context");
+    assertThat(insert.getJsonObject("event").getValue("session_variables")).isNull();
+    assertThat(insert.getJsonObject("event").getValue("trace_context")).isNull();
     assertThat(newRow(insert)).isEqualTo(new JsonObject("{\"id\":1,\"status\":\"new\",\"total\":9.5,\"note\":null}"));
     assertThat(insert.getJsonObject("delivery_info")).isEqualTo(new JsonObject().put("max_retries", 12)
         .put("current_retry", 0));

@@ -78,6 +78,9 @@ class DeliveryIT extends WithStandInOpenWhisk {
     assertThat(body.getJsonObject("trigger").getString("name")).isEqualTo("/guest/t");
     assertThat(body.getJsonObject("event").getString("op")).isEqualTo("MANUAL");
     assertThat(body.getJsonObject("event").getJsonObject("data")).isEqualTo(new JsonObject().put("total", 9.5));
+    assertThat(body.getJsonObject("event").fieldNames()).contains("session_variables", "trace_context");
+    assertThat(body.getJsonObject("event").getValue("session_variables")).isNull();
+    assertThat(body.getJsonObject("event").getValue("trace_context")).isNull();
     assertThat(body.getJsonObject("delivery_info")).isEqualTo(new JsonObject().put("max_retries", 12)
         .put("current_retry", 0));
     assertThat(body.getString("created_at")).endsWith("Z");

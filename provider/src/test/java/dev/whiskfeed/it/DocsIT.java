@@ -171,6 +171,47 @@ class DocsIT {
     assertThat(checked).as("wsk trigger create samples found").isGreaterThanOrEqualTo(5);
   }
 
+  /**
+   * A new user types the feed names the docs show: each is an action install-catalog.sh installs,
+   * fully qualified with the namespace it installs into by default, or a binding the same page
+   * makes of that package.
+   */
+  @Test
+  void everyFeedNameIsOneTheCatalogScriptInstalls() throws java.io.IOException {
+    String script = RepoFiles.read("deploy/install-catalog.sh");
+    assertThat(script).contains("namespace=/whisk.system\n").contains("package=$namespace/whiskfeed\n");
+    List<String> actions = new ArrayList<>();
+    Matcher installed = Pattern.compile("(?m)^install_feed (\\w+) ").matcher(script);
+    while (installed.find()) actions.add(installed.group(1));
+    assertThat(actions).containsExactlyInAnyOrderElementsOf(FEED_ACTIONS.keySet());
+
+    List<String> files = new ArrayList<>(List.of("README.md"));
+    try (var docs = java.nio.file.Files.list(RepoFiles.path("docs"))) {
+      docs.map(p -> "docs/" + p.getFileName()).filter(f -> f.endsWith(".md")).sorted().forEach(files::add);
+    }
+    Pattern feedFlag = Pattern.compile("--feed\\s+([^\\s`]+)");
+    Pattern binding = Pattern.compile("wsk package bind /whisk\\.system/whiskfeed (\\S+)");
+    int checked = 0;
+    for (String file : files) {
+      String text = RepoFiles.read(file);
+      List<String> bound = new ArrayList<>();
+      Matcher b = binding.matcher(text);
+      while (b.find()) bound.add(b.group(1));
+      Matcher m = feedFlag.matcher(text);
+      while (m.find()) {
+        String feed = m.group(1);
+        String pkg = feed.substring(0, Math.max(0, feed.lastIndexOf('/')));
+        assertThat(pkg.equals("/whisk.system/whiskfeed") || bound.contains(pkg))
+            .as("%s: --feed %s is neither /whisk.system/whiskfeed/<action> nor a binding made on that page", file, feed)
+            .isTrue();
+        String action = feed.substring(feed.lastIndexOf('/') + 1);
+        if (!action.equals("<action>")) assertThat(actions).as("%s: --feed %s", file, feed).contains(action);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(10);
+  }
+
   private void createAndDelete(String file, String command, Map<String, Map<String, JsonElement>> bindings) {
     List<String> words = DocSamples.shellWords(command.substring(4));
     String trigger = words.get(2);

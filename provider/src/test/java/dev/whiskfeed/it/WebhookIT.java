@@ -109,6 +109,9 @@ class WebhookIT extends WithStandInOpenWhisk {
     assertThat(envelope.getJsonObject("delivery_info").getInteger("current_retry")).isZero();
     JsonObject event = envelope.getJsonObject("event");
     assertThat(event.getString("op")).isEqualTo("WEBHOOK");
+    assertThat(event.fieldNames()).contains("session_variables", "trace_context");
+    assertThat(event.getValue("session_variables")).isNull();
+    assertThat(event.getValue("trace_context")).isNull();
     JsonObject data = event.getJsonObject("data");
     assertThat(data.getString("method")).isEqualTo("POST");
     assertThat(data.getJsonObject("query")).isEqualTo(new JsonObject().put("source", "github")
