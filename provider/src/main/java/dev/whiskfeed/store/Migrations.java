@@ -1,6 +1,8 @@
 package dev.whiskfeed.store;
 
 import dev.whiskfeed.config.DbUrl;
+import java.sql.SQLException;
+import javax.net.ssl.SSLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -42,9 +44,22 @@ public final class Migrations {
         flyway.migrate();
         return;
       } catch (FlywayException e) {
-        // two instances racing to create the schema or history table: the loser retries and finds it done
-        if (attempt >= ATTEMPTS) throw e;
+        // two instances racing to create the schema or history table: the loser retries and finds it done;
+        // a database that cannot be reached (Flyway has retried the connection already), refuses the login
+        // or the TLS the URL asks for fails at once
+        if (attempt >= ATTEMPTS || cannotConnect(e)) throw e;
       }
     }
+  }
+
+  private static boolean cannotConnect(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) return true;
+      if (c instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("28"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
