@@ -33,7 +33,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   DbUrl url() {
-    return new DbUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "", "");
+    return new DbUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "", "sslmode=disable");
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class Provider implements AutoCloseable {
       DbUrl db = embedded != null ? embedded.url() : config.dbUrl().orElseThrow();
       byte[] masterKey = config.masterKey().isPresent() ? config.masterKey().get()
           : MasterKeys.loadOrCreate(config.dataDir());
-      Migrations.migrateControl(db);
+      Migrations.migrateControl(db, new SecretBox(masterKey, config.previousMasterKey().orElse(null)));
       if (config.previousMasterKey().isPresent()) {
         MasterKeyRotation.Result moved = MasterKeyRotation.reseal(db,
             new SecretBox(masterKey, config.previousMasterKey().get()));

@@ -7,8 +7,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Postgres location given as {@code postgresql://user:pass@host:port/db}. {@link #toString()}
- * masks the password so a DbUrl can be logged.
+ * A Postgres location given as {@code postgresql://user:pass@host:port/db?sslmode=…&sslrootcert=…}.
+ * The query holds the TLS requirement ({@link DbTls}, libpq's meaning), which every connection to the
+ * database honours. {@link #toString()} masks the password so a DbUrl can be logged.
  */
 public record DbUrl(String host, int port, String database, String user, String password, String query) {
 
@@ -18,6 +19,7 @@ public record DbUrl(String host, int port, String database, String user, String 
     if (user == null || user.isBlank()) throw new IllegalArgumentException("user is missing");
     password = password == null ? "" : password;
     query = query == null ? "" : query;
+    DbTls.parse(query);
   }
 
   /** Parses {@code postgresql://} or {@code postgres://} URLs; throws IllegalArgumentException naming the problem. */
@@ -46,8 +48,14 @@ public record DbUrl(String host, int port, String database, String user, String 
     return new DbUrl(uri.getHost(), port, database, user, password, uri.getRawQuery());
   }
 
+  /** The TLS every connection to this database uses. */
+  public DbTls tls() {
+    return DbTls.parse(query);
+  }
+
+  /** The pgjdbc URL (without credentials), carrying the same TLS requirement in pgjdbc's terms. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + (query.isEmpty() ? "" : "?" + query);
+    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + "?" + tls().jdbcQuery();
   }
 
   /** The full URL with credentials: for connecting, never for logging. */

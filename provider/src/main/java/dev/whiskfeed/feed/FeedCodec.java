@@ -1,10 +1,14 @@
 package dev.whiskfeed.feed;
 
 import dev.whiskfeed.store.FeedRow;
+import dev.whiskfeed.store.HookTokenHash;
 import dev.whiskfeed.store.SecretBox;
 import io.vertx.core.json.JsonObject;
 
-/** Maps stored rows to feeds and back, sealing and opening secrets with the master key. */
+/**
+ * Maps stored rows to feeds and back, sealing and opening secrets with the master key; a hook token
+ * is stored as its hash (the lookup) and sealed (for READ).
+ */
 public final class FeedCodec {
   private final SecretBox box;
 
@@ -18,7 +22,7 @@ public final class FeedCodec {
     FeedStatus status = new FeedStatus(FeedState.parse(row.state()), Reason.fromJson(row.reason()), row.dateChanged());
     return new Feed(row.id(), new FeedId(row.namespace(), row.trigger()), FeedKind.parse(row.kind()), row.config(),
         secrets, box.open(row.authKey()), status, DeliverySettings.parse(row.config()), row.fires(), row.lastFireAt(),
-        row.hookToken(), row.version());
+        row.hookTokenSealed() == null ? null : box.open(row.hookTokenSealed()), row.version());
   }
 
   public FeedRow toRow(Feed feed) {
@@ -28,7 +32,8 @@ public final class FeedCodec {
     return new FeedRow(feed.id(), feed.feedId().namespace(), feed.feedId().trigger(), feed.kind().wireName(),
         feed.config(), sealed, box.seal(feed.authKey()), s.state().wireName(),
         s.reason() == null ? null : s.reason().toJson(), s.dateChanged(), feed.fires(), feed.lastFireAt(),
-        feed.hookToken(), feed.version());
+        feed.hookToken() == null ? null : HookTokenHash.of(feed.hookToken()),
+        feed.hookToken() == null ? null : box.seal(feed.hookToken()), feed.version());
   }
 
   public boolean sameKey(Feed feed, String presented) {

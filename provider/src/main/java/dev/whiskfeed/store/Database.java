@@ -1,31 +1,64 @@
 package dev.whiskfeed.store;
 
+import dev.whiskfeed.config.DbTls;
 import dev.whiskfeed.config.DbUrl;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Pools and the classification of database failures. */
 public final class Database {
   private Database() {}
 
   public static PgConnectOptions connectOptions(DbUrl url) {
+    DbTls tls = url.tls();
     PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host())
         .setPort(url.port())
         .setDatabase(url.database())
         .setUser(url.user())
-        .setPassword(url.password());
-    if (url.query().contains("sslmode=require")) options.setSslMode(io.vertx.pgclient.SslMode.REQUIRE);
+        .setPassword(url.password())
+        .setSslMode(tls.mode());
+    if (tls.mode() != SslMode.DISABLE) options.setSslOptions(sslOptions(tls));
     return options
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
         .addProperty("application_name", "whiskfeed");
+  }
+
+  /**
+   * The client's TLS for a URL's {@link DbTls}: verify-full checks the chain and the host name
+   * (HTTPS rules: DNS and IP subject alternative names), verify-ca the chain only, the other modes
+   * encrypt without checking the certificate. The chain is checked against {@code sslrootcert}, or
+   * the JVM's default trust store without it.
+   */
+  static ClientSSLOptions sslOptions(DbTls tls) {
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (!tls.verifiesCertificate()) return ssl.setTrustAll(true).setHostnameVerificationAlgorithm("");
+    ssl.setTrustOptions(tls.rootCert() != null ? new PemTrustOptions().addCertPath(tls.rootCert()) : jvmTrust());
+    return ssl.setHostnameVerificationAlgorithm(tls.verifiesHost() ? "HTTPS" : "");
+  }
+
+  private static TrustOptions jvmTrust() {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      return TrustOptions.wrap(factory);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JVM's default trust store cannot be read: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -20,22 +20,23 @@ public final class FeedRepository {
 
   private static final String FIND = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE namespace = $1 AND trigger = $2";
   private static final String FIND_BY_ID = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE id = $1";
-  private static final String FIND_BY_TOKEN = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE hook_token = $1";
+  private static final String FIND_BY_TOKEN = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE hook_token_hash = $1";
   private static final String ALL = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds";
   private static final String VERSIONS = "SELECT id, version FROM whiskfeed.feeds";
   private static final String BY_IDS = "SELECT " + FeedRow.COLUMNS + " FROM whiskfeed.feeds WHERE id = ANY($1)";
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
   private static final String UPSERT = """
-      INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, hook_token)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, hook_token_hash,
+        hook_token_sealed)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
       ON CONFLICT (namespace, trigger) DO UPDATE SET
         kind = EXCLUDED.kind, config = EXCLUDED.config, secrets = EXCLUDED.secrets, auth_key = EXCLUDED.auth_key,
         state = EXCLUDED.state, reason = EXCLUDED.reason, date_changed = EXCLUDED.date_changed,
-        hook_token = EXCLUDED.hook_token, version = whiskfeed.feeds.version + 1
+        hook_token_hash = EXCLUDED.hook_token_hash, hook_token_sealed = EXCLUDED.hook_token_sealed, version = whiskfeed.feeds.version + 1
       RETURNING\s""" + FeedRow.COLUMNS;
   private static final String UPDATE = """
       UPDATE whiskfeed.feeds SET config = $2, secrets = $3, auth_key = $4, state = $5, reason = $6, date_changed = $7,
-        hook_token = $8, version = version + 1
+        hook_token_hash = $8, hook_token_sealed = $9, version = version + 1
       WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
   private static final String SET_STATUS = """
       UPDATE whiskfeed.feeds SET state = $2, reason = $3, date_changed = $4, version = version + 1
@@ -82,7 +83,7 @@ public final class FeedRepository {
   }
 
   public Future<Optional<FeedRow>> findByHookToken(SqlClient c, String token) {
-    return c.preparedQuery(FIND_BY_TOKEN).execute(Tuple.of(token)).map(FeedRepository::first);
+    return c.preparedQuery(FIND_BY_TOKEN).execute(Tuple.of(HookTokenHash.of(token))).map(FeedRepository::first);
   }
 
   public Future<List<FeedRow>> all(SqlClient c) {
@@ -105,14 +106,14 @@ public final class FeedRepository {
   /** Inserts, or replaces in place the feed of that trigger (its id, and so its events, are kept). */
   public Future<FeedRow> upsert(SqlClient tx, FeedRow f) {
     return tx.preparedQuery(UPSERT).execute(Tuple.from(new Object[] {f.namespace(), f.trigger(), f.kind(), f.config(),
-            f.secrets(), f.authKey(), f.state(), f.reason(), time(f.dateChanged()), f.hookToken()}))
+            f.secrets(), f.authKey(), f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed()}))
         .map(rows -> FeedRow.of(rows.iterator().next()))
         .compose(row -> notifyChanged(tx, row.id()).map(row));
   }
 
   public Future<FeedRow> update(SqlClient tx, FeedRow f) {
     return tx.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {f.id(), f.config(), f.secrets(), f.authKey(),
-            f.state(), f.reason(), time(f.dateChanged()), f.hookToken()}))
+            f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed()}))
         .map(rows -> FeedRow.of(rows.iterator().next()))
         .compose(row -> notifyChanged(tx, row.id()).map(row));
   }

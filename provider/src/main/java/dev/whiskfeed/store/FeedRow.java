@@ -19,11 +19,12 @@ public record FeedRow(
     Instant dateChanged,
     long fires,
     Instant lastFireAt,
-    String hookToken,
+    String hookTokenHash,
+    String hookTokenSealed,
     long version) {
 
   static final String COLUMNS = "id, namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, "
-      + "fires, last_fire_at, hook_token, version";
+      + "fires, last_fire_at, hook_token_hash, hook_token_sealed, version";
 
   static FeedRow of(Row r) {
     return new FeedRow(
@@ -39,7 +40,8 @@ public record FeedRow(
         instant(r.getOffsetDateTime("date_changed")),
         r.getLong("fires"),
         instant(r.getOffsetDateTime("last_fire_at")),
-        r.getString("hook_token"),
+        r.getString("hook_token_hash"),
+        r.getString("hook_token_sealed"),
         r.getLong("version"));
   }
 

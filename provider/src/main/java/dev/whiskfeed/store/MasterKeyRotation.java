@@ -9,7 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Moves every stored secret (authKeys, hook secrets, database URLs) from the previous master key
+ * Moves every stored secret (authKeys, hook secrets, database URLs, sealed hook tokens) from the previous master key
  * to the current one. Runs once at start-up, before serving, when {@code WHISKFEED_MASTER_KEY_PREVIOUS}
  * is set; blocking JDBC like the migrations, in one transaction that locks the feed rows, so two
  * instances starting at once reseal each row once. Values already under the current key are left
@@ -27,9 +27,9 @@ public final class MasterKeyRotation {
       int resealed = 0;
       int unreadable = 0;
       try (PreparedStatement select = c.prepareStatement(
-               "SELECT id, auth_key, secrets::text FROM whiskfeed.feeds ORDER BY id FOR UPDATE");
+               "SELECT id, auth_key, secrets::text, hook_token_sealed FROM whiskfeed.feeds ORDER BY id FOR UPDATE");
            PreparedStatement update = c.prepareStatement(
-               "UPDATE whiskfeed.feeds SET auth_key = ?, secrets = ?::jsonb WHERE id = ?");
+               "UPDATE whiskfeed.feeds SET auth_key = ?, secrets = ?::jsonb, hook_token_sealed = ? WHERE id = ?");
            ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           try {
@@ -44,10 +44,14 @@ public final class MasterKeyRotation {
               stale |= !now.equals(sealed);
               moved.put(name, now);
             }
+            String token = rows.getString(4);
+            String movedToken = token == null ? null : box.underCurrentKey(token);
+            stale |= token != null && !movedToken.equals(token);
             if (!stale) continue;
             update.setString(1, movedKey);
             update.setString(2, moved.encode());
-            update.setLong(3, rows.getLong(1));
+            update.setString(3, movedToken);
+            update.setLong(4, rows.getLong(1));
             update.addBatch();
             resealed++;
           } catch (IllegalStateException e) {

@@ -79,7 +79,7 @@ class ConfigTest {
     DbUrl url = DbUrl.parse("postgresql://app:s%40cret@db.example:6543/orders?sslmode=require");
     assertThat(url.password()).isEqualTo("s@cret");
     assertThat(url.toString()).doesNotContain("s@cret").contains("db.example:6543/orders");
-    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require").doesNotContain("s@cret");
     assertThat(DbUrl.parse(url.toUri())).isEqualTo(url);
   }
 }

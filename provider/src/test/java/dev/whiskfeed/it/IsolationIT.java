@@ -241,7 +241,7 @@ class IsolationIT extends WithStandInOpenWhisk {
   }
 
   private String feedsAndEvents() {
-    return db.query("SELECT id, namespace, trigger, config::text, secrets::text, auth_key, state, version, hook_token "
+    return db.query("SELECT id, namespace, trigger, config::text, secrets::text, auth_key, state, version, hook_token_hash, hook_token_sealed "
         + "FROM whiskfeed.feeds ORDER BY id") + "\n" + db.query("SELECT id, feed_id, payload::text, state, attempts, "
         + "next_attempt_at, delivered_at FROM whiskfeed.events ORDER BY seq");
   }

@@ -148,7 +148,7 @@ class LifecyclePropertiesIT {
   private static String stored(String trigger) {
     StringBuilder out = new StringBuilder();
     String[] queries = {
-        "SELECT id, kind, config::text, secrets::text, auth_key, state, reason::text, hook_token, version "
+        "SELECT id, kind, config::text, secrets::text, auth_key, state, reason::text, hook_token_hash, hook_token_sealed, version "
             + "FROM whiskfeed.feeds WHERE namespace = 'guest' AND trigger = '" + trigger + "'",
         "SELECT s.feed_id, s.next_fire FROM whiskfeed.alarm_schedules s JOIN whiskfeed.feeds f ON f.id = s.feed_id "
             + "WHERE f.trigger = '" + trigger + "'",

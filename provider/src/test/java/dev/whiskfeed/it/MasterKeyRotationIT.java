@@ -30,12 +30,15 @@ class MasterKeyRotationIT {
     Vertx vertx = Vertx.vertx();
     StandInOpenWhisk openwhisk = StandInOpenWhisk.start(vertx);
     TestDatabase db = pg.newDatabase("rotation");
+    String hookUrl;
     try {
       try (Provider before = TestProvider.start(db, openwhisk.url())) {
         Api api = new Api(before.port(), KEY);
         assertThat(api.create("guest", "t", new JsonObject().put("kind", "webhook").put("secret", "hook-secret"))
             .status()).isEqualTo(200);
-        assertThat(api.create("guest", "u", new JsonObject().put("kind", "webhook")).status()).isEqualTo(200);
+        Api.Response u = api.create("guest", "u", new JsonObject().put("kind", "webhook"));
+        assertThat(u.status()).isEqualTo(200);
+        hookUrl = u.json().getJsonObject("feed").getJsonObject("config").getString("hookUrl");
       }
       Map<String, String> rotating = Map.of("WHISKFEED_MASTER_KEY", NEW_MASTER_KEY,
           "WHISKFEED_MASTER_KEY_PREVIOUS", TestProvider.MASTER_KEY);
@@ -45,8 +48,10 @@ class MasterKeyRotationIT {
       }
       // the stored values now open with the new key alone
       SecretBox newKeyOnly = new SecretBox(Base64.getDecoder().decode(NEW_MASTER_KEY));
-      for (Map<String, Object> row : db.query("SELECT auth_key, secrets::text AS secrets FROM whiskfeed.feeds")) {
+      for (Map<String, Object> row : db.query("SELECT auth_key, secrets::text AS secrets, hook_token_sealed "
+          + "FROM whiskfeed.feeds")) {
         assertThat(newKeyOnly.open((String) row.get("auth_key"))).isEqualTo(KEY);
+        assertThat(newKeyOnly.open((String) row.get("hook_token_sealed"))).matches("[A-Za-z0-9_-]{22,}");
         JsonObject secrets = new JsonObject((String) row.get("secrets"));
         secrets.fieldNames().forEach(name -> assertThat(newKeyOnly.open(secrets.getString(name))).isNotBlank());
       }
@@ -57,6 +62,10 @@ class MasterKeyRotationIT {
         assertThat(api.event("guest", "u", new JsonObject().put("n", 1)).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "u").size() == 1);
         assertThat(openwhisk.fires("guest", "u").get(0).authKey()).isEqualTo(KEY);
+        // the hook keeps its URL through the rotation
+        assertThat(api.read("guest", "u").json().getJsonObject("config").getString("hookUrl")).isEqualTo(hookUrl);
+        assertThat(new HookClient(after.port()).post(HookClient.path(hookUrl), "{}",
+            HookClient.headers("Content-Type", "application/json")).status()).isEqualTo(202);
       }
     } finally {
       openwhisk.close();

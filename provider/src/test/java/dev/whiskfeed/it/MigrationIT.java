@@ -45,6 +45,42 @@ class MigrationIT {
   }
 
   @Test
+  void hookTokensStoredInClearBeforeVersion15AreHashedAndSealedAndTheirUrlsStillWork(TestPostgres pg) throws Exception {
+    TestDatabase db = pg.newDatabase("hooks");
+    // the schema as the last version storing tokens in clear (control 11) left it
+    for (String[] set : new String[][] {{"db/events", "schema_history_events", "latest"},
+        {"db/control", "schema_history_control", "11"}}) {
+      Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).schemas("whiskfeed").createSchemas(true)
+          .table(set[1]).locations("classpath:" + set[0]).baselineOnMigrate(true).baselineVersion("0").target(set[2])
+          .load().migrate();
+    }
+    String token = "OldClearHookToken_0123456789abcdef";
+    String sealedKey = new dev.whiskfeed.store.SecretBox(java.util.Base64.getDecoder().decode(TestProvider.MASTER_KEY))
+        .seal("k:v");
+    db.execute("INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, auth_key, state, hook_token) VALUES "
+        + "('guest', 'hooked', 'webhook', '{}', ?, 'active', ?)", sealedKey, token);
+
+    try (Provider provider = TestProvider.start(db, "http://127.0.0.1:9", java.util.Map.of(
+        "WHISKFEED_VERIFY_TRIGGERS", "false", "WHISKFEED_PUBLIC_URL", "https://hooks.example"))) {
+      assertThat(db.queryLong("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'whiskfeed' "
+          + "AND table_name = 'feeds' AND column_name = 'hook_token'")).isZero();
+      java.util.Map<String, Object> row = db.query("SELECT hook_token_hash, hook_token_sealed, "
+          + "encode(sha256(convert_to(?, 'UTF8')), 'hex') AS expected FROM whiskfeed.feeds", token).get(0);
+      assertThat(row.get("hook_token_hash")).isEqualTo(row.get("expected"));
+      assertThat((String) row.get("hook_token_sealed")).startsWith("v1:").doesNotContain(token);
+
+      Api.Response read = new Api(provider.port(), "k:v").read("guest", "hooked");
+      assertThat(read.json().getJsonObject("config").getString("hookUrl")).isEqualTo("https://hooks.example/hooks/" + token);
+      Api.Response posted = new HookClient(provider.port()).post("/hooks/" + token, "{\"a\": 1}",
+          HookClient.headers("Content-Type", "application/json"));
+      assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events")).isEqualTo(1);
+      assertThat(new HookClient(provider.port()).post("/hooks/" + row.get("hook_token_hash"), "{}",
+          HookClient.headers("Content-Type", "application/json")).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void instancesMigratingAtOnceDoNotBreakEachOther(TestPostgres pg) throws Exception {
     TestDatabase db = pg.newDatabase("race");
     DbUrl url = DbUrl.parse(db.url());
