@@ -199,8 +199,8 @@ class InvocationLogIT extends WithStandInOpenWhisk {
   void anEventCapturedInASourceDatabaseIsReadFromThereWithItsAttempts() {
     TestDatabase orders = pg.newDatabase("invocations_src");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
-    start(Map.of("WHISKFEED_SOURCES", "orders=" + orders.url(), "WHISKFEED_ADMIN_TOKEN", TestProvider.ADMIN_TOKEN,
-        "WHISKFEED_CAPTURE_CHECK_MS", "300"));
+    start(Map.of("WHISKFEED_SOURCES", "orders=" + orders.url(), "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*",
+        "WHISKFEED_ADMIN_TOKEN", TestProvider.ADMIN_TOKEN, "WHISKFEED_CAPTURE_CHECK_MS", "300"));
     Api.Response created = api.create("guest", "c", new JsonObject().put("kind", "changes").put("table", "public.orders")
         .put("source", "orders").put("capture", "trigger"));
     assertThat(created.status()).as(created.body()).isEqualTo(200);

@@ -66,7 +66,7 @@ class TlsIT extends WithStandInOpenWhisk {
     TestDatabase orders = server.postgres().newDatabase("orders");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
     f = new ChangesFixture(openwhisk, control, Map.of("WHISKFEED_DB_URL", verifyFull(control),
-        "WHISKFEED_SOURCES", "orders=" + verifyFull(orders)));
+        "WHISKFEED_SOURCES", "orders=" + verifyFull(orders), "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
     f.create("t", changes("public.orders").put("source", "orders").put("capture", "wal"));
     orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
     f.awaitRow("t", 1);
@@ -85,7 +85,8 @@ class TlsIT extends WithStandInOpenWhisk {
     TestDatabase orders = server.postgres().newDatabase("orders");
     orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
     f = new ChangesFixture(openwhisk, control, Map.of("WHISKFEED_DB_URL", control.url() + "?sslmode=require",
-        "WHISKFEED_SOURCES", "orders=" + orders.url() + "?sslmode=require"));
+        "WHISKFEED_SOURCES", "orders=" + orders.url() + "?sslmode=require",
+        "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
     f.create("t", changes("public.orders").put("source", "orders").put("capture", "trigger"));
     orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
     f.awaitRow("t", 1);
