@@ -34,7 +34,8 @@ public record Config(
     Duration deadRetention,
     int dbPoolSize,
     Duration captureCheck,
-    Optional<byte[]> previousMasterKey) {
+    Optional<byte[]> previousMasterKey,
+    int firesPerMinute) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -80,7 +81,8 @@ public record Config(
         Duration.ofHours(r.intValue("WHISKFEED_DEAD_RETENTION_HOURS", 30 * 24, 1, 24 * 3650)),
         r.intValue("WHISKFEED_DB_POOL_SIZE", 8, 1, 200),
         Duration.ofMillis(r.intValue("WHISKFEED_CAPTURE_CHECK_MS", 30_000, 100, 3_600_000)),
-        r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey));
+        r.optional("WHISKFEED_MASTER_KEY_PREVIOUS", Config::masterKey),
+        r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000));
   }
 
   private static final class Reader {

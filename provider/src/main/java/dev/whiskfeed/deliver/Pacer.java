@@ -80,6 +80,21 @@ final class Pacer {
     }
   }
 
+  /**
+   * What a fire of {@code namespace} came to: a delivery counts as let through, a 429 throttles.
+   * True when a 429 changed the namespace's pace (worth a log line).
+   */
+  boolean answered(String namespace, FireOutcome outcome) {
+    if (outcome instanceof FireOutcome.Delivered) {
+      answered(namespace, false, null);
+    } else if (outcome instanceof FireOutcome.Retry r && r.throttled()) {
+      double before = pace(namespace);
+      answered(namespace, true, r.retryAfter());
+      return pace(namespace) != before;
+    }
+    return false;
+  }
+
   /** A fire of {@code namespace} was answered: 429 ({@code throttled}, with its Retry-After or null) or not. */
   void answered(String namespace, boolean throttled, Duration retryAfter) {
     long now = nanos.getAsLong();
