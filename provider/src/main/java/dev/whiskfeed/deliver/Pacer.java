@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * <p>With {@code firesPerMinute} above 0 every namespace is paced at it, shared by the live
  * instances ({@code firesPerMinute / instances} here; see {@link InstanceCount}). With 0 (adaptive),
  * a namespace is not paced until it is answered 429; it is then paced at the fires that succeeded
- * here in the minute before (what this instance saw the limit let through), a later 429 lowers
+ * here in the minute before (what this instance saw the limit let through; none: no pace, as
+ * nothing about the limit was observed), a later 429 lowers
  * that by a quarter, and every minute without one raises it by half, until after
  * {@link #RELAX_STEPS} such minutes the namespace is unpaced again. In both modes a
  * {@code Retry-After} holds the namespace's fires until it has passed.
@@ -109,8 +110,11 @@ final class Pacer {
     }
     if (firesPerMinute > 0) return;
     if (ns.adaptive > 0 && now - ns.lowered < SAME_THROTTLE_NS) return;
-    int observed = Math.max(1, ns.succeeded.total(now));
-    ns.adaptive = ns.adaptive > 0 ? Math.max(1, Math.min(observed, ns.adaptive) * 3 / 4) : observed;
+    int observed = ns.succeeded.total(now);
+    // nothing let through here lately: no limit was observed (the namespace's fires went elsewhere, or
+    // the 429 means something else); the Retry-After and the events' own backoff are all it gets
+    if (ns.adaptive == 0 && observed == 0) return;
+    ns.adaptive = ns.adaptive > 0 ? Math.max(1, Math.min(Math.max(1, observed), ns.adaptive) * 3 / 4) : observed;
     ns.lowered = now;
     ns.calmSince = now;
     ns.steps = 0;

@@ -140,6 +140,19 @@ class PacerTest {
   }
 
   @Test
+  void a429WithNothingLetThroughInTheLastMinutePacesNothing() {
+    Pacer pacer = pacer(0);
+    pacer.answered("ns", false, null);
+    now += 61 * SECOND;
+    pacer.started("ns");
+    pacer.answered("ns", true, null);
+    assertThat(pacer.pace("ns")).isZero();
+    assertThat(pacer.delay("ns")).isZero();
+    pacer.answered("ns", true, Duration.ofSeconds(2));
+    assertThat(pacer.delay("ns")).as("its Retry-After still holds").isEqualTo(2 * SECOND);
+  }
+
+  @Test
   void anAbsurdRetryAfterIsCappedAtFiveMinutes() {
     Pacer pacer = pacer(0);
     pacer.answered("ns", true, Duration.ofDays(2));
