@@ -131,7 +131,7 @@ final class ProviderVerticle extends VerticleBase {
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
     engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
         new DeliveryLog(), new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
-            config.maxConcurrentFires()), new DeliveryMeters(meters, clock), clock);
+            config.maxConcurrentFires(), config.firesPerMinute()), new DeliveryMeters(meters, clock), clock);
     feeds.onEventWritten(engine::wake);
     alarms = new AlarmScheduler(vertx, control, codec, fires, clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);

@@ -38,7 +38,8 @@ public record Config(
     SourceNamespaces sourceNamespaces,
     DatabaseHosts databaseHosts,
     int maxFeedsPerNamespace,
-    int maxPendingPerFeed) {
+    int maxPendingPerFeed,
+    int firesPerMinute) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -91,7 +92,8 @@ public record Config(
             s -> SourceNamespaces.parse(s, sources.keySet(), dbUrl.isEmpty())),
         r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse),
         r.intValue("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", 1000, 1, 10_000_000),
-        r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000));
+        r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000),
+        r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000));
   }
 
   private static final class Reader {

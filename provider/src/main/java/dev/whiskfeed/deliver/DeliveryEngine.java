@@ -11,6 +11,7 @@ import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
+import dev.whiskfeed.store.InstanceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
    */
   private static final long CONTROL_WRITE_EVERY_MS = 50;
 
-  public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires) {}
+  /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
+  public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires,
+                         int firesPerMinute) {}
 
   private final Vertx vertx;
   private final EventStores stores;
@@ -59,11 +61,15 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Settings settings;
   private final DeliveryMetrics metrics;
   private final Breakers breakers;
+  private final InstanceCount instances;
+  private final Pacer pacer;
+  /** Fires waiting for their namespace's pace: they have no fire slot yet. */
+  private final PacedFires pacing;
   private final Clock clock;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
-  private final FairQueue<Runnable> waitingFires = new FairQueue<>();
+  private final FairQueue<Fire> waitingFires = new FairQueue<>();
   private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
   private final Map<Long, Integer> fireCounts = new HashMap<>();
   /** The bookkeeping write in flight, if any. */
@@ -91,13 +97,17 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.metrics = metrics;
     this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
+    this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
+    this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
+    this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
+        vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
   }
 
   public Future<Void> start() {
     running = true;
     registry.onChange(this::wakeFully);
     stores.onOpen(store -> vertx.runOnContext(v -> addWorker(store)));
-    return registry.loadAll().onSuccess(v -> {
+    return Future.join(registry.loadAll(), instances.start()).<Void>mapEmpty().onSuccess(v -> {
       stores.ready().forEach(this::addWorker);
       pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wakeFully());
       // leases are renewed three times per life, so a slow fire never loses its claim
@@ -150,8 +160,14 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     // hold a bounded number of events beyond what can fly (batches need whole claims per feed),
     // so memory stays bounded, other instances get their share, and what waits for a fire slot is
     // little enough to keep its leases renewed (every held event is renewed three times a lease)
+    // (events waiting for their namespace's pace are bounded per feed by claimable, not here)
     int maxHeld = Math.max(1000, settings.maxConcurrentFires() * 2);
-    return running ? Math.max(0, maxHeld - held) : 0;
+    return running ? Math.max(0, maxHeld - Math.max(0, held - pacing.waitingEvents())) : 0;
+  }
+
+  @Override
+  public long[] claimable(long[] feeds) {
+    return pacing.claimable(feeds);
   }
 
   @Override
@@ -174,33 +190,40 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       plan.oversized().forEach(e -> dead(worker, target, e, null, "event is " + bodies.get(e.id()).length()
           + " bytes as JSON, larger than batchMaxBytes " + target.batchMaxBytes()));
       for (List<ClaimedEvent> batch : plan.batches()) {
-        List<Buffer> parts = batch.stream().map(e -> bodies.get(e.id())).toList();
-        Fire fire = new Fire(worker, target, batch, Envelope.body(parts, target.batchSize() > 1));
-        schedule(feedId, () -> start(fire));
+        Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
+        if (pacing.admit(fire)) schedule(fire);
       }
     });
   }
 
-  /** One POST to OpenWhisk; {@code ids}: its events' ids, comma-separated (header and log lines). */
-  private record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body, String ids) {
-    Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, Buffer body) {
-      this(worker, target, events, body, events.stream().map(e -> e.id().toString()).collect(Collectors.joining(",")));
-    }
+  /** A namespace's pace lets its next waiting fire go (topped up with its feed's other waiting events). */
+  private void paceDue(String namespace) {
+    if (!running) return;
+    Fire fire = pacing.release(namespace);
+    if (fire == null) return;
+    // the feed was left out of claims while a full fire of it waited: its events are claimed again
+    if (!pacing.full(fire.feedId())) fire.worker().wakeFully();
+    schedule(fire);
   }
 
-  private void schedule(long feedId, Runnable fire) {
+  /** One feed's fires waiting for the pace, regrouped into fuller ones; a probe of an open breaker stays alone. */
+  private List<Fire> topUp(List<Fire> fires) {
+    return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
+  }
+
+  private void schedule(Fire fire) {
     if (inFlight < settings.maxConcurrentFires()) {
       inFlight++;
-      fire.run();
+      start(fire);
     } else {
-      waitingFires.add(feedId, fire);
+      waitingFires.add(fire.feedId(), fire);
     }
   }
 
   private void finished() {
-    Runnable next = waitingFires.poll();
+    Fire next = waitingFires.poll();
     if (next != null) {
-      next.run();
+      start(next);
     } else {
       inFlight--;
       workers.values().forEach(StoreWorker::roomFreed);
@@ -214,6 +237,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
           kv("eventId", fire.ids()), kv("holder", settings.holder()));
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      pacing.dropped(fire);
       finished();
       return;
     }
@@ -221,6 +245,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     // a feed whose breaker opened while this fire waited: only its probe goes out
     if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      pacing.dropped(fire);
+      finished();
+      return;
+    }
+    // the pace is counted where the fire starts: a fire that waited for a slot may have to wait for it again
+    if (!pacing.go(fire)) {
       finished();
       return;
     }
@@ -288,6 +318,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
     Target t = fire.target();
     metrics.fired(t, outcome, latencyMs, fire.events());
+    if (pacer.answered(t.namespace(), outcome)) {
+      LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
+          kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
+    }
     if (outcome instanceof FireOutcome.Delivered d) {
       fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
       boolean breakerClosed = breakers.answered(t.id());
@@ -429,11 +463,13 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     vertx.cancelTimer(renewTimer);
     workers.values().forEach(StoreWorker::stopClaiming);
     waitingFires.clear();
+    pacing.clear();
     Promise<Void> settled = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     awaitSettled(settled, deadline);
     return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
         .compose(v -> flushControl())
+        .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }

@@ -1,8 +1,10 @@
 package dev.whiskfeed.deliver;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,16 @@ final class FairQueue<T> {
     it.remove();
     if (!first.getValue().isEmpty()) queues.put(first.getKey(), first.getValue());
     return item;
+  }
+
+  /** Every item of {@code key}, in order; they leave the queue. */
+  List<T> removeAll(long key) {
+    ArrayDeque<T> items = queues.remove(key);
+    return items == null ? List.of() : new ArrayList<>(items);
+  }
+
+  boolean isEmpty() {
+    return queues.isEmpty();
   }
 
   void clear() {

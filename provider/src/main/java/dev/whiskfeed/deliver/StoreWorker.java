@@ -95,6 +95,9 @@ final class StoreWorker {
 
     /** Feeds whose fires keep failing: left out of claims, but for one probe event at a time. */
     Breakers breakers();
+
+    /** {@code feeds} without those that have a full fire waiting for their namespace's pace. */
+    long[] claimable(long[] feeds);
   }
 
   StoreWorker(Vertx vertx, EventStore store, FeedRegistry registry, ClaimRepository claims, Dispatcher dispatcher,
@@ -146,7 +149,7 @@ final class StoreWorker {
     starved = room <= 0;
     if (room <= 0 || deliverable.length == 0 && ordered.length == 0) return;
     Breakers breakers = dispatcher.breakers();
-    long[] plain = breakers.closed(deliverable);
+    long[] plain = dispatcher.claimable(breakers.closed(deliverable));
     long[] probes = breakers.probesDue(deliverable);
     // Claims are first come, first served; while one feed has a backlog (it took at least half of
     // the last full claim), every other claim leaves it out, so the other feeds' events are not

@@ -23,6 +23,8 @@ class ConfigTest {
     assertThat(c.verifyTriggers()).isTrue();
     assertThat(c.sources()).isEmpty();
     assertThat(c.adminToken()).isEmpty();
+    assertThat(c.firesPerMinute()).as("adaptive").isZero();
+    assertThat(Config.from(Map.of("WHISKFEED_FIRES_PER_MINUTE", "60")).firesPerMinute()).isEqualTo(60);
   }
 
   @Test
@@ -50,6 +52,9 @@ class ConfigTest {
       "WHISKFEED_LOG_FORMAT|xml",
       "WHISKFEED_LEASE_SEC|0",
       "WHISKFEED_MASTER_KEY_PREVIOUS|c2hvcnQ=",
+      "WHISKFEED_FIRES_PER_MINUTE|-1",
+      "WHISKFEED_FIRES_PER_MINUTE|sixty",
+      "WHISKFEED_FIRES_PER_MINUTE|1.5",
   })
   void aBadValueStopsStartUpNamingTheVariable(String name, String value) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(name, value));

@@ -11,10 +11,12 @@ final class StandInAnswers {
 
   private final AuthKeys keys;
   private final TriggerScripts scripts;
+  private final FireLimits limits;
 
-  StandInAnswers(AuthKeys keys, TriggerScripts scripts) {
+  StandInAnswers(AuthKeys keys, TriggerScripts scripts, FireLimits limits) {
     this.keys = keys;
     this.scripts = scripts;
+    this.limits = limits;
   }
 
   Reply answer(Exchange exchange) {
@@ -32,7 +34,7 @@ final class StandInAnswers {
       return error(403, "The supplied authentication is not authorized to access '" + target.namespace() + "'.");
     }
     if (target.isTrigger()) {
-      return trigger(exchange.method, new TriggerId(target.namespace(), target.name()));
+      return trigger(exchange, new TriggerId(target.namespace(), target.name()));
     }
     if (target.isRule()) {
       return rule(exchange.method, target);
@@ -53,7 +55,8 @@ final class StandInAnswers {
     }
   }
 
-  private Reply trigger(String method, TriggerId id) {
+  private Reply trigger(Exchange exchange, TriggerId id) {
+    String method = exchange.method;
     if (!method.equals("PUT") && scripts.isMissing(id)) {
       return error(404, "The requested resource does not exist.");
     }
@@ -68,6 +71,10 @@ final class StandInAnswers {
         scripts.setMissing(id, true);
         return json(200, deleted);
       case "POST":
+        Long retryAfter = limits.admit(id.namespace(), exchange.receivedAt);
+        if (retryAfter != null) {
+          return error(429, "Too many requests in the last minute.").withHeader("Retry-After", retryAfter.toString());
+        }
         return scripts.nextFire(id);
       default:
         return error(405, "The requested method is not allowed.");

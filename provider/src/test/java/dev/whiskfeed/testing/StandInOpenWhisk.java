@@ -27,7 +27,8 @@ public final class StandInOpenWhisk implements AutoCloseable {
   private final Vertx vertx;
   private final AuthKeys keys = new AuthKeys();
   private final TriggerScripts scripts = new TriggerScripts();
-  private final StandInAnswers answers = new StandInAnswers(keys, scripts);
+  private final FireLimits limits = new FireLimits();
+  private final StandInAnswers answers = new StandInAnswers(keys, scripts, limits);
   private final Queue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Duration> delayAll = new AtomicReference<>(Duration.ZERO);
   private HttpServer server;
@@ -104,6 +105,14 @@ public final class StandInOpenWhisk implements AutoCloseable {
     scripts.failRandomly(fraction, seed, Arrays.asList(failures));
   }
 
+  /**
+   * OpenWhisk's throttle: from now on {@code namespace} accepts {@code firesPerMinute} fires in any rolling minute and
+   * answers the others 429 with a {@code Retry-After} of the seconds until one more would be accepted.
+   */
+  public void limitFires(String namespace, int firesPerMinute) {
+    limits.limit(namespace, firesPerMinute);
+  }
+
   /** Every request is answered this much later (on a timer), on top of a reply's own delay. */
   public void delayAll(Duration delay) {
     delayAll.set(Objects.requireNonNull(delay));
@@ -137,6 +146,7 @@ public final class StandInOpenWhisk implements AutoCloseable {
     exchanges.clear();
     keys.clear();
     scripts.clear();
+    limits.clear();
     delayAll.set(Duration.ZERO);
   }
 
