@@ -121,7 +121,7 @@ public final class BacklogCap {
     return control.withTransaction(tx -> lockedFeed(tx, id).compose(found -> {
       if (found.isEmpty() || !disabledLongEnough(found.get())) return Future.succeededFuture();
       Feed feed = found.get();
-      return stopCapture(tx, feed).onSuccess(v -> LOG.info("{} {} {}", kv("event", "feed.capture_stopped"),
+      return stopCapture(tx, feed).onSuccess(v -> LOG.info("{} {} {}", kv("event", "capture.stopped"),
           kv("feed", feed.feedId().toString()), kv("disabledSince", feed.status().dateChanged().toString())));
     })).mapEmpty();
   }
