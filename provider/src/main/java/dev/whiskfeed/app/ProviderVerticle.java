@@ -140,7 +140,7 @@ final class ProviderVerticle extends VerticleBase {
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2), config.instanceId());
     backlogCap = new BacklogCap(vertx, control, stores, feedRepository, codec, changes, config.maxPendingPerFeed(),
-        config.captureCheck());
+        config.disabledCapture(), clock, config.captureCheck());
     slotGauges = new SlotGauges(vertx, meters, changes.wal(), Duration.ofSeconds(5));
     HookRoutes hooks = new HookRoutes(new HookIntake(control, feedRepository, new HookRepository(), new EventRepository(),
         codec, engine::wake), new HookRateLimiter(clock, 100_000));
@@ -149,7 +149,7 @@ final class ProviderVerticle extends VerticleBase {
     AdminService admin = new AdminService(control, feedRepository, new AdminRepository(), feeds, codec, view, stores,
         clock);
     admin.onEventWritten(engine::wake);
-    admin.onFeedChanged(registry::reload);
+    admin.onFeedChanged(id -> changes.wal().announce().compose(v -> registry.reload(id)));
     gauges = new Gauges(vertx, meters, probe, registry, Duration.ofSeconds(5));
     retention = new RetentionJob(vertx, stores, new JobLease(), new Retention(), meters,
         RetentionJob.Settings.defaults(config.instanceId(), config.retention(), config.deadRetention()));

@@ -39,7 +39,8 @@ public record Config(
     DatabaseHosts databaseHosts,
     int maxFeedsPerNamespace,
     int maxPendingPerFeed,
-    int firesPerMinute) {
+    int firesPerMinute,
+    Duration disabledCapture) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -93,7 +94,22 @@ public record Config(
         r.value("WHISKFEED_DATABASE_HOSTS", "", DatabaseHosts::parse),
         r.intValue("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", 1000, 1, 10_000_000),
         r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000),
-        r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000));
+        r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000),
+        r.value("WHISKFEED_DISABLED_CAPTURE_HOURS", "24", Config::hours));
+  }
+
+  /** Hours, a fraction allowed ({@code 0.5} is 30 minutes); 0 stops a disabled feed's capture at the next check. */
+  static Duration hours(String raw) {
+    double h;
+    try {
+      h = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a number of hours");
+    }
+    if (!(h >= 0 && h <= 24 * 3650)) {
+      throw new IllegalArgumentException("must be between 0 and " + 24 * 3650 + " hours, was " + raw);
+    }
+    return Duration.ofMillis(Math.round(h * 3_600_000));
   }
 
   private static final class Reader {

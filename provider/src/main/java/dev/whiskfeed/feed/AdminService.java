@@ -88,7 +88,7 @@ public final class AdminService {
     this.view = view;
     this.stores = stores;
     this.clock = clock;
-    this.transitions = new FeedTransitions(control, feeds, codec);
+    this.transitions = lifecycle.transitions();
     this.history = new EventHistory(control, new EventRepository(), new DeliveryLog());
   }
 

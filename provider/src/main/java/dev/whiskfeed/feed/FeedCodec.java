@@ -19,7 +19,8 @@ public final class FeedCodec {
   public Feed toFeed(FeedRow row) {
     JsonObject secrets = new JsonObject();
     row.secrets().forEach(e -> secrets.put(e.getKey(), box.open((String) e.getValue())));
-    FeedStatus status = new FeedStatus(FeedState.parse(row.state()), Reason.fromJson(row.reason()), row.dateChanged());
+    FeedStatus status = new FeedStatus(FeedState.parse(row.state()), Reason.fromJson(row.reason()), row.dateChanged(),
+        row.captureStoppedAt());
     return new Feed(row.id(), new FeedId(row.namespace(), row.trigger()), FeedKind.parse(row.kind()), row.config(),
         secrets, box.open(row.authKey()), status, DeliverySettings.parse(row.config()), row.fires(), row.lastFireAt(),
         row.hookTokenSealed() == null ? null : box.open(row.hookTokenSealed()), row.version());
@@ -33,7 +34,7 @@ public final class FeedCodec {
         feed.config(), sealed, box.seal(feed.authKey()), s.state().wireName(),
         s.reason() == null ? null : s.reason().toJson(), s.dateChanged(), feed.fires(), feed.lastFireAt(),
         feed.hookToken() == null ? null : HookTokenHash.of(feed.hookToken()),
-        feed.hookToken() == null ? null : box.seal(feed.hookToken()), feed.version());
+        feed.hookToken() == null ? null : box.seal(feed.hookToken()), feed.version(), s.captureStoppedAt());
   }
 
   public boolean sameKey(Feed feed, String presented) {

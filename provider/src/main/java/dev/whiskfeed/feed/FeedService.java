@@ -62,7 +62,7 @@ public final class FeedService {
     this.auth = auth;
     this.rules = Map.copyOf(rules);
     this.clock = clock;
-    this.transitions = new FeedTransitions(control, feeds, codec);
+    this.transitions = new FeedTransitions(control, feeds, codec, this::rulesFor);
     this.history = new EventHistory(control, events, new DeliveryLog());
   }
 
@@ -208,6 +208,11 @@ public final class FeedService {
 
   public Future<JsonObject> readBody(Feed feed) {
     return storeOf(feed).compose(store -> events.counts(store.pool(), feed.id())).map(counts -> view.read(feed, counts));
+  }
+
+  /** The state machine's transitions, which reinstall a re-enabled feed's stopped capture (the admin's too). */
+  FeedTransitions transitions() {
+    return transitions;
   }
 
   // ---- steps

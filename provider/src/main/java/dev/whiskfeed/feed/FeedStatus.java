@@ -14,13 +14,24 @@ import java.time.Instant;
  *   active|paused --disable(reason)--> disabled --unpause|update--> active  (unless disabled by an admin)
  *   disabled --enable (admin)--> active
  * </pre>
+ *
+ * {@code captureStoppedAt}: when a disabled {@code changes} feed stopped capturing (its backlog, or
+ * {@code WHISKFEED_DISABLED_CAPTURE_HOURS} disabled); null while it captures. Every step back to
+ * active clears it, and the caller installs the feed's capture again.
  */
-public record FeedStatus(FeedState state, Reason reason, Instant dateChanged) {
+public record FeedStatus(FeedState state, Reason reason, Instant dateChanged, Instant captureStoppedAt) {
   static final String PAUSED_MESSAGE = "Paused by the owner";
 
   public FeedStatus {
     if (state == FeedState.ACTIVE && reason != null) throw new IllegalArgumentException("an active feed has no reason");
     if (state != FeedState.ACTIVE && reason == null) throw new IllegalArgumentException(state + " needs a reason");
+    if (state != FeedState.DISABLED && captureStoppedAt != null) {
+      throw new IllegalArgumentException("only a disabled feed stops capturing");
+    }
+  }
+
+  public FeedStatus(FeedState state, Reason reason, Instant dateChanged) {
+    this(state, reason, dateChanged, null);
   }
 
   public static FeedStatus active(Instant now) {
@@ -52,7 +63,17 @@ public record FeedStatus(FeedState state, Reason reason, Instant dateChanged) {
   /** The provider or an admin stops delivery. Disabling an already disabled feed keeps the first reason. */
   public FeedStatus disable(Reason why, Instant now) {
     if (state == FeedState.DISABLED && why.kind() != Reason.Kind.ADMIN) return this;
-    return new FeedStatus(FeedState.DISABLED, why, now);
+    return new FeedStatus(FeedState.DISABLED, why, now, captureStoppedAt);
+  }
+
+  /** A disabled feed's capture stopped at {@code at}. */
+  public FeedStatus captureStopped(Instant at) {
+    if (state != FeedState.DISABLED) throw new IllegalStateException("only a disabled feed stops capturing");
+    return captureStoppedAt != null ? this : new FeedStatus(state, reason, dateChanged, at);
+  }
+
+  public boolean isCaptureStopped() {
+    return captureStoppedAt != null;
   }
 
   /** An admin's enable: a disabled feed becomes active, whoever disabled it. */

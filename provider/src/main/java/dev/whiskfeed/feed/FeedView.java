@@ -37,6 +37,7 @@ public final class FeedView {
         .put("dateChanged", s.dateChanged().toEpochMilli())
         .put("dateChangedISO", s.dateChanged().toString());
     if (s.reason() != null) json.put("reason", s.reason().toJson());
+    if (s.captureStoppedAt() != null) json.put("captureStoppedAt", s.captureStoppedAt().toString());
     return json;
   }
 

@@ -27,19 +27,19 @@ public final class FeedRepository {
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
   private static final String UPSERT = """
       INSERT INTO whiskfeed.feeds (namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, hook_token_hash,
-        hook_token_sealed)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        hook_token_sealed, capture_stopped_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
       ON CONFLICT (namespace, trigger) DO UPDATE SET
         kind = EXCLUDED.kind, config = EXCLUDED.config, secrets = EXCLUDED.secrets, auth_key = EXCLUDED.auth_key,
         state = EXCLUDED.state, reason = EXCLUDED.reason, date_changed = EXCLUDED.date_changed,
-        hook_token_hash = EXCLUDED.hook_token_hash, hook_token_sealed = EXCLUDED.hook_token_sealed, version = whiskfeed.feeds.version + 1
+        capture_stopped_at = EXCLUDED.capture_stopped_at, hook_token_hash = EXCLUDED.hook_token_hash, hook_token_sealed = EXCLUDED.hook_token_sealed, version = whiskfeed.feeds.version + 1
       RETURNING\s""" + FeedRow.COLUMNS;
   private static final String UPDATE = """
       UPDATE whiskfeed.feeds SET config = $2, secrets = $3, auth_key = $4, state = $5, reason = $6, date_changed = $7,
-        hook_token_hash = $8, hook_token_sealed = $9, version = version + 1
+        hook_token_hash = $8, hook_token_sealed = $9, capture_stopped_at = $10, version = version + 1
       WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
   private static final String SET_STATUS = """
-      UPDATE whiskfeed.feeds SET state = $2, reason = $3, date_changed = $4, version = version + 1
+      UPDATE whiskfeed.feeds SET state = $2, reason = $3, date_changed = $4, capture_stopped_at = $5, version = version + 1
       WHERE id = $1 RETURNING\s""" + FeedRow.COLUMNS;
   private static final String DELETE = "DELETE FROM whiskfeed.feeds WHERE id = $1";
   private static final String COUNT_FIRES = """
@@ -53,6 +53,9 @@ public final class FeedRepository {
   private static final String DISABLE = """
       UPDATE whiskfeed.feeds SET state = 'disabled', reason = $2, date_changed = now(), version = version + 1
       WHERE id = $1 AND state <> 'disabled' RETURNING id""";
+  private static final String STOP_CAPTURE = """
+      UPDATE whiskfeed.feeds SET capture_stopped_at = $2, version = version + 1
+      WHERE id = $1 AND state = 'disabled' AND capture_stopped_at IS NULL RETURNING id""";
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
   private static final String COUNT_IN_NAMESPACE = "SELECT count(*) AS n FROM whiskfeed.feeds WHERE namespace = $1";
 
@@ -106,20 +109,23 @@ public final class FeedRepository {
   /** Inserts, or replaces in place the feed of that trigger (its id, and so its events, are kept). */
   public Future<FeedRow> upsert(SqlClient tx, FeedRow f) {
     return tx.preparedQuery(UPSERT).execute(Tuple.from(new Object[] {f.namespace(), f.trigger(), f.kind(), f.config(),
-            f.secrets(), f.authKey(), f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed()}))
+            f.secrets(), f.authKey(), f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed(),
+            time(f.captureStoppedAt())}))
         .map(rows -> FeedRow.of(rows.iterator().next()))
         .compose(row -> notifyChanged(tx, row.id()).map(row));
   }
 
   public Future<FeedRow> update(SqlClient tx, FeedRow f) {
     return tx.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {f.id(), f.config(), f.secrets(), f.authKey(),
-            f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed()}))
+            f.state(), f.reason(), time(f.dateChanged()), f.hookTokenHash(), f.hookTokenSealed(),
+            time(f.captureStoppedAt())}))
         .map(rows -> FeedRow.of(rows.iterator().next()))
         .compose(row -> notifyChanged(tx, row.id()).map(row));
   }
 
-  public Future<Optional<FeedRow>> setStatus(SqlClient c, long id, String state, JsonObject reason, Instant at) {
-    return c.preparedQuery(SET_STATUS).execute(Tuple.of(id, state, reason, time(at)))
+  public Future<Optional<FeedRow>> setStatus(SqlClient c, long id, String state, JsonObject reason, Instant at,
+                                            Instant captureStoppedAt) {
+    return c.preparedQuery(SET_STATUS).execute(Tuple.of(id, state, reason, time(at), time(captureStoppedAt)))
         .map(FeedRepository::first)
         .compose(row -> notifyChanged(c, id).map(row));
   }
@@ -154,6 +160,12 @@ public final class FeedRepository {
   /** Disables a feed that is not disabled yet; true when this call disabled it. */
   public Future<Boolean> disable(SqlClient c, long id, JsonObject reason) {
     return c.preparedQuery(DISABLE).execute(Tuple.of(id, reason))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : notifyChanged(c, id).map(true));
+  }
+
+  /** Marks a disabled feed's capture stopped (the caller removed it); true when this call marked it. */
+  public Future<Boolean> stopCapture(SqlClient c, long id, Instant at) {
+    return c.preparedQuery(STOP_CAPTURE).execute(Tuple.of(id, time(at)))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false) : notifyChanged(c, id).map(true));
   }
 

@@ -21,10 +21,12 @@ public record FeedRow(
     Instant lastFireAt,
     String hookTokenHash,
     String hookTokenSealed,
-    long version) {
+    long version,
+    Instant captureStoppedAt) {
 
   static final String COLUMNS = "id, namespace, trigger, kind, config, secrets, auth_key, state, reason, date_changed, "
-      + "fires, last_fire_at, hook_token_hash, hook_token_sealed, version";
+      + "fires, last_fire_at, hook_token_hash, hook_token_sealed, version, "
+      + "capture_stopped_at";
 
   static FeedRow of(Row r) {
     return new FeedRow(
@@ -42,7 +44,8 @@ public record FeedRow(
         instant(r.getOffsetDateTime("last_fire_at")),
         r.getString("hook_token_hash"),
         r.getString("hook_token_sealed"),
-        r.getLong("version"));
+        r.getLong("version"),
+        instant(r.getOffsetDateTime("capture_stopped_at")));
   }
 
   private static Instant instant(OffsetDateTime t) {

@@ -87,4 +87,20 @@ class ConfigTest {
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require").doesNotContain("s@cret");
     assertThat(DbUrl.parse(url.toUri())).isEqualTo(url);
   }
+
+  @Test
+  void disabledCaptureHoursDefaultToADayAndTakeFractions() {
+    assertThat(Config.from(Map.of()).disabledCapture()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(Config.from(Map.of("WHISKFEED_DISABLED_CAPTURE_HOURS", "0.5")).disabledCapture())
+        .isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(Config.from(Map.of("WHISKFEED_DISABLED_CAPTURE_HOURS", "0")).disabledCapture()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-1", "soon", "NaN", "Infinity", "100000"})
+  void disabledCaptureHoursRefuseWhatIsNoNumberOfHours(String raw) {
+    assertThatThrownBy(() -> Config.from(Map.of("WHISKFEED_DISABLED_CAPTURE_HOURS", raw)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("WHISKFEED_DISABLED_CAPTURE_HOURS: ");
+  }
 }

@@ -78,4 +78,25 @@ class FeedStatusTest {
     FeedStatus paused = active.pause(T1);
     assertThat(paused.enable(T1.plusSeconds(1))).isSameAs(paused);
   }
+
+  @Test
+  void aStoppedCaptureOutlivesAnAdminsDisableAndEveryWayBackToActiveClearsIt() {
+    FeedStatus stopped = active.disable(Reason.auto(404, "Trigger automatically disabled: 404"), T1)
+        .captureStopped(T1.plusSeconds(5));
+    assertThat(stopped.captureStoppedAt()).isEqualTo(T1.plusSeconds(5));
+    assertThat(stopped.captureStopped(T1.plusSeconds(9))).isSameAs(stopped);
+    FeedStatus byAdmin = stopped.disable(Reason.admin("stop"), T1.plusSeconds(10));
+    assertThat(byAdmin.reason().kind()).isEqualTo(Reason.Kind.ADMIN);
+    assertThat(byAdmin.captureStoppedAt()).isEqualTo(T1.plusSeconds(5));
+    assertThat(byAdmin.enable(T1.plusSeconds(11)).captureStoppedAt()).isNull();
+    assertThat(stopped.unpause(ID, T1.plusSeconds(11)).captureStoppedAt()).isNull();
+    assertThat(stopped.update(ID, T1.plusSeconds(11)).captureStoppedAt()).isNull();
+  }
+
+  @Test
+  void onlyADisabledFeedStopsCapturing() {
+    assertThatThrownBy(() -> active.captureStopped(T1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new FeedStatus(FeedState.PAUSED, Reason.user("p"), T1, T1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
