@@ -26,7 +26,8 @@ final class EmbeddedServers {
     Files.createDirectories(dataDir);
     Path passwordFile = dataDir.resolveSibling("superuser.pw");
     Files.writeString(passwordFile, SUPER_PASSWORD);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    // zonky waits 10 s by default: a restart on a loaded 2-core box (crash recovery included) took longer
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(60));
     if (Boolean.getBoolean("whiskfeed.test.durable")) {
       // benchmarks measure what users run: zonky's defaults turn fsync and synchronous commit off
       builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
