@@ -219,9 +219,9 @@ class OperationsDocsIT {
     int from = doc.indexOf("## Logs");
     String section = doc.substring(from, doc.indexOf("\n## ", from + 1));
     Set<String> out = new TreeSet<>();
-    Matcher row = Pattern.compile("(?m)^\\| ((?:`[a-z.]+` ?)+) \\|").matcher(section);
+    Matcher row = Pattern.compile("(?m)^\\| ((?:`[a-z._]+` ?)+) \\|").matcher(section);
     while (row.find()) {
-      Matcher name = Pattern.compile("`([a-z.]+)`").matcher(row.group(1));
+      Matcher name = Pattern.compile("`([a-z._]+)`").matcher(row.group(1));
       while (name.find()) out.add(name.group(1));
     }
     return out;
@@ -229,7 +229,7 @@ class OperationsDocsIT {
 
   /** Every {@code event} value the provider's code logs: kv("event", …) and the names passed to its logging helpers. */
   static Set<String> loggedEvents() throws IOException {
-    Pattern literal = Pattern.compile("kv\\(\"event\", \"([a-z.]+)\"\\)|(?:logChange|transition)\\([^\"]*\"([a-z.]+)\"");
+    Pattern literal = Pattern.compile("kv\\(\"event\", \"([a-z._]+)\"\\)|(?:logChange|transition|logFailure)\\([^\"]*\"([a-z._]+)\"");
     Set<String> out = new TreeSet<>();
     try (Stream<Path> files = Files.walk(RepoFiles.path("provider/src/main/java"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
