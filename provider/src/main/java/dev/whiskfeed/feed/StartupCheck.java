@@ -3,6 +3,7 @@ package dev.whiskfeed.feed;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.openwhisk.OpenWhiskClient;
+import dev.whiskfeed.ops.Progress;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.FeedRow;
 import io.vertx.core.Future;
@@ -47,27 +48,31 @@ public final class StartupCheck {
       Deque<FeedRow> queue = new ArrayDeque<>();
       rows.stream().filter(r -> FeedState.ACTIVE.wireName().equals(r.state())).forEach(queue::add);
       int[] counts = new int[3];
+      Progress progress = Progress.of(LOG, "startup.check.progress", queue.size());
       List<Future<Void>> lanes = new ArrayList<>();
-      for (int i = 0; i < Math.min(concurrency, queue.size()); i++) lanes.add(lane(queue, counts));
+      for (int i = 0; i < Math.min(concurrency, queue.size()); i++) lanes.add(lane(queue, counts, progress));
       return Future.join(lanes).map(v -> new Result(counts[0], counts[1], counts[2]));
     }).onSuccess(r -> LOG.info("{} {} {} {}", kv("event", "startup.check"), kv("checked", r.checked()),
         kv("disabled", r.disabled()), kv("unanswered", r.unanswered())));
   }
 
   /** Checks one feed after another until the queue is empty (the lanes share it). */
-  private Future<Void> lane(Deque<FeedRow> queue, int[] counts) {
+  private Future<Void> lane(Deque<FeedRow> queue, int[] counts, Progress progress) {
     Promise<Void> done = Promise.promise();
-    next(queue, counts, done);
+    next(queue, counts, progress, done);
     return done.future();
   }
 
-  private void next(Deque<FeedRow> queue, int[] counts, Promise<Void> done) {
+  private void next(Deque<FeedRow> queue, int[] counts, Progress progress, Promise<Void> done) {
     FeedRow row = queue.poll();
     if (row == null) {
       done.complete();
       return;
     }
-    check(row, counts).onComplete(ar -> next(queue, counts, done));
+    check(row, counts).onComplete(ar -> {
+      progress.step();
+      next(queue, counts, progress, done);
+    });
   }
 
   private Future<Void> check(FeedRow row, int[] counts) {

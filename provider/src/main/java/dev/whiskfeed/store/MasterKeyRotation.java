@@ -1,12 +1,15 @@
 package dev.whiskfeed.store;
 
 import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.ops.Progress;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves every stored secret (authKeys, hook secrets, database URLs, sealed hook tokens) from the previous master key
@@ -16,6 +19,7 @@ import java.sql.SQLException;
  * as they are; a value that opens under neither key is left too and counted.
  */
 public final class MasterKeyRotation {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterKeyRotation.class);
   /** What a run did: feeds whose values were resealed, and feeds with a value no configured key opens. */
   public record Result(int resealed, int unreadable) {}
 
@@ -31,7 +35,9 @@ public final class MasterKeyRotation {
            PreparedStatement update = c.prepareStatement(
                "UPDATE whiskfeed.feeds SET auth_key = ?, secrets = ?::jsonb, hook_token_sealed = ? WHERE id = ?");
            ResultSet rows = select.executeQuery()) {
+        Progress progress = Progress.of(LOG, "master_key.rotation.progress", -1);
         while (rows.next()) {
+          progress.step();
           try {
             String authKey = rows.getString(2);
             String movedKey = box.underCurrentKey(authKey);

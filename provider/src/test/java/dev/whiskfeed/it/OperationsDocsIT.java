@@ -229,7 +229,7 @@ class OperationsDocsIT {
 
   /** Every {@code event} value the provider's code logs: kv("event", …) and the names passed to its logging helpers. */
   static Set<String> loggedEvents() throws IOException {
-    Pattern literal = Pattern.compile("kv\\(\"event\", \"([a-z._]+)\"\\)|(?:logChange|transition|logFailure)\\([^\"]*\"([a-z._]+)\"");
+    Pattern literal = Pattern.compile("kv\\(\"event\", \"([a-z._]+)\"\\)|(?:logChange|transition|logFailure|Progress\\.of)\\([^\"]*\"([a-z._]+)\"");
     Set<String> out = new TreeSet<>();
     try (Stream<Path> files = Files.walk(RepoFiles.path("provider/src/main/java"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
