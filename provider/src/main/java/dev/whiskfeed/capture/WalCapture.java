@@ -55,6 +55,8 @@ public final class WalCapture {
   private FeedRepository feeds;
   private FeedCodec codec;
   private Consumer<String> wakeStore = s -> {};
+  /** The provider's event loop: the readers' threads hand it everything that touches delivery or the feeds. */
+  private volatile io.vertx.core.Context context;
   private Duration retry = Duration.ofSeconds(2);
   private volatile boolean stopped;
   private String instanceId = "whiskfeed";
@@ -66,9 +68,14 @@ public final class WalCapture {
     this.admin = new SlotAdmin(vertx, stores);
   }
 
-  /** Wires what the readers need to find feeds and report; the provider calls it once at start. */
+  /**
+   * Wires what the readers need to find feeds and report; the provider calls it once at start, on
+   * its event loop, which then runs every call a reader makes back (the delivery engine is not
+   * thread-safe: a wake-up from a reader's thread ran claims beside the event loop's).
+   */
   public void bind(Pool control, FeedRepository feeds, FeedCodec codec, Consumer<String> wakeStore, Duration retry,
                    String instanceId) {
+    this.context = vertx.getOrCreateContext();
     this.instanceId = instanceId;
     this.control = control;
     this.feeds = feeds;
@@ -287,6 +294,12 @@ public final class WalCapture {
     });
   }
 
+  private io.vertx.core.Context loop() {
+    io.vertx.core.Context c = context;
+    if (c == null) throw new IllegalStateException("WalCapture.bind was not called: a reader has no event loop to report to");
+    return c;
+  }
+
   /** What a reader asks of the provider, answered on the event loop. */
   private final class Host implements SlotReader.Host {
     private final StoreRef ref;
@@ -306,17 +319,19 @@ public final class WalCapture {
       if (io.vertx.core.Context.isOnEventLoopThread()) {
         throw new IllegalStateException("the feeds of a slot reader are read off the event loop only");
       }
-      return walFeeds(ref).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      io.vertx.core.Promise<List<WalFeed>> loaded = io.vertx.core.Promise.promise();
+      loop().runOnContext(v -> walFeeds(ref).onComplete(loaded));
+      return loaded.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Override
     public void stored(int events) {
-      wakeStore.accept(StoreRef.CONTROL.name());
+      loop().runOnContext(v -> wakeStore.accept(StoreRef.CONTROL.name()));
     }
 
     @Override
     public void lost(String message) {
-      vertx.runOnContext(v -> disableAll(ref, message));
+      loop().runOnContext(v -> disableAll(ref, message));
     }
   }
 
