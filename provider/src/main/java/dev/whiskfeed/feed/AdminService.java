@@ -178,21 +178,9 @@ public final class AdminService {
 
   /** Puts one event of the feed back to pending, whatever its state, unless it is being delivered right now. */
   public Future<Void> redeliver(FeedId id, UUID eventId) {
-    return requireFeed(control, id)
-        .compose(feed -> lifecycle.storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId)))
-        .map(outcome -> {
-          switch (outcome) {
-            case LEASED -> throw new WhiskfeedException(ErrorCode.EVENT_LEASED, eventId);
-            case NOT_FOUND -> throw new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event " + eventId
-                + " of trigger " + id);
-            default -> {
-              onEventWritten.run();
-              LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()),
-                  kv("eventId", eventId.toString()), kv("count", 1), kv("by", "ADMIN"));
-              return null;
-            }
-          }
-        });
+    return requireFeed(control, id).compose(feed -> lifecycle.redeliverOne(feed, eventId))
+        .onSuccess(v -> LOG.info("{} {} {} {} {}", kv("event", "events.redelivered"), kv("feed", id.toString()),
+            kv("eventId", eventId.toString()), kv("count", 1), kv("by", "ADMIN")));
   }
 
   // ---- steps

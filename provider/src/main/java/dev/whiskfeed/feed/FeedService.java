@@ -186,13 +186,17 @@ public final class FeedService {
   }
 
   public Future<Void> redeliver(FeedId id, String key, UUID eventId) {
-    return authorized(id, key)
-        .compose(feed -> storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId)))
+    return authorized(id, key).compose(feed -> redeliverOne(feed, eventId));
+  }
+
+  /** Puts one event of the feed back to pending, whatever its state: 409 while it is in flight, 404 when it is not the feed's. */
+  Future<Void> redeliverOne(Feed feed, UUID eventId) {
+    return storeOf(feed).compose(store -> events.redeliver(store.pool(), feed.id(), eventId))
         .map(outcome -> {
           switch (outcome) {
             case LEASED -> throw new WhiskfeedException(ErrorCode.EVENT_LEASED, eventId);
             case NOT_FOUND -> throw new WhiskfeedException(ErrorCode.NOT_FOUND, "could not find event " + eventId
-                + " of trigger " + id);
+                + " of trigger " + feed.feedId());
             default -> {
               onEventWritten.run();
               return null;
