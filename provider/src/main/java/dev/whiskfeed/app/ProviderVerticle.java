@@ -193,8 +193,13 @@ final class ProviderVerticle extends VerticleBase {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(connections));
   }
 
-  /** LISTEN on a store: its events channel wakes its worker; the control store also carries feed changes. */
+  /**
+   * LISTEN on a store: its events channel wakes its worker; the control store also carries feed
+   * changes. A store behind a transaction pooler cannot LISTEN (its feeds poll): its worker wakes on
+   * the engine's timer.
+   */
   private void listen(EventStore store, FeedRegistry registry) {
+    if (!store.isControl() && store.url().transactionPooler()) return;
     Map<String, Consumer<String>> handlers = new HashMap<>();
     handlers.put(Doorbell.CHANNEL, payload -> engine.wake(store.name()));
     if (store.isControl()) {

@@ -79,6 +79,7 @@ public final class ChangesRules implements KindRules {
     if (p.source() != null && !sources.hasSource(p.source())) {
       throw WhiskfeedException.invalid("unknown source '" + p.source() + "'");
     }
+    if (sources.behindTransactionPooler(p.databaseRef())) requirePollable(p);
     // a feed created before its source was closed keeps working, until it is pointed at another table
     if (input.create() || input.changed().contains("table") || input.changed().contains("source")) {
       access.requireNamespace(p.databaseRef(), input.id().namespace());
@@ -94,6 +95,22 @@ public final class ChangesRules implements KindRules {
         .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
         .map(in -> validated(p, in.table(), in.capture(), input.secrets()));
+  }
+
+  /**
+   * A database behind a transaction pooler passes neither a replication connection nor a LISTEN
+   * connection: its feeds capture by trigger and poll.
+   */
+  private static void requirePollable(ChangesParams p) {
+    String where = p.source() != null ? "source '" + p.source() + "'" : "the database";
+    if (p.capture() == Capture.WAL) {
+      throw WhiskfeedException.invalid("capture wal is not available on " + where + ": it is reached through a "
+          + "transaction pooler (pooler=transaction), which passes no replication connection; use mode poll");
+    }
+    if (p.mode() != Mode.POLL) {
+      throw WhiskfeedException.invalid("mode listen is not available on " + where + ": it is reached through a "
+          + "transaction pooler (pooler=transaction), which cannot hold a LISTEN connection; use mode poll");
+    }
   }
 
   private record Inspected(Catalog.Table table, Capture capture) {}

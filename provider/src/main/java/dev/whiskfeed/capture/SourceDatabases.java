@@ -44,6 +44,12 @@ final class SourceDatabases {
     return stores.hasSource(name);
   }
 
+  /** True when the referenced database is reached through a transaction pooler (its URL says {@code pooler=transaction}). */
+  boolean behindTransactionPooler(dev.whiskfeed.store.StoreRef ref) {
+    DbUrl url = stores.url(ref);
+    return url != null && url.transactionPooler();
+  }
+
   /**
    * Runs {@code work} on a connection to the feed's database, before it is an event store.
    * Returns the opened store after {@code work} succeeded.

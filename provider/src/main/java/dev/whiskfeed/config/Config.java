@@ -66,7 +66,7 @@ public record Config(
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
     int port = r.intValue("WHISKFEED_HTTP_PORT", 8080, 0, 65535);
-    Optional<DbUrl> dbUrl = r.optional("WHISKFEED_DB_URL", DbUrl::parse);
+    Optional<DbUrl> dbUrl = r.optional("WHISKFEED_DB_URL", Config::controlUrl);
     Map<String, DbUrl> sources = r.value("WHISKFEED_SOURCES", "", Config::sources);
     return new Config(
         port,
@@ -145,6 +145,16 @@ public record Config(
         throw new ConfigException(name, why == null ? "invalid value" : why);
       }
     }
+  }
+
+  /** The control database LISTENs for feed changes: it cannot be reached through a transaction pooler. */
+  static DbUrl controlUrl(String s) {
+    DbUrl url = DbUrl.parse(s);
+    if (url.transactionPooler()) {
+      throw new IllegalArgumentException("the control database cannot be reached through a transaction pooler "
+          + "(pooler=transaction is for WHISKFEED_SOURCES and a feed's database)");
+    }
+    return url;
   }
 
   static URI httpUri(String s) {

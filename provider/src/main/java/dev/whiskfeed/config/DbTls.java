@@ -15,14 +15,17 @@ import java.util.Map;
  * {@code verify-ca} does. Unlike libpq, {@code verify-*} without {@code sslrootcert} trusts the
  * JVM's default trust store (not {@code ~/.postgresql/root.crt}), and a root certificate with a mode
  * that verifies nothing ({@code disable}, {@code allow}, {@code prefer}) is refused rather than
- * ignored. These are the only parameters a database URL takes: any other is an error, so a typo
- * never leaves a connection less protected than its URL says.
+ * ignored. Besides these, a database URL takes only {@code pooler} ({@link DbUrl#transactionPooler()}):
+ * any other parameter is an error, so a typo never leaves a connection less protected than its URL
+ * says.
  *
  * @param mode the effective mode, what every client of the provider applies
  * @param rootCert the path of the PEM root certificates, or null
  */
 public record DbTls(SslMode mode, String rootCert) {
   public static final DbTls DISABLED = new DbTls(SslMode.DISABLE, null);
+  static final String POOLER = "pooler";
+  static final String TRANSACTION_POOLER = "transaction";
   private static final String MODES = "disable, allow, prefer, require, verify-ca, verify-full";
   /** pgjdbc's factory over the JVM's default SSL context: verify-* without sslrootcert. */
   private static final String JVM_TRUST_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
@@ -32,9 +35,14 @@ public record DbTls(SslMode mode, String rootCert) {
     Map<String, String> params = params(query);
     String modeText = params.remove("sslmode");
     String rootCert = params.remove("sslrootcert");
+    String pooler = params.remove(POOLER);
     if (!params.isEmpty()) {
       throw new IllegalArgumentException("unsupported parameter " + params.keySet().iterator().next()
-          + " in the database URL (supported: sslmode, sslrootcert)");
+          + " in the database URL (supported: sslmode, sslrootcert, pooler)");
+    }
+    if (pooler != null && !TRANSACTION_POOLER.equals(pooler)) {
+      throw new IllegalArgumentException("pooler must be " + TRANSACTION_POOLER + " (a database reached through a "
+          + "pooler in session mode needs no parameter), not '" + pooler + "'");
     }
     SslMode mode;
     try {
@@ -79,7 +87,7 @@ public record DbTls(SslMode mode, String rootCert) {
     return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
-  private static Map<String, String> params(String query) {
+  static Map<String, String> params(String query) {
     Map<String, String> params = new LinkedHashMap<>();
     if (query == null || query.isEmpty()) return params;
     for (String pair : query.split("&")) {

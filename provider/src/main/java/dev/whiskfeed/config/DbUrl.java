@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Postgres location given as {@code postgresql://user:pass@host:port/db?sslmode=…&sslrootcert=…}.
  * The query holds the TLS requirement ({@link DbTls}, libpq's meaning), which every connection to the
- * database honours. {@link #toString()} masks the password so a DbUrl can be logged.
+ * database honours, and {@code pooler=transaction} when the database is reached through a pooler in
+ * transaction mode ({@link #transactionPooler()}). {@link #toString()} masks the password so a DbUrl can be logged.
  */
 public record DbUrl(String host, int port, String database, String user, String password, String query) {
 
@@ -53,9 +54,24 @@ public record DbUrl(String host, int port, String database, String user, String 
     return DbTls.parse(query);
   }
 
-  /** The pgjdbc URL (without credentials), carrying the same TLS requirement in pgjdbc's terms. */
+  /**
+   * True when the URL says {@code pooler=transaction}: the database is reached through a pooler in
+   * transaction mode (PgBouncer's {@code pool_mode = transaction}), where consecutive transactions of
+   * one client connection may run on different server connections. Its clients then keep no state
+   * between transactions: no named prepared statements, no session-level {@code SET}, no
+   * {@code LISTEN}, no replication.
+   */
+  public boolean transactionPooler() {
+    return DbTls.TRANSACTION_POOLER.equals(DbTls.params(query).get(DbTls.POOLER));
+  }
+
+  /**
+   * The pgjdbc URL (without credentials), carrying the same TLS requirement in pgjdbc's terms;
+   * behind a transaction pooler, with server-side prepared statements off ({@code prepareThreshold=0}).
+   */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + "?" + tls().jdbcQuery();
+    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + "?" + tls().jdbcQuery()
+        + (transactionPooler() ? "&prepareThreshold=0" : "");
   }
 
   /** The full URL with credentials: for connecting, never for logging. */

@@ -16,12 +16,21 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.HashMap;
+import java.util.Map;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Pools and the classification of database failures. */
 public final class Database {
   private Database() {}
 
+  /**
+   * The client's options for a URL. Behind a transaction pooler ({@link DbUrl#transactionPooler()})
+   * the client prepares unnamed statements only and caches none (Vert.x's layer-7 proxy mode: a
+   * named statement prepared on one server connection is unknown to the next), and it does not ask
+   * for {@code extra_float_digits} at start-up (PgBouncer refuses start-up parameters it does not
+   * track; the server's default, 1, prints floats exactly).
+   */
   public static PgConnectOptions connectOptions(DbUrl url) {
     DbTls tls = url.tls();
     PgConnectOptions options = new PgConnectOptions()
@@ -32,10 +41,13 @@ public final class Database {
         .setPassword(url.password())
         .setSslMode(tls.mode());
     if (tls.mode() != SslMode.DISABLE) options.setSslOptions(sslOptions(tls));
-    return options
-        .setCachePreparedStatements(true)
-        .setPipeliningLimit(256)
-        .addProperty("application_name", "whiskfeed");
+    options.setPipeliningLimit(256).addProperty("application_name", "whiskfeed");
+    if (url.transactionPooler()) {
+      Map<String, String> properties = new HashMap<>(options.getProperties());
+      properties.remove("extra_float_digits");
+      return options.setProperties(properties).setUseLayer7Proxy(true).setCachePreparedStatements(false);
+    }
+    return options.setCachePreparedStatements(true);
   }
 
   /**
@@ -91,15 +103,19 @@ public final class Database {
    * and statistics, even when made on an empty table. The other statements stay on custom plans
    * where Postgres prefers them: an acknowledgement's generic plan made on a small table reads the
    * whole table. A server without the setting (before Postgres 12) plans the claims as before.
+   * Behind a transaction pooler the setting is not made: a session-level {@code SET} would land on
+   * whichever server connection the pooler lent, and the client's unnamed statements are planned at
+   * every execution anyway.
    */
   public static Pool claimPool(Vertx vertx, DbUrl url) {
-    return PgBuilder.pool()
+    var builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(1).setMaxWaitQueueSize(10_000).setName("whiskfeed-claims-" + url.database())
             .setShared(false))
-        .connectingTo(connectOptions(url))
-        .withConnectHandler(conn -> conn.query(GENERIC_PLANS).execute().onComplete(ar -> conn.close()))
-        .using(vertx)
-        .build();
+        .connectingTo(connectOptions(url));
+    if (!url.transactionPooler()) {
+      builder = builder.withConnectHandler(conn -> conn.query(GENERIC_PLANS).execute().onComplete(ar -> conn.close()));
+    }
+    return builder.using(vertx).build();
   }
 
   /**

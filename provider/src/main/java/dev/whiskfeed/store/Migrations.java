@@ -49,7 +49,8 @@ public final class Migrations {
         // V1 of each set says CREATE SCHEMA IF NOT EXISTS (Flyway has made the schema by then): Postgres answers
         // with a NOTICE, which Flyway logs as a WARN a newcomer takes for an error. Notices are chatter here;
         // warnings and errors still come through. (Applied migrations cannot be edited: Flyway checksums them.)
-        .initSql("SET client_min_messages = warning")
+        // (not behind a transaction pooler: a session-level SET would land on whichever server connection it lent)
+        .initSql(url.transactionPooler() ? null : "SET client_min_messages = warning")
         .loggers("slf4j")
         .load();
     for (int attempt = 1; ; attempt++) {

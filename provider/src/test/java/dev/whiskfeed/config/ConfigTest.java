@@ -41,6 +41,8 @@ class ConfigTest {
       "WHISKFEED_HTTP_PORT|eighty",
       "WHISKFEED_HTTP_PORT|70000",
       "WHISKFEED_DB_URL|mysql://x@y/z",
+      "WHISKFEED_DB_URL|postgresql://u:p@db:6432/wf?pooler=transaction",
+      "WHISKFEED_SOURCES|orders=postgresql://u:p@db:6432/orders?pooler=session",
       "WHISKFEED_OPENWHISK_URL|ftp://ow",
       "WHISKFEED_MASTER_KEY|c2hvcnQ=",
       "WHISKFEED_MASTER_KEY|not base64!",

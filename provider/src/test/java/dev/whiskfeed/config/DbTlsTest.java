@@ -52,9 +52,26 @@ class DbTlsTest {
         .hasMessageContaining("sslrootcert needs sslmode require, verify-ca or verify-full");
     assertThatThrownBy(() -> url("?sslrootcert=/ca.pem")).hasMessageContaining("sslmode prefer verifies nothing");
     assertThatThrownBy(() -> url("?ssl=true")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unsupported parameter ssl in the database URL (supported: sslmode, sslrootcert)");
+        .hasMessage("unsupported parameter ssl in the database URL (supported: sslmode, sslrootcert, pooler)");
     assertThatThrownBy(() -> url("?sslmode=require&sslmode=disable")).hasMessageContaining("given twice");
     assertThatThrownBy(() -> url("?sslmode")).hasMessageContaining("without a value");
     assertThatThrownBy(() -> url("?sslmode=verify-full&sslrootcert=")).hasMessageContaining("sslrootcert is empty");
+  }
+
+  @Test
+  void aTransactionPoolerIsSaidInTheUrlAndTurnsOffPgjdbcsServerSidePreparedStatements() {
+    DbUrl pooled = url("?sslmode=require&pooler=transaction");
+    assertThat(pooled.transactionPooler()).isTrue();
+    assertThat(pooled.tls()).isEqualTo(new DbTls(SslMode.REQUIRE, null));
+    assertThat(pooled.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:5432/orders?sslmode=require&prepareThreshold=0");
+    assertThat(url("?sslmode=require").transactionPooler()).isFalse();
+    assertThat(url("").jdbcUrl()).doesNotContain("prepareThreshold");
+  }
+
+  @Test
+  void aPoolerModeOtherThanTransactionIsRefused() {
+    assertThatThrownBy(() -> url("?pooler=session")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pooler must be transaction").hasMessageContaining("not 'session'");
+    assertThatThrownBy(() -> url("?pooler=")).hasMessageContaining("pooler must be transaction");
   }
 }
