@@ -52,6 +52,7 @@ public final class Migrations {
         // (not behind a transaction pooler: a session-level SET would land on whichever server connection it lent)
         .initSql(url.transactionPooler() ? null : "SET client_min_messages = warning")
         .loggers("slf4j")
+        .callbacks(new MigrationLog(location.substring(location.lastIndexOf('/') + 1)))
         .load();
     for (int attempt = 1; ; attempt++) {
       try {

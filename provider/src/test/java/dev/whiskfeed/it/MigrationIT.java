@@ -20,6 +20,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PgExtension.class)
 class MigrationIT {
 
+  /** An upgrade's migrations say what they did and how long each took; a current schema logs nothing. */
+  @Test
+  void eachAppliedMigrationIsLoggedOnceAndACurrentSchemaLogsNone(TestPostgres pg) {
+    TestDatabase db = pg.newDatabase("migrationlog");
+    dev.whiskfeed.config.DbUrl url = dev.whiskfeed.config.DbUrl.parse(db.url());
+    try (LogCapture log = new LogCapture()) {
+      dev.whiskfeed.store.Migrations.migrateControl(url);
+      java.util.List<String> applied = log.events().stream().filter(l -> l.startsWith("event=migration.applied")).toList();
+      assertThat(applied).anySatisfy(l -> assertThat(l).startsWith("event=migration.applied set=events version=1 "));
+      assertThat(applied).anySatisfy(l -> assertThat(l).startsWith("event=migration.applied set=control version=11 "
+          + "description=wal tables durationMs="));
+      long versions = db.queryLong("SELECT count(*) FROM whiskfeed.schema_history_events WHERE success AND version <> '0'")
+          + db.queryLong("SELECT count(*) FROM whiskfeed.schema_history_control WHERE success AND version <> '0'");
+      assertThat((long) applied.size()).isEqualTo(versions);
+    }
+    try (LogCapture log = new LogCapture()) {
+      dev.whiskfeed.store.Migrations.migrateControl(url);
+      assertThat(log.events()).noneMatch(l -> l.startsWith("event=migration.applied"));
+    }
+  }
+
   @Test
   void aSchemaCreatedByAnOlderMigrationSetUpgradesAndKeepsItsFeeds(TestPostgres pg) throws Exception {
     TestDatabase db = pg.newDatabase("upgrade");
