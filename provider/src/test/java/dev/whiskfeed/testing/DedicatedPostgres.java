@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An embedded Postgres of a test's own, for faults the shared server must not suffer: {@link #stop()} it, and
@@ -47,7 +48,17 @@ public final class DedicatedPostgres implements AutoCloseable {
     try {
       running = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log")).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start the dedicated Postgres on port " + port, e);
+      throw new UncheckedIOException("could not start the dedicated Postgres on port " + port + "; the end of its log:\n"
+          + logTail(), e);
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(root.resolve("postgres.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 
@@ -107,10 +118,23 @@ public final class DedicatedPostgres implements AutoCloseable {
     EmbeddedServers.deleteTree(root);
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768 and up): the server is stopped and started again
+   * on the same port, and a port the kernel hands out to outgoing connections can be taken by one of
+   * them (the provider reconnecting, writers, fires) while the server is down, so it could not bind.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = 20_000 + random.nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(EmbeddedServers.HOST, candidate));
+        return candidate;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 }
