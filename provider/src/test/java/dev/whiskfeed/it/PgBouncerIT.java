@@ -79,6 +79,12 @@ class PgBouncerIT extends WithStandInOpenWhisk {
       bouncer.destroy();
       if (!bouncer.waitFor(10, TimeUnit.SECONDS)) bouncer.destroyForcibly().waitFor();
     }
+    // its configuration holds the test user's password in clear: nothing of it stays behind
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
   }
 
   @Test
