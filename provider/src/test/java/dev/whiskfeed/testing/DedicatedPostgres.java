@@ -46,10 +46,29 @@ public final class DedicatedPostgres implements AutoCloseable {
       return;
     }
     try {
-      running = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log")).start();
+      // a fast shutdown waits for every walsender's client to confirm the shutdown checkpoint, up to
+      // wal_sender_timeout (60 s by default): a provider whose slot reader is between sessions then held
+      // the stop for a minute, and the restart found the old postmaster still there
+      running = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log"))
+          .setServerConfig("wal_sender_timeout", "10s").start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the dedicated Postgres on port " + port + "; the end of its log:\n"
           + logTail(), e);
+    }
+  }
+
+  /** pg_ctl gives up waiting for the stop after a few seconds, while the postmaster may still be finishing it. */
+  private void awaitPostmasterGone() throws IOException {
+    Path pid = root.resolve("data").resolve("postmaster.pid");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+    while (Files.exists(pid)) {
+      if (System.nanoTime() > deadline) throw new IOException("the dedicated Postgres did not stop within 90 s:\n" + logTail());
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the dedicated Postgres to stop", e);
+      }
     }
   }
 
@@ -69,6 +88,7 @@ public final class DedicatedPostgres implements AutoCloseable {
     }
     try {
       running.close();
+      awaitPostmasterGone();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
