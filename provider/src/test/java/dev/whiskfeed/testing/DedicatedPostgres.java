@@ -60,15 +60,11 @@ public final class DedicatedPostgres implements AutoCloseable {
   /** pg_ctl gives up waiting for the stop after a few seconds, while the postmaster may still be finishing it. */
   private void awaitPostmasterGone() throws IOException {
     Path pid = root.resolve("data").resolve("postmaster.pid");
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
-    while (Files.exists(pid)) {
-      if (System.nanoTime() > deadline) throw new IOException("the dedicated Postgres did not stop within 90 s:\n" + logTail());
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the dedicated Postgres to stop", e);
-      }
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+          .pollInterval(java.time.Duration.ofMillis(100)).until(() -> !Files.exists(pid));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new IOException("the dedicated Postgres did not stop within 90 s:\n" + logTail(), e);
     }
   }
 
