@@ -51,6 +51,13 @@ public final class WalCapture {
   /** Sources whose slot this instance made or checked for a CREATE, by when: one whose CREATE failed is retired. */
   private final Map<String, Long> prepared = new ConcurrentHashMap<>();
   private static final long ORPHAN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /**
+   * A reader reads its feeds again when they change (the lifecycle's mark in the WAL, the feed-change
+   * notification, which every write to the feeds sends, and a LISTEN reconnect); the capture check
+   * makes it read them again only when they are older than this, in case a change escaped all three
+   * (the feeds edited by hand in the control database).
+   */
+  static final Duration FEEDS_MAX_AGE = Duration.ofMinutes(5);
   private Pool control;
   private FeedRepository feeds;
   private FeedCodec codec;
@@ -139,7 +146,8 @@ public final class WalCapture {
 
   /**
    * Starts a reader for every source WAL feeds read and stops the others; {@code wanted}: store
-   * names known to need one, beside those found in the control database.
+   * names known to need one, beside those found in the control database. A running reader keeps
+   * its feeds unless they are older than {@link #FEEDS_MAX_AGE}: changes reach it by {@link #changed()}.
    */
   public Future<Void> sync(Set<String> wanted) {
     if (control == null || stopped) return Future.succeededFuture();
@@ -150,7 +158,7 @@ public final class WalCapture {
         boolean restart = reader == null || !reader.running()
             && (reader.state() != SlotReader.State.LOST || wanted.contains(source));
         if (restart) startReader(source);
-        else reader.refresh();
+        else reader.refreshIfOlderThan(FEEDS_MAX_AGE);
       }
       for (String source : List.copyOf(readers.keySet())) {
         StoreRef ref = refFor(source);

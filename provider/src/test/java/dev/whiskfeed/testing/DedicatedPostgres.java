@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An embedded Postgres of a test's own, for faults the shared server must not suffer: {@link #stop()} it, and
@@ -25,10 +26,23 @@ public final class DedicatedPostgres implements AutoCloseable {
   private final Path root;
   private final int port;
   private final TestPostgres postgres;
+  private final Map<String, String> settings;
   private volatile EmbeddedPostgres running;
 
-  /** Creates the data directory and starts the server. */
+  /** Creates the data directory and starts the server, with {@code wal_sender_timeout = 10s}. */
   public DedicatedPostgres() {
+    this(Map.of());
+  }
+
+  /**
+   * Creates the data directory and starts the server with these settings besides the harness's, e.g.
+   * {@code wal_sender_timeout} (10 s unless given; Postgres's default is 60 s).
+   */
+  public DedicatedPostgres(Map<String, String> settings) {
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    all.put("wal_sender_timeout", "10s");
+    all.putAll(settings);
+    this.settings = Map.copyOf(all);
     try {
       root = Files.createTempDirectory("whiskfeed-dedicated-pg");
       port = freePort();
@@ -47,10 +61,10 @@ public final class DedicatedPostgres implements AutoCloseable {
     }
     try {
       // a fast shutdown waits for every walsender's client to confirm the shutdown checkpoint, up to
-      // wal_sender_timeout (60 s by default): a provider whose slot reader is between sessions then held
-      // the stop for a minute, and the restart found the old postmaster still there
-      running = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log"))
-          .setServerConfig("wal_sender_timeout", "10s").start();
+      // wal_sender_timeout (60 s by default): a client that never confirms holds the stop that long
+      EmbeddedPostgres.Builder builder = EmbeddedServers.builder(root.resolve("data"), port, root.resolve("postgres.log"));
+      settings.forEach(builder::setServerConfig);
+      running = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the dedicated Postgres on port " + port + "; the end of its log:\n"
           + logTail(), e);

@@ -22,7 +22,7 @@ final class FeedLookup {
   private final Loader loader;
   private final LongSupplier nanoClock;
   private final Map<String, List<WalFeed>> byTable = new HashMap<>();
-  private long loadedAt = Long.MIN_VALUE;
+  private volatile long loadedAt = Long.MIN_VALUE;
   private volatile boolean stale = true;
 
   FeedLookup(Loader loader, LongSupplier nanoClock) {
@@ -37,6 +37,17 @@ final class FeedLookup {
 
   boolean stale() {
     return stale;
+  }
+
+  /**
+   * The safety net beside {@link #invalidate()}: read the feeds again before the next lookup when
+   * they were read more than {@code maxAgeNanos} ago (any thread). True when this marked them stale.
+   */
+  boolean expire(long maxAgeNanos) {
+    long at = loadedAt;
+    if (stale || at != Long.MIN_VALUE && nanoClock.getAsLong() - at <= maxAgeNanos) return false;
+    stale = true;
+    return true;
   }
 
   /** The feeds of the table, for a change whose transaction arrived at {@code txReceivedAt} (nano clock). */

@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlotReader {
   private static final Logger LOG = LoggerFactory.getLogger(SlotReader.class);
-  private static final long CONFIRM_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   public enum State { STARTING, HOLDING, STANDBY, LOST, STOPPED }
 
@@ -113,6 +112,11 @@ public final class SlotReader {
   /** Feeds changed: read them again before the next change. */
   public void refresh() {
     feeds.invalidate();
+  }
+
+  /** Reads the feeds again before the next change if they were read longer than {@code maxAge} ago. */
+  public void refreshIfOlderThan(Duration maxAge) {
+    feeds.expire(maxAge.toNanos());
   }
 
   public State state() {
@@ -256,7 +260,7 @@ public final class SlotReader {
     private long txReceivedAt;
     private String txTime;
     private long lastCommitEnd;
-    private long confirmedAt = System.nanoTime();
+    private long confirmed;
     private long lastMessageAt = System.nanoTime();
 
     Consumer(PGReplicationStream stream, PgTypes types, EventWriter writer) {
@@ -281,11 +285,13 @@ public final class SlotReader {
 
     private void idle(long now) throws Exception {
       if (!batch.isEmpty()) flush();
-      if (!inTx) lagMillis = 0; // everything sent so far is stored
-      if (!inTx && now - confirmedAt > CONFIRM_IDLE_NANOS) {
-        // nothing of ours is pending: everything the server sent so far is done with
-        LogSequenceNumber received = stream.getLastReceiveLSN();
-        confirm(Math.max(lastCommitEnd, received.asLong()));
+      if (!inTx) {
+        lagMillis = 0; // everything sent so far is stored
+        // nothing of ours is pending: everything the server sent so far is done with, up to the WAL
+        // end its keepalives report (changes of tables nobody captures, the shutdown checkpoint a
+        // stopping server waits to see confirmed); pgjdbc reports it at the next status update or
+        // keepalive reply
+        confirm(Math.max(lastCommitEnd, stream.getLastReceiveLSN().asLong()));
       }
       if (feeds.stale() && !inTx) feeds.load();
       // a short nap right after traffic, a longer one when idle: latency against wake-ups
@@ -407,12 +413,13 @@ public final class SlotReader {
       if (!inTx) confirm(lastCommitEnd);
     }
 
+    /** Confirms up to {@code lsn}; never moves back (pgjdbc's received position can: a Begin carries its first change's). */
     private void confirm(long lsn) {
-      if (lsn <= 0) return;
+      if (lsn <= confirmed) return;
+      confirmed = lsn;
       LogSequenceNumber at = LogSequenceNumber.valueOf(lsn);
       stream.setFlushedLSN(at);
       stream.setAppliedLSN(at);
-      confirmedAt = System.nanoTime();
     }
   }
 }

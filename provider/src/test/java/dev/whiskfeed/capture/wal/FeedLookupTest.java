@@ -59,4 +59,26 @@ class FeedLookupTest {
     assertThat(lookup.feedsOf("public", "orders", 5_000)).extracting(WalFeed::id).containsExactly(1L, 3L);
     assertThat(lookup.stale()).isFalse();
   }
+
+  @Test
+  void theSafetyNetReadsTheFeedsAgainOnlyOnceTheyAreOlderThanTheMaxAge() throws Exception {
+    stored.add(feed(1, "orders"));
+    lookup.feedsOf("public", "orders", 500); // read at 1,000
+    stored.add(feed(4, "orders"));          // changed without a notification reaching the reader
+    nanos.set(1_000 + 60_000);
+    assertThat(lookup.expire(60_000)).isFalse(); // capture checks within the max age: no read
+    assertThat(lookup.feedsOf("public", "orders", 50_000)).extracting(WalFeed::id).containsExactly(1L);
+    assertThat(loads).hasValue(1);
+    nanos.set(1_000 + 60_001);
+    assertThat(lookup.expire(60_000)).isTrue();
+    assertThat(lookup.feedsOf("public", "orders", 50_000)).extracting(WalFeed::id).containsExactly(1L, 4L);
+    assertThat(loads).hasValue(2);
+    assertThat(lookup.expire(60_000)).as("just read").isFalse();
+  }
+
+  @Test
+  void feedsNeverReadAreNotExpiredButReadOnFirstUse() throws Exception {
+    assertThat(lookup.expire(60_000)).isFalse();
+    assertThat(lookup.stale()).isTrue();
+  }
 }
