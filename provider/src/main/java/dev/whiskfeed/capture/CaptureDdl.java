@@ -164,7 +164,14 @@ public final class CaptureDdl {
 
   private static String insertFor(Op op, long id, boolean narrowed, List<String> columns, CaptureSpec.Filter filter) {
     String head = "    INSERT INTO whiskfeed.events (feed_id, op, payload)\n    SELECT " + id + ", '" + op.name() + "', ";
-    if (filter != null) return filteredInsertFor(op, head, narrowed, columns, filter);
+    if (filter != null) {
+      return "    IF ok THEN\n" + indent(filtered(op, head, narrowed, columns, filter)) + "    ELSE\n"
+          + indent(plain(op, head, narrowed, columns)) + "    END IF;\n";
+    }
+    return plain(op, head, narrowed, columns);
+  }
+
+  private static String plain(Op op, String head, boolean narrowed, List<String> columns) {
     return switch (op) {
       case INSERT -> head + payload("NULL", row("pg_catalog.to_jsonb(r.*)", narrowed)) + "\n      FROM new_rows r;\n";
       case DELETE -> head + payload(row("pg_catalog.to_jsonb(r.*)", narrowed), "NULL") + "\n      FROM old_rows r;\n";
@@ -181,25 +188,28 @@ public final class CaptureDdl {
   }
 
   /**
-   * The same statements with the row filter: on the new row of an INSERT or UPDATE, the old row of
-   * a DELETE, each row's jsonb computed once for the filter and the payload.
+   * The same statement with the row filter: on the new row of an INSERT or UPDATE, the old row of a
+   * DELETE. It names the filter's columns, so it runs only while the guard holds; otherwise the
+   * unfiltered statement runs (see {@link FilterSql}).
    */
-  private static String filteredInsertFor(Op op, String head, boolean narrowed, List<String> columns,
-                                          CaptureSpec.Filter filter) {
-    String matches = "CASE WHEN ok THEN " + filter.predicate() + " ELSE true END";
-    String rows = "(SELECT pg_catalog.to_jsonb(r.*) AS j FROM " + (op == Op.DELETE ? "old_rows" : "new_rows") + " r) x";
+  private static String filtered(Op op, String head, boolean narrowed, List<String> columns, CaptureSpec.Filter filter) {
+    String matches = filter.predicate();
     return switch (op) {
-      case INSERT -> head + payload("NULL", row("x.j", narrowed)) + "\n      FROM " + rows + "\n     WHERE " + matches
-          + ";\n";
-      case DELETE -> head + payload(row("x.j", narrowed), "NULL") + "\n      FROM " + rows + "\n     WHERE " + matches
-          + ";\n";
+      case INSERT -> head + payload("NULL", row("pg_catalog.to_jsonb(r.*)", narrowed)) + "\n      FROM new_rows r\n"
+          + "     WHERE " + matches + ";\n";
+      case DELETE -> head + payload(row("pg_catalog.to_jsonb(r.*)", narrowed), "NULL") + "\n      FROM old_rows r\n"
+          + "     WHERE " + matches + ";\n";
       case UPDATE -> head + payload(row("o.j", narrowed), row("w.j", narrowed)) + "\n"
           + "      FROM (SELECT pg_catalog.row_number() OVER () AS i, pg_catalog.to_jsonb(r.*) AS j FROM old_rows r) o\n"
-          + "      JOIN (SELECT pg_catalog.row_number() OVER () AS i, x.j, " + matches + " AS m FROM " + rows + ") w"
-          + " ON w.i = o.i\n"
+          + "      JOIN (SELECT pg_catalog.row_number() OVER () AS i, pg_catalog.to_jsonb(r.*) AS j, " + matches
+          + " AS m FROM new_rows r) w ON w.i = o.i\n"
           + "     WHERE w.m AND " + changed(columns) + "\n"
           + "     ORDER BY o.i;\n";
     };
+  }
+
+  private static String indent(String statements) {
+    return statements.lines().map(l -> "  " + l + "\n").collect(Collectors.joining());
   }
 
   private static String row(String json, boolean narrowed) {

@@ -14,8 +14,8 @@ import java.util.Set;
 public record CaptureSpec(long feedId, String schema, String table, Set<Op> events, List<String> columns,
                           List<String> payloadColumns, boolean ringDoorbell, Filter filter) {
   /**
-   * A row filter as SQL ({@link FilterSql}): {@code predicate} over the row's jsonb {@code x.j},
-   * applied while {@code guard} (read once per statement) holds.
+   * A row filter as SQL ({@link FilterSql}): {@code predicate} over the columns of the transition
+   * table's row {@code r}, applied while {@code guard} (read once per statement) holds.
    */
   public record Filter(String predicate, String guard) {}
 

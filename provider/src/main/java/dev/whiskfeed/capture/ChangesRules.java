@@ -280,7 +280,7 @@ public final class ChangesRules implements KindRules {
       });
       return new CaptureSpec(plain.feedId(), plain.schema(), plain.table(), plain.events(), plain.columns(),
           plain.payloadColumns(), plain.ringDoorbell(), new CaptureSpec.Filter(
-              FilterSql.predicate(where, columns, "x.j", types.unicodeLower()), FilterSql.guard(where, columns)));
+              FilterSql.predicate(where, columns, "r", types.unicodeLower()), FilterSql.guard(where, columns)));
     });
   }
 

@@ -14,17 +14,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A checked row filter as SQL for trigger capture's function. Like the rest of that function it
- * never names a column: each value is read from the row's jsonb ({@code to_jsonb(r.*)}, which
- * the payload needs anyway) and cast back to the type it compares as, so a dropped column cannot
- * break the writer's statement. Values are literals of their stored text, cast to their type
- * ({@link Sql#literal}); text compares under collation {@code "C"}, byte for byte, as WAL capture
- * compares in Java.
+ * A checked row filter as SQL for trigger capture's function: a condition on the columns of the
+ * transition table's row, each compared with a literal of the column's base type (the value's text
+ * as Postgres printed it when the filter was checked, {@link Sql#literal}); text compares as text
+ * under collation {@code "C"}, byte for byte, as WAL capture compares in Java.
  *
- * <p>The casts are safe only while each column still has the type the filter was checked
- * against, so the function first compares the catalog with {@link #guard} once per statement;
- * when a column was dropped or changed type, the filter is not applied and every row is captured
- * (the capture check disables a feed whose filter column is gone).
+ * <p>Naming a column in the writer's statement is safe only while the column exists with the
+ * type the filter was checked against, so the function compares the catalog with {@link #guard}
+ * once per statement and runs the filtered statement only then: Postgres plans a PL/pgSQL
+ * statement when it first runs it, so a statement that names a dropped column is never planned.
+ * Otherwise it captures every row (the capture check disables a feed whose filter column is gone).
  */
 public final class FilterSql {
   private FilterSql() {}
@@ -33,7 +32,7 @@ public final class FilterSql {
   public record ColumnType(String name, FilterType type, long typeOid, String typeName) {}
 
   /**
-   * The predicate over the jsonb {@code row} ({@code x.j}): true or false, never NULL.
+   * The predicate over the columns of {@code row} (a transition table's alias): true or false, never NULL.
    *
    * @param unicodeLower whether {@code _ilike} can fold case with the {@code pg_c_utf8} collation
    *     (Postgres 17 or newer, a UTF8 database), as WAL capture folds it; else the database's default
@@ -78,20 +77,24 @@ public final class FilterSql {
   }
 
   private static String test(ColumnType c, Test t, String row, boolean unicodeLower) {
-    String text = "(" + row + " OPERATOR(pg_catalog.->>) " + Sql.literal(c.name()) + ")";
-    if (t.op() == Operator.IS_NULL) return "(" + text + (Boolean.TRUE.equals(t.value()) ? " IS NULL)" : " IS NOT NULL)");
+    String column = row + "." + Sql.identifier(c.name());
+    if (t.op() == Operator.IS_NULL) {
+      // num_nulls: a composite whose fields are all NULL is not NULL itself (IS NULL would say it is)
+      return "(pg_catalog.num_nulls(" + column + ") = " + (Boolean.TRUE.equals(t.value()) ? "1)" : "0)");
+    }
     if (t.op().pattern()) {
-      String value = c.type() == FilterType.CHAR ? "pg_catalog.rtrim(" + text + ", ' ')" : text;
+      // char(n) as text drops its trailing spaces, as char(n) compares
+      String value = column + "::pg_catalog.text";
       String pattern = Sql.literal((String) t.value());
       if (t.op() == Operator.LIKE) return "(" + value + " COLLATE pg_catalog.\"C\" LIKE " + pattern + ")";
       String collate = unicodeLower ? " COLLATE pg_catalog.pg_c_utf8" : "";
       return "(pg_catalog.lower(" + value + collate + ") LIKE pg_catalog.lower(" + pattern + collate + "))";
     }
-    String value = value(c.type(), text);
+    String value = c.type().sqlType() == null ? "(" + column + "::pg_catalog.text COLLATE pg_catalog.\"C\")" : column;
     if (t.op().list()) {
       List<?> values = (List<?>) t.value();
       if (values.isEmpty()) return t.op() == Operator.IN ? "false" : "true";
-      String array = values.stream().map(v -> literal(c.type(), v)).collect(Collectors.joining(", ", "ARRAY[", "]"));
+      String array = values.stream().map(v -> literal(c, v)).collect(Collectors.joining(", ", "ARRAY[", "]"));
       return "(" + value + (t.op() == Operator.IN ? " = ANY (" : " <> ALL (") + array + "))";
     }
     String op = switch (t.op()) {
@@ -103,20 +106,12 @@ public final class FilterSql {
       case LTE -> "<=";
       default -> throw new IllegalStateException("not a comparison: " + t.op());
     };
-    return "(" + value + " " + op + " " + literal(c.type(), t.value()) + ")";
+    return "(" + value + " " + op + " " + literal(c, t.value()) + ")";
   }
 
-  private static String value(FilterType type, String text) {
-    return switch (type) {
-      case TEXT, ENUM -> "(" + text + " COLLATE pg_catalog.\"C\")";
-      case CHAR -> "(pg_catalog.rtrim(" + text + ", ' ') COLLATE pg_catalog.\"C\")";
-      case OTHER -> throw new IllegalStateException("no comparison on this type");
-      default -> "CAST(" + text + " AS " + type.sqlType() + ")";
-    };
-  }
-
-  private static String literal(FilterType type, Object v) {
+  /** A value as a literal of the column's base type (its text as Postgres printed it when the filter was checked). */
+  private static String literal(ColumnType c, Object v) {
     String text = Sql.literal(String.valueOf(v));
-    return type.sqlType() == null ? text : "CAST(" + text + " AS " + type.sqlType() + ")";
+    return c.type().sqlType() == null ? text : "CAST(" + text + " AS " + c.typeName() + ")";
   }
 }

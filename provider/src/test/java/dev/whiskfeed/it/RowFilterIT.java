@@ -151,4 +151,19 @@ class RowFilterIT extends WithStandInOpenWhisk {
     assertThat(f.read("t").getJsonObject("status").getJsonObject("reason").getString("message"))
         .contains("note").contains("read by where");
   }
+
+  @Test
+  void aFilterColumnThatChangesTypeNeverBreaksWritersAndTheFilterTakesEveryRow() {
+    f.create("t", changes(new JsonObject("{\"total\": {\"_gt\": 100}}")));
+    db.execute("INSERT INTO public.orders VALUES (1, 'a', 5, NULL), (2, 'a', 500, NULL)");
+    f.awaitRow("t", 2);
+    db.execute("ALTER TABLE public.orders ALTER COLUMN total TYPE text USING total::text");
+    db.execute("INSERT INTO public.orders VALUES (3, 'a', '5', NULL)");
+    // the filter no longer fits: the change is captured rather than dropped
+    assertThat(f.awaitRow("t", 3)).extracting(ChangesFixture::rowId).containsExactly(2L, 3L);
+    // UPDATE checks the filter against the new type
+    Api.Response r = f.api.update("guest", "t", new JsonObject().put("where", new JsonObject("{\"total\": {\"_gt\": 100}}")));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().getString("error")).contains("_gt applies to numeric");
+  }
 }
