@@ -10,9 +10,7 @@ import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,27 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. A full claim reads every due event at most
- * once a second; the claims in between read from its floor ({@link ClaimRepository#claimSince}), and
- * one that finds nothing is followed by a full one within the second. A feed whose breaker is open is
+ * when the queue is empty so the next writer rings it. What each claim reads, and when to look again,
+ * is the {@link ClaimPlanner}'s decision. A feed whose breaker is open is
  * left out of the claims but for one probe event at a time ({@link Breakers}). Acks are written in
  * batches: while one ack statement is in flight, the next ones gather. Runs on the verticle's event
  * loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-  private static final int CLAIM_LIMIT = 2000;
   /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
   private static final long[] LATER_LOOKS_MS = {3, 25};
-  private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
-  /**
-   * How often a claim reads the pending index from its start (ns). In between, claims read from the
-   * floor ({@link ClaimRepository#claimSince}): what a full claim leaves behind (a long transaction's
-   * rows committed after it, events of feeds it left out) waits for the next one at most this long.
-   */
-  private static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
-  /** Claims between full ones also read the events due in this last window (ms). */
-  private static final long RECENT_WINDOW_MS = 2_000;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -54,6 +41,7 @@ final class StoreWorker {
   private final Dispatcher dispatcher;
   private final String holder;
   private final long leaseMs;
+  private final ClaimPlanner planner = new ClaimPlanner(System::nanoTime);
 
   /**
    * The events claimed and not yet settled (queued or in flight), each with when its lease ends as
@@ -72,15 +60,6 @@ final class StoreWorker {
   private long armings;
   /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
   private boolean starved;
-  /** Feeds that took at least half of the last full claim: left out of every other claim. */
-  private long[] dominant = new long[0];
-  private boolean excludedLast;
-  /** After a claim that left them out found nothing else, they are left out again only from then. */
-  private long noExclusionUntil;
-  /** The oldest event the last full claim took (null: it took none); claims in between read from it. */
-  private Instant floor;
-  private long lastFullClaim;
-  private boolean fullNext = true;
   private boolean fullClaimTimer;
   private boolean reachable = true;
   private long ackRetryMs;
@@ -128,7 +107,7 @@ final class StoreWorker {
    * long ago (the poll, a feed resumed or recovered), where {@link #wake} finds recent ones.
    */
   void wakeFully() {
-    fullNext = true;
+    planner.fullNext();
     wake();
   }
 
@@ -143,7 +122,7 @@ final class StoreWorker {
   }
 
   private void claim() {
-    int room = Math.min(CLAIM_LIMIT, dispatcher.room(held.size()));
+    int room = ClaimPlanner.limit(dispatcher.room(held.size()));
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
     starved = room <= 0;
@@ -151,24 +130,12 @@ final class StoreWorker {
     Breakers breakers = dispatcher.breakers();
     long[] plain = dispatcher.claimable(breakers.closed(deliverable));
     long[] probes = breakers.probesDue(deliverable);
-    // Claims are first come, first served; while one feed has a backlog (it took at least half of
-    // the last full claim), every other claim leaves it out, so the other feeds' events are not
-    // claimed only after the whole backlog.
-    long[] others = excludedLast || dominant.length == 0 || System.nanoTime() < noExclusionUntil ? plain
-        : without(plain, dominant);
-    boolean excluding = others.length > 0 && others.length < plain.length;
-    excludedLast = excluding;
-    long[] feeds = excluding ? others : plain;
+    ClaimPlanner.Claim plan = planner.plan(room, plain);
     claiming = true;
-    long claimedAt = System.nanoTime();
-    boolean fullClaim = fullNext || claimedAt - lastFullClaim >= FULL_CLAIM_EVERY_NS;
-    if (fullClaim) {
-      fullNext = false;
-      lastFullClaim = claimedAt;
-    }
+    long[] feeds = plan.feeds();
     Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : fullClaim ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
-        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, floor, RECENT_WINDOW_MS);
+        : plan.full() ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
+        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, plan.floor(), ClaimPlanner.RECENT_WINDOW_MS);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
     // a feed whose breaker is open: one due event, the probe
@@ -185,54 +152,27 @@ final class StoreWorker {
         return;
       }
       connected();
-      // a claim that left feeds out says nothing of where their due events start
-      if (fullClaim && !excluding && feeds.length > 0) floor = oldestDue(unorderedClaim.result());
-      if (!fullClaim && feeds.length > 0 && unorderedClaim.result().isEmpty()) fullClaimWithin(claimedAt);
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
       probeClaims.forEach(p -> got.addAll(p.result()));
-      boolean full = got.size() >= room;
-      if (full && room < CLAIM_LIMIT) starved = true;
-      if (!excluding) dominant = full ? dominant(unorderedClaim.result()) : new long[0];
-      // nobody else had anything: the backlog is alone, look for others again only a moment later
-      if (excluding && unorderedClaim.result().isEmpty()) noExclusionUntil = System.nanoTime() + EXCLUSION_PAUSE_NS;
-      // a claim that left a backlogged feed out and found nothing else is followed by a full one
-      took(got, full || excluding, claimedAt);
+      ClaimPlanner.Looked looked = planner.claimed(plan, unorderedClaim.result(), got.size());
+      if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
+      if (looked.cutShort()) starved = true;
+      took(got, looked.lookAgain(), plan.at());
     });
   }
 
-  private static Instant oldestDue(List<ClaimedEvent> claimed) {
-    Instant oldest = null;
-    for (ClaimedEvent e : claimed) {
-      if (e.dueAt() != null && (oldest == null || e.dueAt().isBefore(oldest))) oldest = e.dueAt();
-    }
-    return oldest;
-  }
-
-  /** Nothing due since the floor: a full claim follows within {@link #FULL_CLAIM_EVERY_NS} of the last one. */
-  private void fullClaimWithin(long now) {
+  /** A full claim follows in {@code ms}, unless one is asked for already. */
+  private void fullClaimIn(long ms) {
     if (fullClaimTimer) return;
     fullClaimTimer = true;
-    long inMs = Math.max(1, (lastFullClaim + FULL_CLAIM_EVERY_NS - now) / 1_000_000);
-    vertx.setTimer(inMs, id -> {
+    vertx.setTimer(ms, id -> {
       fullClaimTimer = false;
       wakeFully();
     });
   }
 
-  /** The feeds that took at least half of {@code claimed}. */
-  private static long[] dominant(List<ClaimedEvent> claimed) {
-    Map<Long, Integer> counts = new HashMap<>();
-    claimed.forEach(e -> counts.merge(e.feedId(), 1, Integer::sum));
-    return counts.entrySet().stream().filter(c -> c.getValue() * 2 >= claimed.size())
-        .mapToLong(Map.Entry::getKey).toArray();
-  }
-
-  private static long[] without(long[] feeds, long[] left) {
-    return Arrays.stream(feeds).filter(f -> Arrays.stream(left).noneMatch(l -> l == f)).toArray();
-  }
-
-  private void took(List<ClaimedEvent> got, boolean full, long claimedAt) {
+  private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
     if (!got.isEmpty()) {
       doorbellArmed = false;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
@@ -255,7 +195,7 @@ final class StoreWorker {
     // Claim again at once after any claim that found work, while its fires are in flight: what
     // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
     // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
-    if (!got.isEmpty() || full || again) {
+    if (lookAgain || again) {
       again = false;
       vertx.runOnContext(v -> wake());
     } else if (!doorbellArmed) {
