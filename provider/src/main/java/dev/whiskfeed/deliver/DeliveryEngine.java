@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-  static final String MAX_TRIGGERS_MESSAGE = "Automatically disabled after reaching max triggers";
   /**
    * Bookkeeping is written at most once per this many ms: it is on no event's path, and each write
    * is two statements (at 1,000 events/s over 100 feeds, written after every fire, it was two
@@ -187,8 +186,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target).toBuffer()));
       BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
           e -> bodies.get(e.id()).length());
-      plan.oversized().forEach(e -> dead(worker, target, e, null, "event is " + bodies.get(e.id()).length()
-          + " bytes as JSON, larger than batchMaxBytes " + target.batchMaxBytes()));
+      plan.oversized().forEach(e -> {
+        Ack dead = Settlement.oversized(e, bodies.get(e.id()).length(), target);
+        worker.ack(dead);
+        deadLettered(target, dead);
+      });
       for (List<ClaimedEvent> batch : plan.batches()) {
         Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
         if (pacing.admit(fire)) schedule(fire);
@@ -263,7 +265,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
         finished();
       } else if (ar.result().isEmpty()) {
-        disable(current, null, MAX_TRIGGERS_MESSAGE);
+        disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
         fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
         finished();
       } else {
@@ -322,34 +324,37 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
           kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
     }
+    boolean lastAllowed = (outcome instanceof FireOutcome.Delivered || reserved) && pendingMaxTriggers.remove(t.id());
+    Settlement s = Settlement.of(t, outcome, fire.events(), reserved, lastAllowed);
+    StoreWorker worker = fire.worker();
+    s.acks().forEach(worker::ack);
+    s.dead().forEach(a -> deadLettered(t, a));
+    s.retries().forEach(r -> LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()),
+        kv("eventId", r.id()), kv("attempt", r.attempt()), kv("statusCode", r.statusCode()), kv("delayMs", r.delayMs())));
     if (outcome instanceof FireOutcome.Delivered d) {
-      fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
+      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
+          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
+    }
+    answered(fire, outcome);
+    if (s.unreserve()) feeds.unreserveFire(control, t.id());
+    if (s.countFire()) fireCounts.merge(t.id(), 1, Integer::sum);
+    if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
+    logAttempt(fire, s.attempt(), latencyMs);
+  }
+
+  /** The feed's breaker and outage state after OpenWhisk answered (or did not). */
+  private void answered(Fire fire, FireOutcome outcome) {
+    Target t = fire.target();
+    if (outcome instanceof FireOutcome.Delivered) {
       boolean breakerClosed = breakers.answered(t.id());
       if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
       if (breakerClosed) wakeFully();
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
-          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
-      if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
-      if (pendingMaxTriggers.remove(t.id())) disable(t, null, MAX_TRIGGERS_MESSAGE);
-      logAttempt(fire, d.statusCode(), latencyMs, null, d.activationId());
-      return;
-    }
-    if (reserved) {
-      pendingMaxTriggers.remove(t.id());
-      feeds.unreserveFire(control, t.id());
-    }
-    if (outcome instanceof FireOutcome.Disable d) {
+    } else if (outcome instanceof FireOutcome.Disable) {
       breakers.forget(t.id());
-      disable(t, d.statusCode(), d.message());
-      fire.events().forEach(e -> fire.worker().ack(Ack.held(e.id(), d.statusCode(), d.message())));
-      logAttempt(fire, d.statusCode(), latencyMs, d.message(), null);
-      return;
-    }
-    FireOutcome.Retry r = (FireOutcome.Retry) outcome;
-    if (r.throttled()) {
-      // OpenWhisk works and throttles the namespace: the 429 waits below, not the breaker
+    } else if (outcome instanceof FireOutcome.Retry r && r.throttled()) {
+      // OpenWhisk works and throttles the namespace: the 429 waits in the backoff, not the breaker
       if (breakers.answered(t.id())) wakeFully();
-    } else {
+    } else if (outcome instanceof FireOutcome.Retry r) {
       failing.add(t.id());
       Duration probeIn = breakers.failed(t, r, fire.events());
       if (probeIn != null) {
@@ -357,36 +362,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
             kv("failedFires", Breakers.OPEN_AFTER), kv("statusCode", r.statusCode()), kv("probeInMs", probeIn.toMillis()));
       }
     }
-    logAttempt(fire, r.statusCode(), latencyMs, r.error(), null);
-    for (ClaimedEvent e : fire.events()) retryOrGiveUp(fire.worker(), t, e, r);
   }
 
-  private void retryOrGiveUp(StoreWorker worker, Target t, ClaimedEvent e, FireOutcome.Retry r) {
-    RetryPolicy policy = t.retryPolicy();
-    int attempts = e.attempts() + 1;
-    if (!policy.exhausted(attempts)) {
-      long delay = policy.nextDelay(attempts, r).toMillis();
-      worker.ack(Ack.retry(e.id(), delay, r.statusCode(), r.throttled(), r.error()));
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()), kv("eventId", e.id()),
-          kv("attempt", attempts), kv("statusCode", r.statusCode()), kv("delayMs", delay));
-      return;
-    }
-    boolean alwaysThrottled = e.throttled() + (r.throttled() ? 1 : 0) == attempts;
-    if (alwaysThrottled) {
-      String message = "Trigger automatically disabled: OpenWhisk answered 429 to every one of " + attempts
-          + " attempts";
-      disable(t, 429, message);
-      worker.ack(Ack.held(e.id(), 429, message));
-    } else {
-      dead(worker, t, e, r.statusCode(), "gave up after " + attempts + " attempts: " + r.error());
-    }
-  }
-
-  private void dead(StoreWorker worker, Target t, ClaimedEvent e, Integer status, String error) {
-    worker.ack(Ack.dead(e.id(), status, error));
+  private void deadLettered(Target t, Ack a) {
     metrics.dead(t);
-    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", e.id()),
-        kv("statusCode", status), kv("error", error));
+    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", a.id()),
+        kv("statusCode", a.statusCode()), kv("error", a.error()));
   }
 
   private void disable(Target t, Integer status, String message) {
@@ -406,9 +387,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   // ---- control-database bookkeeping, batched like acks
 
-  private void logAttempt(Fire fire, Integer status, int latencyMs, String error, String activationId) {
+  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs) {
     logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        clock.instant(), status, latencyMs, error, activationId));
+        clock.instant(), a.statusCode(), latencyMs, a.error(), a.activationId()));
     writeControl();
   }
 
