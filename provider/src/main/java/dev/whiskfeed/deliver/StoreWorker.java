@@ -8,7 +8,6 @@ import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
  * when the queue is empty so the next writer rings it. What each claim reads, and when to look again,
  * is the {@link ClaimPlanner}'s decision. A feed whose breaker is open is
- * left out of the claims but for one probe event at a time ({@link Breakers}). Acks are written in
- * batches: while one ack statement is in flight, the next ones gather. Runs on the verticle's event
- * loop only.
+ * left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are written
+ * in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
@@ -48,13 +46,10 @@ final class StoreWorker {
    * far as this instance knows (System.nanoTime: claimed or last renewed, plus the lease).
    */
   private final Map<UUID, Long> held = new LinkedHashMap<>();
-  private final List<Ack> acks = new ArrayList<>();
-  /** Outcomes recorded but not yet written, by event: completed when the ack statement holding them commits. */
-  private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
+  private final OutcomeBatcher outcomes;
   private boolean running = true;
   private boolean claiming;
   private boolean again;
-  private boolean flushing;
   private boolean doorbellArmed;
   /** Counts the armings: a later look belongs to one, and is dropped once a claim found work since. */
   private long armings;
@@ -62,8 +57,6 @@ final class StoreWorker {
   private boolean starved;
   private boolean fullClaimTimer;
   private boolean reachable = true;
-  private long ackRetryMs;
-  private static final long MAX_ACK_RETRY_MS = 5_000;
 
   /** Fires what a worker claimed; reports every event's outcome back through {@link #ack}. */
   interface Dispatcher {
@@ -88,6 +81,24 @@ final class StoreWorker {
     this.dispatcher = dispatcher;
     this.holder = holder;
     this.leaseMs = leaseMs;
+    this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch),
+        (ms, action) -> vertx.setTimer(ms, id -> action.run()), new OutcomeBatcher.Listener() {
+          @Override
+          public void failed(Throwable cause) {
+            // kept and written again shortly; should the lease run out first, another claim fires the
+            // events again: at-least-once, never lost
+            lost(cause);
+          }
+
+          @Override
+          public void written(List<Ack> batch, boolean drained) {
+            connected();
+            if (drained) {
+              if (released(batch)) wake();
+              else roomFreed();
+            }
+          }
+        });
   }
 
   EventStore store() {
@@ -182,7 +193,7 @@ final class StoreWorker {
         // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
         // only renewed the lease, firing it again would be a duplicate
         long leaseEnd = claimedAt + leaseMs * 1_000_000;
-        if (held.replace(e.id(), leaseEnd) != null || unwritten.containsKey(e.id())) continue;
+        if (held.replace(e.id(), leaseEnd) != null || outcomes.unwritten(e.id())) continue;
         held.put(e.id(), leaseEnd);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
@@ -248,9 +259,7 @@ final class StoreWorker {
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
     held.remove(a.id());
-    acks.add(a);
-    unwritten.computeIfAbsent(a.id(), id -> Promise.promise());
-    flush();
+    outcomes.add(a);
   }
 
   /**
@@ -259,49 +268,12 @@ final class StoreWorker {
    * stays within the number of concurrent fires, however slow the database is.
    */
   Future<Void> written(List<ClaimedEvent> events) {
-    List<Future<Void>> pending = new ArrayList<>();
-    for (ClaimedEvent e : events) {
-      Promise<Void> p = unwritten.get(e.id());
-      if (p != null) pending.add(p.future());
-    }
-    return pending.isEmpty() ? Future.succeededFuture() : Future.join(pending).mapEmpty();
+    return outcomes.written(events);
   }
 
   /** Completes when every outcome recorded so far is in the store. */
   Future<Void> allWritten() {
-    if (unwritten.isEmpty()) return Future.succeededFuture();
-    return Future.join(unwritten.values().stream().map(Promise::future).toList()).mapEmpty();
-  }
-
-  private void flush() {
-    if (flushing || acks.isEmpty()) return;
-    flushing = true;
-    List<Ack> batch = new ArrayList<>(acks);
-    acks.clear();
-    claims.ack(store.pool(), holder, batch).onComplete(ar -> {
-      if (ar.failed()) {
-        // keep the outcomes and write them again shortly; should the lease run out first, another
-        // claim fires the events again: at-least-once, never lost
-        lost(ar.cause());
-        acks.addAll(0, batch);
-        ackRetryMs = Math.min(MAX_ACK_RETRY_MS, Math.max(50, ackRetryMs * 2));
-        vertx.setTimer(ackRetryMs, id -> {
-          flushing = false;
-          flush();
-        });
-        return;
-      }
-      ackRetryMs = 0;
-      connected();
-      flushing = false;
-      batch.forEach(a -> {
-        Promise<Void> p = unwritten.remove(a.id());
-        if (p != null) p.tryComplete();
-      });
-      if (!acks.isEmpty()) flush();
-      else if (released(batch)) wake();
-      else roomFreed();
-    });
+    return outcomes.allWritten();
   }
 
   /** Events handed back due at once (a feed paused or gone, an unsafe lease): claimed again at once. */
@@ -314,9 +286,9 @@ final class StoreWorker {
 
   /** Keeps the leases of everything still held (queued or in flight) from running out. */
   void renewLeases() {
-    if (held.isEmpty() && acks.isEmpty()) return;
     List<UUID> ids = new ArrayList<>(held.keySet());
-    acks.forEach(a -> ids.add(a.id()));
+    ids.addAll(outcomes.queued());
+    if (ids.isEmpty()) return;
     long renewedAt = System.nanoTime();
     claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onSuccess(renewed -> renewed.forEach(id -> {
       held.replace(id, renewedAt + leaseMs * 1_000_000);
@@ -339,13 +311,12 @@ final class StoreWorker {
   }
 
   boolean idle() {
-    return !flushing && acks.isEmpty() && !claiming;
+    return outcomes.idle() && !claiming;
   }
 
   Future<Integer> releaseAll() {
     held.clear();
-    unwritten.values().forEach(Promise::tryComplete);
-    unwritten.clear();
+    outcomes.forgetAll();
     return claims.releaseAll(store.pool(), holder);
   }
 
