@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -318,6 +319,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
+    // stamped before the acks go out: the delivery log's attempt is never later than the event's deliveredAt
+    Instant answeredAt = clock.instant();
     Target t = fire.target();
     metrics.fired(t, outcome, latencyMs, fire.events());
     if (pacer.answered(t.namespace(), outcome)) {
@@ -339,7 +342,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     if (s.unreserve()) feeds.unreserveFire(control, t.id());
     if (s.countFire()) fireCounts.merge(t.id(), 1, Integer::sum);
     if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
-    logAttempt(fire, s.attempt(), latencyMs);
+    logAttempt(fire, s.attempt(), latencyMs, answeredAt);
   }
 
   /** The feed's breaker and outage state after OpenWhisk answered (or did not). */
@@ -387,9 +390,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   // ---- control-database bookkeeping, batched like acks
 
-  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs) {
+  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
     logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        clock.instant(), a.statusCode(), latencyMs, a.error(), a.activationId()));
+        at, a.statusCode(), latencyMs, a.error(), a.activationId()));
     writeControl();
   }
 
