@@ -47,16 +47,32 @@ final class StoreWorker {
    */
   private final Map<UUID, Long> held = new LinkedHashMap<>();
   private final OutcomeBatcher outcomes;
-  private boolean running = true;
-  private boolean claiming;
-  private boolean again;
-  private boolean doorbellArmed;
-  /** Counts the armings: a later look belongs to one, and is dropped once a claim found work since. */
+  private State state = State.READY;
+  /** Counts the armings of the doorbell: a later look belongs to one. */
   private long armings;
-  /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
-  private boolean starved;
-  private boolean fullClaimTimer;
+  /** The arming in force: 0 when a claim found work since the last one (or none was made). */
+  private long armedAt;
+  /** The timer of the full claim asked for by a claim since the floor that found nothing; -1: none. */
+  private long fullClaimTimer = -1;
   private boolean reachable = true;
+
+  /** Where the claim loop is. */
+  private enum State {
+    /** No claim in flight: a wake claims. */
+    READY,
+    /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
+    STARVED,
+    CLAIMING,
+    /** A wake came while a claim was in flight: claims again right after it. */
+    CLAIMING_AGAIN,
+    /** Stopped while a claim was in flight: what it takes is still dispatched, nothing is claimed after it. */
+    STOPPING,
+    STOPPED;
+
+    boolean claimInFlight() {
+      return this == CLAIMING || this == CLAIMING_AGAIN || this == STOPPING;
+    }
+  }
 
   /** Fires what a worker claimed; reports every event's outcome back through {@link #ack}. */
   interface Dispatcher {
@@ -124,25 +140,28 @@ final class StoreWorker {
 
   /** Claims now, or right after the claim in flight. Never blocks; safe to call at any rate. */
   void wake() {
-    if (!running) return;
-    if (claiming) {
-      again = true;
-      return;
+    switch (state) {
+      case READY, STARVED -> claim();
+      case CLAIMING, CLAIMING_AGAIN -> state = State.CLAIMING_AGAIN;
+      case STOPPING, STOPPED -> { }
     }
-    claim();
   }
 
   private void claim() {
     int room = ClaimPlanner.limit(dispatcher.room(held.size()));
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
-    starved = room <= 0;
-    if (room <= 0 || deliverable.length == 0 && ordered.length == 0) return;
+    if (room <= 0) {
+      state = State.STARVED;
+      return;
+    }
+    state = State.READY;
+    if (deliverable.length == 0 && ordered.length == 0) return;
     Breakers breakers = dispatcher.breakers();
     long[] plain = dispatcher.claimable(breakers.closed(deliverable));
     long[] probes = breakers.probesDue(deliverable);
     ClaimPlanner.Claim plan = planner.plan(room, plain);
-    claiming = true;
+    state = State.CLAIMING;
     long[] feeds = plan.feeds();
     Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
         : plan.full() ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
@@ -153,7 +172,8 @@ final class StoreWorker {
     List<Future<List<ClaimedEvent>>> probeClaims = new ArrayList<>();
     for (long feed : probes) probeClaims.add(claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1));
     Future.all(unorderedClaim, orderedClaim, Future.all(probeClaims)).onComplete(ar -> {
-      claiming = false;
+      boolean again = state == State.CLAIMING_AGAIN;
+      state = state == State.STOPPING ? State.STOPPED : State.READY;
       for (int i = 0; i < probes.length; i++) {
         List<ClaimedEvent> probe = ar.succeeded() ? probeClaims.get(i).result() : List.of();
         breakers.probing(probes[i], probe.isEmpty() ? null : probe.get(0).id());
@@ -168,24 +188,23 @@ final class StoreWorker {
       probeClaims.forEach(p -> got.addAll(p.result()));
       ClaimPlanner.Looked looked = planner.claimed(plan, unorderedClaim.result(), got.size());
       if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
-      if (looked.cutShort()) starved = true;
-      took(got, looked.lookAgain(), plan.at());
+      if (looked.cutShort() && state == State.READY) state = State.STARVED;
+      took(got, looked.lookAgain() || again, plan.at());
     });
   }
 
   /** A full claim follows in {@code ms}, unless one is asked for already. */
   private void fullClaimIn(long ms) {
-    if (fullClaimTimer) return;
-    fullClaimTimer = true;
-    vertx.setTimer(ms, id -> {
-      fullClaimTimer = false;
+    if (fullClaimTimer >= 0) return;
+    fullClaimTimer = vertx.setTimer(ms, id -> {
+      fullClaimTimer = -1;
       wakeFully();
     });
   }
 
   private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
     if (!got.isEmpty()) {
-      doorbellArmed = false;
+      armedAt = 0;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
@@ -206,10 +225,9 @@ final class StoreWorker {
     // Claim again at once after any claim that found work, while its fires are in flight: what
     // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
     // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
-    if (lookAgain || again) {
-      again = false;
+    if (lookAgain) {
       vertx.runOnContext(v -> wake());
-    } else if (!doorbellArmed) {
+    } else if (armedAt == 0) {
       armDoorbell();
     }
   }
@@ -235,13 +253,13 @@ final class StoreWorker {
    * than these would have.
    */
   private void armDoorbell() {
-    doorbellArmed = true;
     long arming = ++armings;
+    armedAt = arming;
     Doorbell.arm(store.pool()).onComplete(ar -> {
       wake();
       for (long ms : LATER_LOOKS_MS) {
         vertx.setTimer(ms, id -> {
-          if (arming == armings && doorbellArmed) wake();
+          if (arming == armedAt) wake();
         });
       }
     });
@@ -253,7 +271,7 @@ final class StoreWorker {
    * when it runs out, so it needs no wake for this.
    */
   void roomFreed() {
-    if (starved) wake();
+    if (state == State.STARVED) wake();
   }
 
   /** Records an outcome; the lease is let go in the next ack statement. */
@@ -307,11 +325,11 @@ final class StoreWorker {
 
   /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */
   void stopClaiming() {
-    running = false;
+    state = state.claimInFlight() ? State.STOPPING : State.STOPPED;
   }
 
   boolean idle() {
-    return outcomes.idle() && !claiming;
+    return outcomes.idle() && !state.claimInFlight();
   }
 
   Future<Integer> releaseAll() {
