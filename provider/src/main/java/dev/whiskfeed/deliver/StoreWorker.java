@@ -1,11 +1,11 @@
 package dev.whiskfeed.deliver;
 
-import dev.whiskfeed.store.Doorbell;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
+import dev.whiskfeed.store.Doorbell;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,11 +41,7 @@ final class StoreWorker {
   private final long leaseMs;
   private final ClaimPlanner planner = new ClaimPlanner(System::nanoTime);
 
-  /**
-   * The events claimed and not yet settled (queued or in flight), each with when its lease ends as
-   * far as this instance knows (System.nanoTime: claimed or last renewed, plus the lease).
-   */
-  private final Map<UUID, Long> held = new LinkedHashMap<>();
+  private final HeldLeases held;
   private final OutcomeBatcher outcomes;
   private State state = State.READY;
   /** Counts the armings of the doorbell: a later look belongs to one. */
@@ -97,6 +93,7 @@ final class StoreWorker {
     this.dispatcher = dispatcher;
     this.holder = holder;
     this.leaseMs = leaseMs;
+    this.held = new HeldLeases(System::nanoTime, leaseMs);
     this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch),
         (ms, action) -> vertx.setTimer(ms, id -> action.run()), new OutcomeBatcher.Listener() {
           @Override
@@ -211,9 +208,8 @@ final class StoreWorker {
         // our own lease ran out while the store was unreachable and we took the event again: it is
         // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
         // only renewed the lease, firing it again would be a duplicate
-        long leaseEnd = claimedAt + leaseMs * 1_000_000;
-        if (held.replace(e.id(), leaseEnd) != null || outcomes.unwritten(e.id())) continue;
-        held.put(e.id(), leaseEnd);
+        if (!held.claimed(e.id(), claimedAt) || outcomes.unwritten(e.id())) continue;
+        held.hold(e.id(), claimedAt);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
         }
@@ -276,7 +272,7 @@ final class StoreWorker {
 
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
-    held.remove(a.id());
+    held.let(a.id());
     outcomes.add(a);
   }
 
@@ -304,23 +300,18 @@ final class StoreWorker {
 
   /** Keeps the leases of everything still held (queued or in flight) from running out. */
   void renewLeases() {
-    List<UUID> ids = new ArrayList<>(held.keySet());
+    List<UUID> ids = new ArrayList<>(held.ids());
     ids.addAll(outcomes.queued());
     if (ids.isEmpty()) return;
     long renewedAt = System.nanoTime();
-    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onSuccess(renewed -> renewed.forEach(id -> {
-      held.replace(id, renewedAt + leaseMs * 1_000_000);
-    })).onFailure(this::lost);
+    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0]))
+        .onSuccess(renewed -> held.renewed(renewed, renewedAt))
+        .onFailure(this::lost);
   }
 
-  /**
-   * Whether this instance may still start firing {@code id}: its lease has at least a third of its
-   * life left. Renewals run three times per lease, so less means two of them failed or were late,
-   * and another instance may take the event over while this fire would still be in flight.
-   */
+  /** Whether this instance may still start firing {@code id} ({@link HeldLeases#safe}). */
   boolean leaseSafe(UUID id) {
-    Long end = held.get(id);
-    return end != null && end - System.nanoTime() > leaseMs * 1_000_000 / 3;
+    return held.safe(id);
   }
 
   /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */
