@@ -39,12 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-  /**
-   * Bookkeeping is written at most once per this many ms: it is on no event's path, and each write
-   * is two statements (at 1,000 events/s over 100 feeds, written after every fire, it was two
-   * statements for every three events).
-   */
-  private static final long CONTROL_WRITE_EVERY_MS = 50;
 
   /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
   public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires,
@@ -56,7 +50,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final OpenWhiskClient openwhisk;
   private final ClaimRepository claims;
   private final FeedRepository feeds;
-  private final DeliveryLog log;
+  private final Bookkeeping bookkeeping;
   private final Pool control;
   private final Settings settings;
   private final DeliveryMetrics metrics;
@@ -68,16 +62,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Clock clock;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
-  /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
-  private final FairQueue<Fire> waitingFires = new FairQueue<>();
-  private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
-  private final Map<Long, Integer> fireCounts = new HashMap<>();
-  /** The bookkeeping write in flight, if any. */
-  private Future<Void> controlWrite;
-  private long controlTimer = -1;
-  /** Bookkeeping batches lost since the last one written. */
-  private int failedBookkeeping;
-  private int inFlight;
+  private final FireSlots slots;
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -91,7 +76,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.openwhisk = openwhisk;
     this.claims = claims;
     this.feeds = feeds;
-    this.log = log;
+    this.bookkeeping = new Bookkeeping(vertx, stores.control().pool(), feeds, log);
     this.control = stores.control().pool();
     this.settings = settings;
     this.metrics = metrics;
@@ -99,6 +84,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
+    this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
+        () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
   }
@@ -136,7 +123,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   public int inFlight() {
-    return inFlight;
+    return slots.inFlight();
   }
 
   public Collection<StoreWorker> workers() {
@@ -194,7 +181,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       });
       for (List<ClaimedEvent> batch : plan.batches()) {
         Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
-        if (pacing.admit(fire)) schedule(fire);
+        if (pacing.admit(fire)) slots.take(fire);
       }
     });
   }
@@ -206,31 +193,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     if (fire == null) return;
     // the feed was left out of claims while a full fire of it waited: its events are claimed again
     if (!pacing.full(fire.feedId())) fire.worker().wakeFully();
-    schedule(fire);
+    slots.take(fire);
   }
 
   /** One feed's fires waiting for the pace, regrouped into fuller ones; a probe of an open breaker stays alone. */
   private List<Fire> topUp(List<Fire> fires) {
     return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
-  }
-
-  private void schedule(Fire fire) {
-    if (inFlight < settings.maxConcurrentFires()) {
-      inFlight++;
-      start(fire);
-    } else {
-      waitingFires.add(fire.feedId(), fire);
-    }
-  }
-
-  private void finished() {
-    Fire next = waitingFires.poll();
-    if (next != null) {
-      start(next);
-    } else {
-      inFlight--;
-      workers.values().forEach(StoreWorker::roomFreed);
-    }
   }
 
   private void start(Fire fire) {
@@ -241,7 +209,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
           kv("eventId", fire.ids()), kv("holder", settings.holder()));
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
       pacing.dropped(fire);
-      finished();
+      slots.release();
       return;
     }
     Target current = registry.get(fire.target().id()).orElse(null);
@@ -249,12 +217,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
       fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
       pacing.dropped(fire);
-      finished();
+      slots.release();
       return;
     }
     // the pace is counted where the fire starts: a fire that waited for a slot may have to wait for it again
     if (!pacing.go(fire)) {
-      finished();
+      slots.release();
       return;
     }
     if (!current.limited()) {
@@ -264,11 +232,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     feeds.reserveFire(control, current.id()).onComplete(ar -> {
       if (ar.failed()) {
         fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
-        finished();
+        slots.release();
       } else if (ar.result().isEmpty()) {
         disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
         fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
-        finished();
+        slots.release();
       } else {
         send(fire, true);
         long[] used = ar.result().get();
@@ -306,7 +274,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);
-      fire.worker().written(fire.events()).onComplete(w -> finished());
+      fire.worker().written(fire.events()).onComplete(w -> slots.release());
     });
   }
 
@@ -340,7 +308,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     }
     answered(fire, outcome);
     if (s.unreserve()) feeds.unreserveFire(control, t.id());
-    if (s.countFire()) fireCounts.merge(t.id(), 1, Integer::sum);
+    if (s.countFire()) bookkeeping.fired(t.id());
     if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
     logAttempt(fire, s.attempt(), latencyMs, answeredAt);
   }
@@ -388,54 +356,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     });
   }
 
-  // ---- control-database bookkeeping, batched like acks
-
   private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
-    logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
+    bookkeeping.attempt(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
         at, a.statusCode(), latencyMs, a.error(), a.activationId()));
-    writeControl();
-  }
-
-  private void writeControl() {
-    if (controlWrite != null || controlTimer >= 0 || logEntries.isEmpty() && fireCounts.isEmpty()) return;
-    List<DeliveryLog.Entry> entries = new ArrayList<>(logEntries);
-    logEntries.clear();
-    Long[] ids = fireCounts.keySet().toArray(new Long[0]);
-    Integer[] counts = fireCounts.values().toArray(new Integer[0]);
-    fireCounts.clear();
-    Future<Void> countsWritten = ids.length == 0 ? Future.succeededFuture() : feeds.countFires(control, ids, counts);
-    Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
-    controlWrite = Future.join(countsWritten, logWritten).transform(ar -> {
-      controlWrite = null;
-      // once per outage, not once per batch: while the control database is down every fire would log
-      if (ar.failed() && failedBookkeeping++ == 0) {
-        LOG.warn("{} {}", kv("event", "bookkeeping.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
-      } else if (ar.succeeded() && failedBookkeeping > 0) {
-        LOG.info("{} {}", kv("event", "bookkeeping.recovered"), kv("lostBatches", failedBookkeeping));
-        failedBookkeeping = 0;
-      }
-      // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
-      if (running) {
-        controlTimer = vertx.setTimer(CONTROL_WRITE_EVERY_MS, id -> {
-          controlTimer = -1;
-          writeControl();
-        });
-      }
-      return Future.succeededFuture();
-    });
-  }
-
-  /** Writes what bookkeeping is left now, without waiting for the next turn. */
-  private Future<Void> flushControl() {
-    if (controlTimer >= 0) {
-      vertx.cancelTimer(controlTimer);
-      controlTimer = -1;
-    }
-    Future<Void> inFlight = controlWrite == null ? Future.succeededFuture() : controlWrite;
-    return inFlight.compose(v -> {
-      writeControl();
-      return controlWrite == null ? Future.succeededFuture() : controlWrite;
-    });
   }
 
   // ---- graceful stop
@@ -443,23 +366,24 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** Stops claiming, lets fires in flight finish within {@code grace}, then hands every lease back at once. */
   public Future<Void> stop(Duration grace) {
     running = false;
+    bookkeeping.stopping();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(renewTimer);
     workers.values().forEach(StoreWorker::stopClaiming);
-    waitingFires.clear();
+    slots.clearWaiting();
     pacing.clear();
     Promise<Void> settled = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     awaitSettled(settled, deadline);
     return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
-        .compose(v -> flushControl())
+        .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }
 
   private void awaitSettled(Promise<Void> settled, long deadline) {
-    boolean idle = inFlight == 0 && workers.values().stream().allMatch(StoreWorker::idle);
+    boolean idle = slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
     if (idle || System.nanoTime() > deadline) {
       settled.complete();
     } else {
