@@ -24,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -33,9 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
- * leased batches; this engine groups them per feed into fires (batching, oversize), bounds the fires
- * in flight, fires through {@link OpenWhiskClient}, and turns each {@link FireOutcome} into acks,
- * feed status changes and delivery-log rows. Runs on the verticle's event loop only.
+ * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
+ * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
+ * still go (lease, breaker, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
+ * answer's {@link Settlement}: acks, feed status changes, breakers, and the delivery log
+ * ({@link Bookkeeping}). Runs on the verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -63,6 +67,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
+  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
+  private final Set<Long> failing = new HashSet<>();
+  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
+  private final Set<Long> pendingMaxTriggers = new HashSet<>();
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -207,7 +215,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       // the events by now, so they go back to the store instead of being fired twice at once
       LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
           kv("eventId", fire.ids()), kv("holder", settings.holder()));
-      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      handBack(fire);
       pacing.dropped(fire);
       slots.release();
       return;
@@ -215,7 +223,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     Target current = registry.get(fire.target().id()).orElse(null);
     // a feed whose breaker opened while this fire waited: only its probe goes out
     if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
-      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      handBack(fire);
       pacing.dropped(fire);
       slots.release();
       return;
@@ -231,11 +239,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     }
     feeds.reserveFire(control, current.id()).onComplete(ar -> {
       if (ar.failed()) {
-        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+        handBack(fire);
         slots.release();
       } else if (ar.result().isEmpty()) {
         disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
-        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+        handBack(fire);
         slots.release();
       } else {
         send(fire, true);
@@ -243,6 +251,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         if (used[0] >= used[1]) pendingMaxTriggers.add(current.id());
       }
     });
+  }
+
+  /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
+  private static void handBack(Fire fire) {
+    fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
   /**
@@ -261,12 +274,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       }
     });
   }
-
-  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
-  private final java.util.Set<Long> failing = new java.util.HashSet<>();
-
-  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
-  private final java.util.Set<Long> pendingMaxTriggers = new java.util.HashSet<>();
 
   private void send(Fire fire, boolean reserved) {
     long t0 = System.nanoTime();
