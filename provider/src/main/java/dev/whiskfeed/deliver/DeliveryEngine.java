@@ -20,11 +20,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -32,19 +35,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
- * leased batches; this engine groups them per feed into fires (batching, oversize), bounds the fires
- * in flight, fires through {@link OpenWhiskClient}, and turns each {@link FireOutcome} into acks,
- * feed status changes and delivery-log rows. Runs on the verticle's event loop only.
+ * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
+ * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
+ * still go (lease, breaker, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
+ * answer's {@link Settlement}: acks, feed status changes, breakers, and the delivery log
+ * ({@link Bookkeeping}). Runs on the verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-  static final String MAX_TRIGGERS_MESSAGE = "Automatically disabled after reaching max triggers";
-  /**
-   * Bookkeeping is written at most once per this many ms: it is on no event's path, and each write
-   * is two statements (at 1,000 events/s over 100 feeds, written after every fire, it was two
-   * statements for every three events).
-   */
-  private static final long CONTROL_WRITE_EVERY_MS = 50;
 
   /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
   public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires,
@@ -56,7 +54,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final OpenWhiskClient openwhisk;
   private final ClaimRepository claims;
   private final FeedRepository feeds;
-  private final DeliveryLog log;
+  private final Bookkeeping bookkeeping;
   private final Pool control;
   private final Settings settings;
   private final DeliveryMetrics metrics;
@@ -68,16 +66,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Clock clock;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
-  /** Fires waiting for a slot, per feed, taken in turn: one feed's backlog never holds back the others. */
-  private final FairQueue<Fire> waitingFires = new FairQueue<>();
-  private final List<DeliveryLog.Entry> logEntries = new ArrayList<>();
-  private final Map<Long, Integer> fireCounts = new HashMap<>();
-  /** The bookkeeping write in flight, if any. */
-  private Future<Void> controlWrite;
-  private long controlTimer = -1;
-  /** Bookkeeping batches lost since the last one written. */
-  private int failedBookkeeping;
-  private int inFlight;
+  private final FireSlots slots;
+  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
+  private final Set<Long> failing = new HashSet<>();
+  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
+  private final Set<Long> pendingMaxTriggers = new HashSet<>();
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -91,7 +84,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.openwhisk = openwhisk;
     this.claims = claims;
     this.feeds = feeds;
-    this.log = log;
+    this.bookkeeping = new Bookkeeping(vertx, stores.control().pool(), feeds, log);
     this.control = stores.control().pool();
     this.settings = settings;
     this.metrics = metrics;
@@ -99,6 +92,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
+    this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
+        () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
   }
@@ -136,7 +131,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   public int inFlight() {
-    return inFlight;
+    return slots.inFlight();
   }
 
   public Collection<StoreWorker> workers() {
@@ -187,11 +182,14 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target).toBuffer()));
       BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
           e -> bodies.get(e.id()).length());
-      plan.oversized().forEach(e -> dead(worker, target, e, null, "event is " + bodies.get(e.id()).length()
-          + " bytes as JSON, larger than batchMaxBytes " + target.batchMaxBytes()));
+      plan.oversized().forEach(e -> {
+        Ack dead = Settlement.oversized(e, bodies.get(e.id()).length(), target);
+        worker.ack(dead);
+        deadLettered(target, dead);
+      });
       for (List<ClaimedEvent> batch : plan.batches()) {
         Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
-        if (pacing.admit(fire)) schedule(fire);
+        if (pacing.admit(fire)) slots.take(fire);
       }
     });
   }
@@ -203,31 +201,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     if (fire == null) return;
     // the feed was left out of claims while a full fire of it waited: its events are claimed again
     if (!pacing.full(fire.feedId())) fire.worker().wakeFully();
-    schedule(fire);
+    slots.take(fire);
   }
 
   /** One feed's fires waiting for the pace, regrouped into fuller ones; a probe of an open breaker stays alone. */
   private List<Fire> topUp(List<Fire> fires) {
     return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
-  }
-
-  private void schedule(Fire fire) {
-    if (inFlight < settings.maxConcurrentFires()) {
-      inFlight++;
-      start(fire);
-    } else {
-      waitingFires.add(fire.feedId(), fire);
-    }
-  }
-
-  private void finished() {
-    Fire next = waitingFires.poll();
-    if (next != null) {
-      start(next);
-    } else {
-      inFlight--;
-      workers.values().forEach(StoreWorker::roomFreed);
-    }
   }
 
   private void start(Fire fire) {
@@ -236,22 +215,22 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       // the events by now, so they go back to the store instead of being fired twice at once
       LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
           kv("eventId", fire.ids()), kv("holder", settings.holder()));
-      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      handBack(fire);
       pacing.dropped(fire);
-      finished();
+      slots.release();
       return;
     }
     Target current = registry.get(fire.target().id()).orElse(null);
     // a feed whose breaker opened while this fire waited: only its probe goes out
     if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
-      fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
+      handBack(fire);
       pacing.dropped(fire);
-      finished();
+      slots.release();
       return;
     }
     // the pace is counted where the fire starts: a fire that waited for a slot may have to wait for it again
     if (!pacing.go(fire)) {
-      finished();
+      slots.release();
       return;
     }
     if (!current.limited()) {
@@ -260,18 +239,23 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     }
     feeds.reserveFire(control, current.id()).onComplete(ar -> {
       if (ar.failed()) {
-        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
-        finished();
+        handBack(fire);
+        slots.release();
       } else if (ar.result().isEmpty()) {
-        disable(current, null, MAX_TRIGGERS_MESSAGE);
-        fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
-        finished();
+        disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
+        handBack(fire);
+        slots.release();
       } else {
         send(fire, true);
         long[] used = ar.result().get();
         if (used[0] >= used[1]) pendingMaxTriggers.add(current.id());
       }
     });
+  }
+
+  /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
+  private static void handBack(Fire fire) {
+    fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
   /**
@@ -291,19 +275,13 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     });
   }
 
-  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
-  private final java.util.Set<Long> failing = new java.util.HashSet<>();
-
-  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
-  private final java.util.Set<Long> pendingMaxTriggers = new java.util.HashSet<>();
-
   private void send(Fire fire, boolean reserved) {
     long t0 = System.nanoTime();
     fireOnce(fire).onComplete(ar -> {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);
-      fire.worker().written(fire.events()).onComplete(w -> finished());
+      fire.worker().written(fire.events()).onComplete(w -> slots.release());
     });
   }
 
@@ -316,40 +294,45 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
+    // stamped before the acks go out: the delivery log's attempt is never later than the event's deliveredAt
+    Instant answeredAt = clock.instant();
     Target t = fire.target();
     metrics.fired(t, outcome, latencyMs, fire.events());
     if (pacer.answered(t.namespace(), outcome)) {
       LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
           kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
     }
+    boolean lastAllowed = (outcome instanceof FireOutcome.Delivered || reserved) && pendingMaxTriggers.remove(t.id());
+    Settlement s = Settlement.of(t, outcome, fire.events(), reserved, lastAllowed);
+    StoreWorker worker = fire.worker();
+    s.acks().forEach(worker::ack);
+    s.dead().forEach(a -> deadLettered(t, a));
+    s.retries().forEach(r -> LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()),
+        kv("eventId", r.id()), kv("attempt", r.attempt()), kv("statusCode", r.statusCode()), kv("delayMs", r.delayMs())));
     if (outcome instanceof FireOutcome.Delivered d) {
-      fire.events().forEach(e -> fire.worker().ack(Ack.delivered(e.id(), d.statusCode(), d.activationId())));
+      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
+          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
+    }
+    answered(fire, outcome);
+    if (s.unreserve()) feeds.unreserveFire(control, t.id());
+    if (s.countFire()) bookkeeping.fired(t.id());
+    if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
+    logAttempt(fire, s.attempt(), latencyMs, answeredAt);
+  }
+
+  /** The feed's breaker and outage state after OpenWhisk answered (or did not). */
+  private void answered(Fire fire, FireOutcome outcome) {
+    Target t = fire.target();
+    if (outcome instanceof FireOutcome.Delivered) {
       boolean breakerClosed = breakers.answered(t.id());
       if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
       if (breakerClosed) wakeFully();
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
-          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
-      if (!reserved) fireCounts.merge(t.id(), 1, Integer::sum);
-      if (pendingMaxTriggers.remove(t.id())) disable(t, null, MAX_TRIGGERS_MESSAGE);
-      logAttempt(fire, d.statusCode(), latencyMs, null, d.activationId());
-      return;
-    }
-    if (reserved) {
-      pendingMaxTriggers.remove(t.id());
-      feeds.unreserveFire(control, t.id());
-    }
-    if (outcome instanceof FireOutcome.Disable d) {
+    } else if (outcome instanceof FireOutcome.Disable) {
       breakers.forget(t.id());
-      disable(t, d.statusCode(), d.message());
-      fire.events().forEach(e -> fire.worker().ack(Ack.held(e.id(), d.statusCode(), d.message())));
-      logAttempt(fire, d.statusCode(), latencyMs, d.message(), null);
-      return;
-    }
-    FireOutcome.Retry r = (FireOutcome.Retry) outcome;
-    if (r.throttled()) {
-      // OpenWhisk works and throttles the namespace: the 429 waits below, not the breaker
+    } else if (outcome instanceof FireOutcome.Retry r && r.throttled()) {
+      // OpenWhisk works and throttles the namespace: the 429 waits in the backoff, not the breaker
       if (breakers.answered(t.id())) wakeFully();
-    } else {
+    } else if (outcome instanceof FireOutcome.Retry r) {
       failing.add(t.id());
       Duration probeIn = breakers.failed(t, r, fire.events());
       if (probeIn != null) {
@@ -357,36 +340,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
             kv("failedFires", Breakers.OPEN_AFTER), kv("statusCode", r.statusCode()), kv("probeInMs", probeIn.toMillis()));
       }
     }
-    logAttempt(fire, r.statusCode(), latencyMs, r.error(), null);
-    for (ClaimedEvent e : fire.events()) retryOrGiveUp(fire.worker(), t, e, r);
   }
 
-  private void retryOrGiveUp(StoreWorker worker, Target t, ClaimedEvent e, FireOutcome.Retry r) {
-    RetryPolicy policy = t.retryPolicy();
-    int attempts = e.attempts() + 1;
-    if (!policy.exhausted(attempts)) {
-      long delay = policy.nextDelay(attempts, r).toMillis();
-      worker.ack(Ack.retry(e.id(), delay, r.statusCode(), r.throttled(), r.error()));
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()), kv("eventId", e.id()),
-          kv("attempt", attempts), kv("statusCode", r.statusCode()), kv("delayMs", delay));
-      return;
-    }
-    boolean alwaysThrottled = e.throttled() + (r.throttled() ? 1 : 0) == attempts;
-    if (alwaysThrottled) {
-      String message = "Trigger automatically disabled: OpenWhisk answered 429 to every one of " + attempts
-          + " attempts";
-      disable(t, 429, message);
-      worker.ack(Ack.held(e.id(), 429, message));
-    } else {
-      dead(worker, t, e, r.statusCode(), "gave up after " + attempts + " attempts: " + r.error());
-    }
-  }
-
-  private void dead(StoreWorker worker, Target t, ClaimedEvent e, Integer status, String error) {
-    worker.ack(Ack.dead(e.id(), status, error));
+  private void deadLettered(Target t, Ack a) {
     metrics.dead(t);
-    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", e.id()),
-        kv("statusCode", status), kv("error", error));
+    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", a.id()),
+        kv("statusCode", a.statusCode()), kv("error", a.error()));
   }
 
   private void disable(Target t, Integer status, String message) {
@@ -404,54 +363,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     });
   }
 
-  // ---- control-database bookkeeping, batched like acks
-
-  private void logAttempt(Fire fire, Integer status, int latencyMs, String error, String activationId) {
-    logEntries.add(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        clock.instant(), status, latencyMs, error, activationId));
-    writeControl();
-  }
-
-  private void writeControl() {
-    if (controlWrite != null || controlTimer >= 0 || logEntries.isEmpty() && fireCounts.isEmpty()) return;
-    List<DeliveryLog.Entry> entries = new ArrayList<>(logEntries);
-    logEntries.clear();
-    Long[] ids = fireCounts.keySet().toArray(new Long[0]);
-    Integer[] counts = fireCounts.values().toArray(new Integer[0]);
-    fireCounts.clear();
-    Future<Void> countsWritten = ids.length == 0 ? Future.succeededFuture() : feeds.countFires(control, ids, counts);
-    Future<Void> logWritten = entries.isEmpty() ? Future.succeededFuture() : log.insert(control, entries);
-    controlWrite = Future.join(countsWritten, logWritten).transform(ar -> {
-      controlWrite = null;
-      // once per outage, not once per batch: while the control database is down every fire would log
-      if (ar.failed() && failedBookkeeping++ == 0) {
-        LOG.warn("{} {}", kv("event", "bookkeeping.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
-      } else if (ar.succeeded() && failedBookkeeping > 0) {
-        LOG.info("{} {}", kv("event", "bookkeeping.recovered"), kv("lostBatches", failedBookkeeping));
-        failedBookkeeping = 0;
-      }
-      // a lost delivery-log batch or fire count is bookkeeping, not an event: it is not retried
-      if (running) {
-        controlTimer = vertx.setTimer(CONTROL_WRITE_EVERY_MS, id -> {
-          controlTimer = -1;
-          writeControl();
-        });
-      }
-      return Future.succeededFuture();
-    });
-  }
-
-  /** Writes what bookkeeping is left now, without waiting for the next turn. */
-  private Future<Void> flushControl() {
-    if (controlTimer >= 0) {
-      vertx.cancelTimer(controlTimer);
-      controlTimer = -1;
-    }
-    Future<Void> inFlight = controlWrite == null ? Future.succeededFuture() : controlWrite;
-    return inFlight.compose(v -> {
-      writeControl();
-      return controlWrite == null ? Future.succeededFuture() : controlWrite;
-    });
+  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
+    bookkeeping.attempt(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
+        at, a.statusCode(), latencyMs, a.error(), a.activationId()));
   }
 
   // ---- graceful stop
@@ -459,23 +373,24 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** Stops claiming, lets fires in flight finish within {@code grace}, then hands every lease back at once. */
   public Future<Void> stop(Duration grace) {
     running = false;
+    bookkeeping.stopping();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(renewTimer);
     workers.values().forEach(StoreWorker::stopClaiming);
-    waitingFires.clear();
+    slots.clearWaiting();
     pacing.clear();
     Promise<Void> settled = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     awaitSettled(settled, deadline);
     return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
-        .compose(v -> flushControl())
+        .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }
 
   private void awaitSettled(Promise<Void> settled, long deadline) {
-    boolean idle = inFlight == 0 && workers.values().stream().allMatch(StoreWorker::idle);
+    boolean idle = slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
     if (idle || System.nanoTime() > deadline) {
       settled.complete();
     } else {

@@ -1,18 +1,15 @@
 package dev.whiskfeed.deliver;
 
-import dev.whiskfeed.store.Doorbell;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
+import dev.whiskfeed.store.Doorbell;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,27 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. A full claim reads every due event at most
- * once a second; the claims in between read from its floor ({@link ClaimRepository#claimSince}), and
- * one that finds nothing is followed by a full one within the second. A feed whose breaker is open is
- * left out of the claims but for one probe event at a time ({@link Breakers}). Acks are written in
- * batches: while one ack statement is in flight, the next ones gather. Runs on the verticle's event
- * loop only.
+ * when the queue is empty so the next writer rings it. What each claim reads, and when to look again,
+ * is the {@link ClaimPlanner}'s decision. A feed whose breaker is open is
+ * left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are written
+ * in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-  private static final int CLAIM_LIMIT = 2000;
   /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
   private static final long[] LATER_LOOKS_MS = {3, 25};
-  private static final long EXCLUSION_PAUSE_NS = 250_000_000L;
-  /**
-   * How often a claim reads the pending index from its start (ns). In between, claims read from the
-   * floor ({@link ClaimRepository#claimSince}): what a full claim leaves behind (a long transaction's
-   * rows committed after it, events of feeds it left out) waits for the next one at most this long.
-   */
-  private static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
-  /** Claims between full ones also read the events due in this last window (ms). */
-  private static final long RECENT_WINDOW_MS = 2_000;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -54,37 +39,36 @@ final class StoreWorker {
   private final Dispatcher dispatcher;
   private final String holder;
   private final long leaseMs;
+  private final ClaimPlanner planner = new ClaimPlanner(System::nanoTime);
 
-  /**
-   * The events claimed and not yet settled (queued or in flight), each with when its lease ends as
-   * far as this instance knows (System.nanoTime: claimed or last renewed, plus the lease).
-   */
-  private final Map<UUID, Long> held = new LinkedHashMap<>();
-  private final List<Ack> acks = new ArrayList<>();
-  /** Outcomes recorded but not yet written, by event: completed when the ack statement holding them commits. */
-  private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
-  private boolean running = true;
-  private boolean claiming;
-  private boolean again;
-  private boolean flushing;
-  private boolean doorbellArmed;
-  /** Counts the armings: a later look belongs to one, and is dropped once a claim found work since. */
+  private final HeldLeases held;
+  private final OutcomeBatcher outcomes;
+  private State state = State.READY;
+  /** Counts the armings of the doorbell: a later look belongs to one. */
   private long armings;
-  /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
-  private boolean starved;
-  /** Feeds that took at least half of the last full claim: left out of every other claim. */
-  private long[] dominant = new long[0];
-  private boolean excludedLast;
-  /** After a claim that left them out found nothing else, they are left out again only from then. */
-  private long noExclusionUntil;
-  /** The oldest event the last full claim took (null: it took none); claims in between read from it. */
-  private Instant floor;
-  private long lastFullClaim;
-  private boolean fullNext = true;
-  private boolean fullClaimTimer;
+  /** The arming in force: 0 when a claim found work since the last one (or none was made). */
+  private long armedAt;
+  /** The timer of the full claim asked for by a claim since the floor that found nothing; -1: none. */
+  private long fullClaimTimer = -1;
   private boolean reachable = true;
-  private long ackRetryMs;
-  private static final long MAX_ACK_RETRY_MS = 5_000;
+
+  /** Where the claim loop is. */
+  private enum State {
+    /** No claim in flight: a wake claims. */
+    READY,
+    /** The last claim was skipped or cut short for lack of room: an outcome written or a fire slot freed wakes it. */
+    STARVED,
+    CLAIMING,
+    /** A wake came while a claim was in flight: claims again right after it. */
+    CLAIMING_AGAIN,
+    /** Stopped while a claim was in flight: what it takes is still dispatched, nothing is claimed after it. */
+    STOPPING,
+    STOPPED;
+
+    boolean claimInFlight() {
+      return this == CLAIMING || this == CLAIMING_AGAIN || this == STOPPING;
+    }
+  }
 
   /** Fires what a worker claimed; reports every event's outcome back through {@link #ack}. */
   interface Dispatcher {
@@ -109,6 +93,25 @@ final class StoreWorker {
     this.dispatcher = dispatcher;
     this.holder = holder;
     this.leaseMs = leaseMs;
+    this.held = new HeldLeases(System::nanoTime, leaseMs);
+    this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch),
+        (ms, action) -> vertx.setTimer(ms, id -> action.run()), new OutcomeBatcher.Listener() {
+          @Override
+          public void failed(Throwable cause) {
+            // kept and written again shortly; should the lease run out first, another claim fires the
+            // events again: at-least-once, never lost
+            lost(cause);
+          }
+
+          @Override
+          public void written(List<Ack> batch, boolean drained) {
+            connected();
+            if (drained) {
+              if (released(batch)) wake();
+              else roomFreed();
+            }
+          }
+        });
   }
 
   EventStore store() {
@@ -128,54 +131,46 @@ final class StoreWorker {
    * long ago (the poll, a feed resumed or recovered), where {@link #wake} finds recent ones.
    */
   void wakeFully() {
-    fullNext = true;
+    planner.fullNext();
     wake();
   }
 
   /** Claims now, or right after the claim in flight. Never blocks; safe to call at any rate. */
   void wake() {
-    if (!running) return;
-    if (claiming) {
-      again = true;
-      return;
+    switch (state) {
+      case READY, STARVED -> claim();
+      case CLAIMING, CLAIMING_AGAIN -> state = State.CLAIMING_AGAIN;
+      case STOPPING, STOPPED -> { }
     }
-    claim();
   }
 
   private void claim() {
-    int room = Math.min(CLAIM_LIMIT, dispatcher.room(held.size()));
+    int room = ClaimPlanner.limit(dispatcher.room(held.size()));
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
-    starved = room <= 0;
-    if (room <= 0 || deliverable.length == 0 && ordered.length == 0) return;
+    if (room <= 0) {
+      state = State.STARVED;
+      return;
+    }
+    state = State.READY;
+    if (deliverable.length == 0 && ordered.length == 0) return;
     Breakers breakers = dispatcher.breakers();
     long[] plain = dispatcher.claimable(breakers.closed(deliverable));
     long[] probes = breakers.probesDue(deliverable);
-    // Claims are first come, first served; while one feed has a backlog (it took at least half of
-    // the last full claim), every other claim leaves it out, so the other feeds' events are not
-    // claimed only after the whole backlog.
-    long[] others = excludedLast || dominant.length == 0 || System.nanoTime() < noExclusionUntil ? plain
-        : without(plain, dominant);
-    boolean excluding = others.length > 0 && others.length < plain.length;
-    excludedLast = excluding;
-    long[] feeds = excluding ? others : plain;
-    claiming = true;
-    long claimedAt = System.nanoTime();
-    boolean fullClaim = fullNext || claimedAt - lastFullClaim >= FULL_CLAIM_EVERY_NS;
-    if (fullClaim) {
-      fullNext = false;
-      lastFullClaim = claimedAt;
-    }
+    ClaimPlanner.Claim plan = planner.plan(room, plain);
+    state = State.CLAIMING;
+    long[] feeds = plan.feeds();
     Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : fullClaim ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
-        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, floor, RECENT_WINDOW_MS);
+        : plan.full() ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
+        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, plan.floor(), ClaimPlanner.RECENT_WINDOW_MS);
     Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
         : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
     // a feed whose breaker is open: one due event, the probe
     List<Future<List<ClaimedEvent>>> probeClaims = new ArrayList<>();
     for (long feed : probes) probeClaims.add(claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1));
     Future.all(unorderedClaim, orderedClaim, Future.all(probeClaims)).onComplete(ar -> {
-      claiming = false;
+      boolean again = state == State.CLAIMING_AGAIN;
+      state = state == State.STOPPING ? State.STOPPED : State.READY;
       for (int i = 0; i < probes.length; i++) {
         List<ClaimedEvent> probe = ar.succeeded() ? probeClaims.get(i).result() : List.of();
         breakers.probing(probes[i], probe.isEmpty() ? null : probe.get(0).id());
@@ -185,65 +180,36 @@ final class StoreWorker {
         return;
       }
       connected();
-      // a claim that left feeds out says nothing of where their due events start
-      if (fullClaim && !excluding && feeds.length > 0) floor = oldestDue(unorderedClaim.result());
-      if (!fullClaim && feeds.length > 0 && unorderedClaim.result().isEmpty()) fullClaimWithin(claimedAt);
       List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
       got.addAll(orderedClaim.result());
       probeClaims.forEach(p -> got.addAll(p.result()));
-      boolean full = got.size() >= room;
-      if (full && room < CLAIM_LIMIT) starved = true;
-      if (!excluding) dominant = full ? dominant(unorderedClaim.result()) : new long[0];
-      // nobody else had anything: the backlog is alone, look for others again only a moment later
-      if (excluding && unorderedClaim.result().isEmpty()) noExclusionUntil = System.nanoTime() + EXCLUSION_PAUSE_NS;
-      // a claim that left a backlogged feed out and found nothing else is followed by a full one
-      took(got, full || excluding, claimedAt);
+      ClaimPlanner.Looked looked = planner.claimed(plan, unorderedClaim.result(), got.size());
+      if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
+      if (looked.cutShort() && state == State.READY) state = State.STARVED;
+      took(got, looked.lookAgain() || again, plan.at());
     });
   }
 
-  private static Instant oldestDue(List<ClaimedEvent> claimed) {
-    Instant oldest = null;
-    for (ClaimedEvent e : claimed) {
-      if (e.dueAt() != null && (oldest == null || e.dueAt().isBefore(oldest))) oldest = e.dueAt();
-    }
-    return oldest;
-  }
-
-  /** Nothing due since the floor: a full claim follows within {@link #FULL_CLAIM_EVERY_NS} of the last one. */
-  private void fullClaimWithin(long now) {
-    if (fullClaimTimer) return;
-    fullClaimTimer = true;
-    long inMs = Math.max(1, (lastFullClaim + FULL_CLAIM_EVERY_NS - now) / 1_000_000);
-    vertx.setTimer(inMs, id -> {
-      fullClaimTimer = false;
+  /** A full claim follows in {@code ms}, unless one is asked for already. */
+  private void fullClaimIn(long ms) {
+    if (fullClaimTimer >= 0) return;
+    fullClaimTimer = vertx.setTimer(ms, id -> {
+      fullClaimTimer = -1;
       wakeFully();
     });
   }
 
-  /** The feeds that took at least half of {@code claimed}. */
-  private static long[] dominant(List<ClaimedEvent> claimed) {
-    Map<Long, Integer> counts = new HashMap<>();
-    claimed.forEach(e -> counts.merge(e.feedId(), 1, Integer::sum));
-    return counts.entrySet().stream().filter(c -> c.getValue() * 2 >= claimed.size())
-        .mapToLong(Map.Entry::getKey).toArray();
-  }
-
-  private static long[] without(long[] feeds, long[] left) {
-    return Arrays.stream(feeds).filter(f -> Arrays.stream(left).noneMatch(l -> l == f)).toArray();
-  }
-
-  private void took(List<ClaimedEvent> got, boolean full, long claimedAt) {
+  private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
     if (!got.isEmpty()) {
-      doorbellArmed = false;
+      armedAt = 0;
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
         // our own lease ran out while the store was unreachable and we took the event again: it is
         // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
         // only renewed the lease, firing it again would be a duplicate
-        long leaseEnd = claimedAt + leaseMs * 1_000_000;
-        if (held.replace(e.id(), leaseEnd) != null || unwritten.containsKey(e.id())) continue;
-        held.put(e.id(), leaseEnd);
+        if (!held.claimed(e.id(), claimedAt) || outcomes.unwritten(e.id())) continue;
+        held.hold(e.id(), claimedAt);
         if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
           takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
         }
@@ -255,10 +221,9 @@ final class StoreWorker {
     // Claim again at once after any claim that found work, while its fires are in flight: what
     // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
     // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
-    if (!got.isEmpty() || full || again) {
-      again = false;
+    if (lookAgain) {
       vertx.runOnContext(v -> wake());
-    } else if (!doorbellArmed) {
+    } else if (armedAt == 0) {
       armDoorbell();
     }
   }
@@ -284,13 +249,13 @@ final class StoreWorker {
    * than these would have.
    */
   private void armDoorbell() {
-    doorbellArmed = true;
     long arming = ++armings;
+    armedAt = arming;
     Doorbell.arm(store.pool()).onComplete(ar -> {
       wake();
       for (long ms : LATER_LOOKS_MS) {
         vertx.setTimer(ms, id -> {
-          if (arming == armings && doorbellArmed) wake();
+          if (arming == armedAt) wake();
         });
       }
     });
@@ -302,15 +267,13 @@ final class StoreWorker {
    * when it runs out, so it needs no wake for this.
    */
   void roomFreed() {
-    if (starved) wake();
+    if (state == State.STARVED) wake();
   }
 
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
-    held.remove(a.id());
-    acks.add(a);
-    unwritten.computeIfAbsent(a.id(), id -> Promise.promise());
-    flush();
+    held.let(a.id());
+    outcomes.add(a);
   }
 
   /**
@@ -319,49 +282,12 @@ final class StoreWorker {
    * stays within the number of concurrent fires, however slow the database is.
    */
   Future<Void> written(List<ClaimedEvent> events) {
-    List<Future<Void>> pending = new ArrayList<>();
-    for (ClaimedEvent e : events) {
-      Promise<Void> p = unwritten.get(e.id());
-      if (p != null) pending.add(p.future());
-    }
-    return pending.isEmpty() ? Future.succeededFuture() : Future.join(pending).mapEmpty();
+    return outcomes.written(events);
   }
 
   /** Completes when every outcome recorded so far is in the store. */
   Future<Void> allWritten() {
-    if (unwritten.isEmpty()) return Future.succeededFuture();
-    return Future.join(unwritten.values().stream().map(Promise::future).toList()).mapEmpty();
-  }
-
-  private void flush() {
-    if (flushing || acks.isEmpty()) return;
-    flushing = true;
-    List<Ack> batch = new ArrayList<>(acks);
-    acks.clear();
-    claims.ack(store.pool(), holder, batch).onComplete(ar -> {
-      if (ar.failed()) {
-        // keep the outcomes and write them again shortly; should the lease run out first, another
-        // claim fires the events again: at-least-once, never lost
-        lost(ar.cause());
-        acks.addAll(0, batch);
-        ackRetryMs = Math.min(MAX_ACK_RETRY_MS, Math.max(50, ackRetryMs * 2));
-        vertx.setTimer(ackRetryMs, id -> {
-          flushing = false;
-          flush();
-        });
-        return;
-      }
-      ackRetryMs = 0;
-      connected();
-      flushing = false;
-      batch.forEach(a -> {
-        Promise<Void> p = unwritten.remove(a.id());
-        if (p != null) p.tryComplete();
-      });
-      if (!acks.isEmpty()) flush();
-      else if (released(batch)) wake();
-      else roomFreed();
-    });
+    return outcomes.allWritten();
   }
 
   /** Events handed back due at once (a feed paused or gone, an unsafe lease): claimed again at once. */
@@ -374,38 +300,32 @@ final class StoreWorker {
 
   /** Keeps the leases of everything still held (queued or in flight) from running out. */
   void renewLeases() {
-    if (held.isEmpty() && acks.isEmpty()) return;
-    List<UUID> ids = new ArrayList<>(held.keySet());
-    acks.forEach(a -> ids.add(a.id()));
+    List<UUID> ids = new ArrayList<>(held.ids());
+    ids.addAll(outcomes.queued());
+    if (ids.isEmpty()) return;
     long renewedAt = System.nanoTime();
-    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0])).onSuccess(renewed -> renewed.forEach(id -> {
-      held.replace(id, renewedAt + leaseMs * 1_000_000);
-    })).onFailure(this::lost);
+    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0]))
+        .onSuccess(renewed -> held.renewed(renewed, renewedAt))
+        .onFailure(this::lost);
   }
 
-  /**
-   * Whether this instance may still start firing {@code id}: its lease has at least a third of its
-   * life left. Renewals run three times per lease, so less means two of them failed or were late,
-   * and another instance may take the event over while this fire would still be in flight.
-   */
+  /** Whether this instance may still start firing {@code id} ({@link HeldLeases#safe}). */
   boolean leaseSafe(UUID id) {
-    Long end = held.get(id);
-    return end != null && end - System.nanoTime() > leaseMs * 1_000_000 / 3;
+    return held.safe(id);
   }
 
   /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */
   void stopClaiming() {
-    running = false;
+    state = state.claimInFlight() ? State.STOPPING : State.STOPPED;
   }
 
   boolean idle() {
-    return !flushing && acks.isEmpty() && !claiming;
+    return outcomes.idle() && !state.claimInFlight();
   }
 
   Future<Integer> releaseAll() {
     held.clear();
-    unwritten.values().forEach(Promise::tryComplete);
-    unwritten.clear();
+    outcomes.forgetAll();
     return claims.releaseAll(store.pool(), holder);
   }
 

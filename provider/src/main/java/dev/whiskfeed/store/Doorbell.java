@@ -38,7 +38,7 @@ public final class Doorbell {
       WITH rang AS (
         UPDATE whiskfeed.doorbell SET armed = false
         WHERE id IN (SELECT id FROM whiskfeed.doorbell WHERE armed FOR UPDATE SKIP LOCKED) RETURNING 1)
-      SELECT pg_notify('whiskfeed_events', '') FROM rang""";
+      SELECT pg_notify('%s', '') FROM rang""".formatted(CHANNEL);
 
   /**
    * A CTE for a statement that writes events into a CTE named {@code ins}: rings when armed and
@@ -49,7 +49,7 @@ public final class Doorbell {
         UPDATE whiskfeed.doorbell SET armed = false
         WHERE EXISTS (SELECT 1 FROM ins)
           AND id IN (SELECT id FROM whiskfeed.doorbell WHERE armed FOR UPDATE SKIP LOCKED)
-        RETURNING pg_catalog.pg_notify('whiskfeed_events', ''))""";
+        RETURNING pg_catalog.pg_notify('%s', ''))""".formatted(CHANNEL);
 
   /**
    * The same in a capture trigger's function, after a statement whose row count is in {@code n}. A
@@ -62,10 +62,10 @@ public final class Doorbell {
           UPDATE whiskfeed.doorbell d SET armed = false
            WHERE d.id IN (SELECT x.id FROM whiskfeed.doorbell x WHERE x.armed FOR UPDATE SKIP LOCKED);
           IF FOUND THEN
-            PERFORM pg_catalog.pg_notify('whiskfeed_events', '');
+            PERFORM pg_catalog.pg_notify('%s', '');
           END IF;
         END IF;
-      """;
+      """.formatted(CHANNEL);
 
   private Doorbell() {}
 

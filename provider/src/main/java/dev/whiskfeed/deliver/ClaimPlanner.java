@@ -1,0 +1,129 @@
+package dev.whiskfeed.deliver;
+
+import dev.whiskfeed.store.ClaimRepository;
+import dev.whiskfeed.store.ClaimedEvent;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * What one store's next claim reads, and what its result means for the claim after it. Pure, with an
+ * injected nano clock; the {@link StoreWorker} runs the claims.
+ *
+ * <ul>
+ *   <li><b>How much.</b> At most {@link #CLAIM_LIMIT} events, and no more than the engine has room for.
+ *   <li><b>Full or since the floor.</b> A full claim reads every due event, at most once every
+ *       {@link #FULL_CLAIM_EVERY_NS}; the claims in between read from its floor (the oldest event it
+ *       took; {@link ClaimRepository#claimSince}). What a full claim leaves behind (a long transaction's
+ *       rows committed after it, events of feeds it left out) waits for the next one at most that long.
+ *   <li><b>Which feeds.</b> Claims are first come, first served; while one feed has a backlog (it took
+ *       at least half of a full claim), every other claim leaves it out, so the other feeds' events are
+ *       not claimed only after the whole backlog. A claim that left it out and found nothing else means
+ *       the backlog is alone: it is left out again only {@link #EXCLUSION_PAUSE_NS} later.
+ *   <li><b>When to look again.</b> At once after a claim that found work, filled its room or left a
+ *       backlog out; a claim since the floor that found nothing is followed by a full one within
+ *       {@link #FULL_CLAIM_EVERY_NS} of the last.
+ * </ul>
+ * Event loop only.
+ */
+final class ClaimPlanner {
+  static final int CLAIM_LIMIT = 2000;
+  static final long EXCLUSION_PAUSE_NS = 250_000_000L;
+  static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
+  /** Claims between full ones also read the events due in this last window (ms). */
+  static final long RECENT_WINDOW_MS = 2_000;
+
+  /**
+   * One claim: at most {@code limit} events of {@code feeds}; {@code full}: from the start of the
+   * pending index, else from {@code floor} (null: only the recent window); {@code excluding}: a
+   * backlogged feed is left out; {@code at}: when it was planned (nanos).
+   */
+  record Claim(int limit, long[] feeds, boolean full, boolean excluding, Instant floor, long at) {}
+
+  /**
+   * What a claim's result means: {@code lookAgain} at once (it found work, filled its room or left a
+   * backlog out); {@code cutShort}: it filled a room smaller than {@link #CLAIM_LIMIT}, so freed room
+   * should wake the next one; {@code fullClaimInMs}: a full claim is due in that many ms (-1: none asked).
+   */
+  record Looked(boolean lookAgain, boolean cutShort, long fullClaimInMs) {}
+
+  private final LongSupplier nanos;
+  /** Feeds that took at least half of the last full claim: left out of every other claim. */
+  private long[] dominant = new long[0];
+  private boolean excludedLast;
+  private long noExclusionUntil;
+  private Instant floor;
+  private long lastFullClaim;
+  private boolean fullNext = true;
+
+  ClaimPlanner(LongSupplier nanos) {
+    this.nanos = nanos;
+  }
+
+  /** How many events the next claim may take, given the engine's {@code room}. */
+  static int limit(int room) {
+    return Math.min(CLAIM_LIMIT, room);
+  }
+
+  /** The next claim reads every due event (the poll, a feed resumed or recovered). */
+  void fullNext() {
+    fullNext = true;
+  }
+
+  /** Plans a claim of up to {@code limit} events of {@code claimable} (feeds not paced out, breakers closed). */
+  Claim plan(int limit, long[] claimable) {
+    long now = nanos.getAsLong();
+    long[] others = excludedLast || dominant.length == 0 || now - noExclusionUntil < 0 ? claimable
+        : without(claimable, dominant);
+    boolean excluding = others.length > 0 && others.length < claimable.length;
+    excludedLast = excluding;
+    boolean full = fullNext || now - lastFullClaim >= FULL_CLAIM_EVERY_NS;
+    if (full) {
+      fullNext = false;
+      lastFullClaim = now;
+    }
+    return new Claim(limit, excluding ? others : claimable, full, excluding, floor, now);
+  }
+
+  /**
+   * The unordered part of {@code c} took {@code unordered}; with ordered and probe claims the claim
+   * took {@code total} events.
+   */
+  Looked claimed(Claim c, List<ClaimedEvent> unordered, int total) {
+    boolean readFeeds = c.feeds().length > 0;
+    // a claim that left feeds out says nothing of where their due events start
+    if (c.full() && !c.excluding() && readFeeds) floor = oldestDue(unordered);
+    long fullClaimInMs = !c.full() && readFeeds && unordered.isEmpty()
+        ? Math.max(1, (lastFullClaim + FULL_CLAIM_EVERY_NS - c.at()) / 1_000_000) : -1;
+    boolean filled = total >= c.limit();
+    if (!c.excluding()) dominant = filled ? dominant(unordered) : new long[0];
+    // nobody else had anything: the backlog is alone, look for others again only a moment later
+    if (c.excluding() && unordered.isEmpty()) noExclusionUntil = nanos.getAsLong() + EXCLUSION_PAUSE_NS;
+    // a claim that left a backlogged feed out and found nothing else is followed by a full one
+    boolean lookAgain = total > 0 || filled || c.excluding();
+    return new Looked(lookAgain, filled && c.limit() < CLAIM_LIMIT, fullClaimInMs);
+  }
+
+  private static Instant oldestDue(List<ClaimedEvent> claimed) {
+    Instant oldest = null;
+    for (ClaimedEvent e : claimed) {
+      if (e.dueAt() != null && (oldest == null || e.dueAt().isBefore(oldest))) oldest = e.dueAt();
+    }
+    return oldest;
+  }
+
+  /** The feeds that took at least half of {@code claimed}. */
+  private static long[] dominant(List<ClaimedEvent> claimed) {
+    Map<Long, Integer> counts = new HashMap<>();
+    claimed.forEach(e -> counts.merge(e.feedId(), 1, Integer::sum));
+    return counts.entrySet().stream().filter(c -> c.getValue() * 2 >= claimed.size())
+        .mapToLong(Map.Entry::getKey).toArray();
+  }
+
+  private static long[] without(long[] feeds, long[] left) {
+    return Arrays.stream(feeds).filter(f -> Arrays.stream(left).noneMatch(l -> l == f)).toArray();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.whiskfeed.deliver;
+
+import java.util.function.Consumer;
+
+/**
+ * The engine's fire slots: at most {@code max} fires in flight. A fire that finds none free waits,
+ * per feed in turn ({@link FairQueue}), so one feed's backlog never holds back another feed's next
+ * fire; a slot let go passes straight to the next waiting fire. A fire keeps its slot until its
+ * outcomes are written, so what a crash can leave fired but unrecorded stays within the slots.
+ * Event loop only.
+ */
+final class FireSlots {
+  private final int max;
+  private final Consumer<Fire> start;
+  private final Runnable freed;
+  private final FairQueue<Fire> waiting = new FairQueue<>();
+  private int inFlight;
+
+  /**
+   * @param start starts a fire that has a slot; the fire gives it back through {@link #release}
+   * @param freed a slot is free and no fire waits for one
+   */
+  FireSlots(int max, Consumer<Fire> start, Runnable freed) {
+    this.max = max;
+    this.start = start;
+    this.freed = freed;
+  }
+
+  /** Starts {@code fire} when a slot is free; otherwise it waits its turn. */
+  void take(Fire fire) {
+    if (inFlight < max) {
+      inFlight++;
+      start.accept(fire);
+    } else {
+      waiting.add(fire.feedId(), fire);
+    }
+  }
+
+  /** A fire is done with its slot (or will not go): the next waiting fire starts in it, or it is free. */
+  void release() {
+    Fire next = waiting.poll();
+    if (next != null) {
+      start.accept(next);
+    } else {
+      inFlight--;
+      freed.run();
+    }
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  /** Drops the waiting fires (their events are handed back with every lease at a stop). */
+  void clearWaiting() {
+    waiting.clear();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.whiskfeed.deliver;
+
+import dev.whiskfeed.store.Ack;
+import dev.whiskfeed.store.ClaimedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The outcomes of one store's events on their way into the store, written in batches of one
+ * statement each: an outcome recorded while no write is in flight goes at once; those recorded while
+ * one is in flight gather and go together when it committed. So the batches grow with the load and
+ * the database's latency, and a quiet store's outcome waits for nothing.
+ *
+ * <p>A failed write is tried again after a backoff ({@link #FIRST_RETRY_MS}, doubling, at most
+ * {@link #MAX_RETRY_MS}), its outcomes ahead of those recorded since: none is dropped. Should an
+ * event's lease run out meanwhile, another claim fires it again (at-least-once, never lost). Each
+ * outcome completes its future when its write committed ({@link #written}). Event loop only.
+ */
+final class OutcomeBatcher {
+  static final long FIRST_RETRY_MS = 50;
+  static final long MAX_RETRY_MS = 5_000;
+
+  /** Runs {@code action} in {@code ms} (a Vert.x timer; a test runs it when it likes). */
+  interface Timers {
+    void after(long ms, Runnable action);
+  }
+
+  /** What the owner hears of the writes. */
+  interface Listener {
+    /** A write failed; it is tried again after the backoff. */
+    void failed(Throwable cause);
+
+    /** {@code batch} is in the store; {@code drained}: no outcome waits for another write. */
+    void written(List<Ack> batch, boolean drained);
+  }
+
+  private final Function<List<Ack>, Future<?>> write;
+  private final Timers timers;
+  private final Listener listener;
+  /** Outcomes recorded and not yet in a write, oldest first. */
+  private final List<Ack> queued = new ArrayList<>();
+  /** Outcomes recorded and not yet in the store, by event: completed when the write holding them commits. */
+  private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
+  /** A write is in flight, or waits for its retry. */
+  private boolean writing;
+  private long retryMs;
+
+  /** @param write writes one batch as one statement */
+  OutcomeBatcher(Function<List<Ack>, Future<?>> write, Timers timers, Listener listener) {
+    this.write = write;
+    this.timers = timers;
+    this.listener = listener;
+  }
+
+  /** Records an outcome: written now, or with the next batch when a write is in flight. */
+  void add(Ack a) {
+    queued.add(a);
+    unwritten.computeIfAbsent(a.id(), id -> Promise.promise());
+    flush();
+  }
+
+  /** Whether an outcome of {@code id} is recorded and not yet in the store. */
+  boolean unwritten(UUID id) {
+    return unwritten.containsKey(id);
+  }
+
+  /** The events whose outcomes wait for a write (not those in the write in flight): their leases still matter. */
+  List<UUID> queued() {
+    return queued.stream().map(Ack::id).toList();
+  }
+
+  /** Completes when the outcomes recorded so far for {@code events} are in the store. */
+  Future<Void> written(List<ClaimedEvent> events) {
+    List<Future<Void>> pending = new ArrayList<>();
+    for (ClaimedEvent e : events) {
+      Promise<Void> p = unwritten.get(e.id());
+      if (p != null) pending.add(p.future());
+    }
+    return pending.isEmpty() ? Future.succeededFuture() : Future.join(pending).mapEmpty();
+  }
+
+  /** Completes when every outcome recorded so far is in the store. */
+  Future<Void> allWritten() {
+    if (unwritten.isEmpty()) return Future.succeededFuture();
+    return Future.join(unwritten.values().stream().map(Promise::future).toList()).mapEmpty();
+  }
+
+  /** Nothing is being written and nothing waits to be. */
+  boolean idle() {
+    return !writing && queued.isEmpty();
+  }
+
+  /**
+   * Lets whoever waits for an outcome go on as if it were written (the leases were handed back
+   * meanwhile, so the store has the event again either way). Writes already queued still go.
+   */
+  void forgetAll() {
+    unwritten.values().forEach(Promise::tryComplete);
+    unwritten.clear();
+  }
+
+  private void flush() {
+    if (writing || queued.isEmpty()) return;
+    writing = true;
+    List<Ack> batch = new ArrayList<>(queued);
+    queued.clear();
+    write.apply(batch).onComplete(ar -> {
+      if (ar.failed()) {
+        listener.failed(ar.cause());
+        queued.addAll(0, batch);
+        retryMs = Math.min(MAX_RETRY_MS, Math.max(FIRST_RETRY_MS, retryMs * 2));
+        timers.after(retryMs, () -> {
+          writing = false;
+          flush();
+        });
+        return;
+      }
+      retryMs = 0;
+      writing = false;
+      batch.forEach(a -> {
+        Promise<Void> p = unwritten.remove(a.id());
+        if (p != null) p.tryComplete();
+      });
+      boolean drained = queued.isEmpty();
+      listener.written(batch, drained);
+      if (!drained) flush();
+    });
+  }
+}

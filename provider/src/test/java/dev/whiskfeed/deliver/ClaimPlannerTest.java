@@ -1,0 +1,171 @@
+package dev.whiskfeed.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.store.ClaimedEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ClaimPlannerTest {
+  private static final long MS = 1_000_000L;
+  private static final Instant T0 = Instant.parse("2026-11-22T06:00:00Z");
+  private static final long[] FEEDS = {1, 2, 3};
+
+  private long now = 5_000 * MS;
+  private final ClaimPlanner planner = new ClaimPlanner(() -> now);
+
+  @ParameterizedTest(name = "room {0} -> limit {1}")
+  @CsvSource({"-3, -3", "0, 0", "1, 1", "1999, 1999", "2000, 2000", "2001, 2000", "50000, 2000"})
+  void claimsNoMoreThanTheRoomAndNeverMoreThanTheLimit(int room, int limit) {
+    assertThat(ClaimPlanner.limit(room)).isEqualTo(limit);
+  }
+
+  @Test
+  void theFirstClaimIsFullAndTheNextOnesReadFromItsFloorUntilASecondHasPassed() {
+    ClaimPlanner.Claim first = planner.plan(100, FEEDS);
+    assertThat(first.full()).isTrue();
+    assertThat(first.feeds()).containsExactly(FEEDS);
+    planner.claimed(first, List.of(event(2, 30), event(1, 10), event(3, 20)), 3);
+
+    now += 999 * MS;
+    ClaimPlanner.Claim between = planner.plan(100, FEEDS);
+    assertThat(between.full()).isFalse();
+    assertThat(between.floor()).isEqualTo(T0.plusSeconds(10));
+
+    now += MS;
+    assertThat(planner.plan(100, FEEDS).full()).isTrue();
+  }
+
+  @Test
+  void aWakeForEverythingMakesTheNextClaimFull() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(), 0);
+    now += 10 * MS;
+    planner.fullNext();
+    assertThat(planner.plan(100, FEEDS).full()).isTrue();
+    now += 10 * MS;
+    assertThat(planner.plan(100, FEEDS).full()).isFalse();
+  }
+
+  @Test
+  void aFullClaimThatFoundNothingLeavesNoFloor() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 10)), 1);
+    now += 1_000 * MS;
+    planner.claimed(planner.plan(100, FEEDS), List.of(), 0);
+    now += 10 * MS;
+    assertThat(planner.plan(100, FEEDS).floor()).isNull();
+  }
+
+  @Test
+  void aClaimBetweenFullOnesThatFoundNothingAsksForAFullOneWhenTheSecondIsUp() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 10)), 1);
+    now += 300 * MS;
+    ClaimPlanner.Looked looked = planner.claimed(planner.plan(100, FEEDS), List.of(), 0);
+    assertThat(looked.fullClaimInMs()).isEqualTo(700);
+    assertThat(looked.lookAgain()).isFalse();
+  }
+
+  @Test
+  void aFullClaimOrOneThatFoundWorkAsksForNoFullOne() {
+    assertThat(planner.claimed(planner.plan(100, FEEDS), List.of(), 0).fullClaimInMs()).isEqualTo(-1);
+    now += 10 * MS;
+    assertThat(planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 1)), 1).fullClaimInMs()).isEqualTo(-1);
+  }
+
+  @ParameterizedTest(name = "limit {0}, took {1} -> again {2}, cut short {3}")
+  @CsvSource({
+    "100,  0,   false, false",
+    "100,  1,   true,  false",
+    "100,  100, true,  true",
+    "2000, 1,   true,  false",
+    "2000, 2000, true, false",
+  })
+  void looksAgainAtOnceAfterWorkAndIsCutShortWhenTheRoomWasTheLimit(int limit, int took, boolean again,
+                                                                     boolean cutShort) {
+    List<ClaimedEvent> got = new ArrayList<>();
+    for (int i = 0; i < took; i++) got.add(event(1 + i % 3, i));
+    ClaimPlanner.Looked looked = planner.claimed(planner.plan(limit, FEEDS), got, took);
+    assertThat(looked.lookAgain()).isEqualTo(again);
+    assertThat(looked.cutShort()).isEqualTo(cutShort);
+  }
+
+  @Test
+  void eventsOfOrderedFeedsAndProbesCountTowardsTheRoom() {
+    ClaimPlanner.Looked looked = planner.claimed(planner.plan(10, FEEDS), List.of(event(1, 1)), 10);
+    assertThat(looked.cutShort()).isTrue();
+    assertThat(looked.lookAgain()).isTrue();
+  }
+
+  @Test
+  void aFeedThatTookHalfOfAFilledClaimIsLeftOutOfEveryOtherClaim() {
+    planner.claimed(planner.plan(4, FEEDS), List.of(event(2, 1), event(2, 2), event(1, 3), event(3, 4)), 4);
+
+    now += 10 * MS;
+    ClaimPlanner.Claim excluding = planner.plan(4, FEEDS);
+    assertThat(excluding.excluding()).isTrue();
+    assertThat(excluding.feeds()).containsExactly(1, 3);
+    ClaimPlanner.Looked looked = planner.claimed(excluding, List.of(event(1, 5)), 1);
+    assertThat(looked.lookAgain()).isTrue();
+
+    now += 10 * MS;
+    ClaimPlanner.Claim next = planner.plan(4, FEEDS);
+    assertThat(next.excluding()).isFalse();
+    assertThat(next.feeds()).containsExactly(FEEDS);
+  }
+
+  @Test
+  void aClaimThatDidNotFillItsRoomSeesNoBacklog() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(event(2, 1), event(2, 2), event(1, 3)), 3);
+    now += 10 * MS;
+    assertThat(planner.plan(100, FEEDS).excluding()).isFalse();
+  }
+
+  @Test
+  void aClaimThatLeftTheBacklogOutAndFoundNothingElseLooksAgainButExcludesOnlyAMomentLater() {
+    planner.claimed(planner.plan(2, FEEDS), List.of(event(2, 1), event(2, 2)), 2);
+    now += 10 * MS;
+    ClaimPlanner.Claim excluding = planner.plan(2, FEEDS);
+    assertThat(excluding.excluding()).isTrue();
+    assertThat(planner.claimed(excluding, List.of(), 0).lookAgain()).isTrue();
+
+    now += 10 * MS;
+    ClaimPlanner.Claim withBacklog = planner.plan(2, FEEDS);
+    assertThat(withBacklog.excluding()).isFalse();
+    planner.claimed(withBacklog, List.of(event(2, 3), event(2, 4)), 2);
+
+    now += 200 * MS;
+    assertThat(planner.plan(2, FEEDS).excluding()).isFalse();
+    now += 50 * MS;
+    assertThat(planner.plan(2, FEEDS).excluding()).isTrue();
+  }
+
+  @Test
+  void aClaimThatLeftFeedsOutSetsNoFloor() {
+    planner.claimed(planner.plan(2, FEEDS), List.of(event(2, 10), event(2, 11)), 2);
+    now += 1_000 * MS;
+    ClaimPlanner.Claim excludingFull = planner.plan(2, FEEDS);
+    assertThat(excludingFull.full()).isTrue();
+    assertThat(excludingFull.excluding()).isTrue();
+    planner.claimed(excludingFull, List.of(event(1, 50)), 1);
+    now += 10 * MS;
+    assertThat(planner.plan(2, FEEDS).floor()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
+  void whenOnlyTheBacklogIsClaimableNothingIsLeftOut() {
+    planner.claimed(planner.plan(2, FEEDS), List.of(event(2, 1), event(2, 2)), 2);
+    now += 10 * MS;
+    ClaimPlanner.Claim claim = planner.plan(2, new long[] {2});
+    assertThat(claim.excluding()).isFalse();
+    assertThat(claim.feeds()).containsExactly(2);
+  }
+
+  private static ClaimedEvent event(long feed, int dueSecond) {
+    return new ClaimedEvent(UUID.randomUUID(), dueSecond, feed, "INSERT", null, T0, 0, 0, null,
+        T0.plusSeconds(dueSecond));
+  }
+}
