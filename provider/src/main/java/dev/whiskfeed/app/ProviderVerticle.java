@@ -27,6 +27,7 @@ import dev.whiskfeed.feed.StartupCheck;
 import dev.whiskfeed.feed.TriggerAuth;
 import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.store.Database;
+import dev.whiskfeed.store.PreferredTls;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -209,7 +210,8 @@ final class ProviderVerticle extends VerticleBase {
         else registry.reload(Long.parseLong(payload));
       });
     }
-    listeners.add(StoreListener.start(vertx, store.name(), Database.connectOptions(store.url()), handlers));
+    listeners.add(StoreListener.start(vertx, store.name(),
+        PreferredTls.known(Database.connectOptions(store.url())), handlers));
   }
 
   /**

@@ -77,7 +77,7 @@ final class SlotAdmin {
    */
   Future<Void> prepare(StoreRef ref) {
     DbUrl url = stores.url(ref);
-    Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
+    Future<PgConnection> connecting = Database.connect(vertx, url);
     return connecting.timeout(SourceDatabases.CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .compose(c -> prepare(c).eventually(c::close));
   }
@@ -119,7 +119,7 @@ final class SlotAdmin {
   Future<Void> dropSlot(StoreRef ref) {
     DbUrl url = stores.url(ref);
     if (url == null) return Future.succeededFuture();
-    return PgConnection.connect(vertx, Database.connectOptions(url))
+    return Database.connect(vertx, url)
         .compose(c -> c.query(WalDdl.SLOT_NAME).execute()
             .map(rows -> rows.iterator().next().getString("slot"))
             .compose(slot -> c.preparedQuery(WalDdl.RELEASE_SLOT).execute(Tuple.of(slot))

@@ -65,7 +65,7 @@ final class SourceDatabases {
     // a user's URL learns nothing of the network behind it (closed port, unknown name, wrong password
     // read alike); the operator finds the detail in the log
     String where = p.source() != null ? "source '" + p.source() + "'" : "the database";
-    Future<PgConnection> connecting = PgConnection.connect(vertx, Database.connectOptions(url));
+    Future<PgConnection> connecting = Database.connect(vertx, url);
     return connecting.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {
           connecting.onSuccess(PgConnection::close); // late after a timeout: not leaked

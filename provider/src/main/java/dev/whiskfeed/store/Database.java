@@ -2,9 +2,11 @@ package dev.whiskfeed.store;
 
 import dev.whiskfeed.config.DbTls;
 import dev.whiskfeed.config.DbUrl;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
@@ -12,12 +14,14 @@ import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Pools and the classification of database failures. */
@@ -87,9 +91,20 @@ public final class Database {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setName("whiskfeed-" + url.database())
             .setShared(false))
-        .connectingTo(connectOptions(url))
+        .connectingTo(resolvedOptions(vertx, url))
         .using(vertx)
         .build();
+  }
+
+  /** Each new connection's options, with {@code sslmode=prefer} settled by {@link PreferredTls}. */
+  private static Supplier<Future<SqlConnectOptions>> resolvedOptions(Vertx vertx, DbUrl url) {
+    PgConnectOptions options = connectOptions(url);
+    return () -> PreferredTls.resolve(vertx, options).map(o -> o);
+  }
+
+  /** One connection of its own (not from a pool), with {@code sslmode=prefer} settled by {@link PreferredTls}. */
+  public static Future<PgConnection> connect(Vertx vertx, DbUrl url) {
+    return PreferredTls.resolve(vertx, connectOptions(url)).compose(o -> PgConnection.connect(vertx, o));
   }
 
   static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
@@ -111,7 +126,7 @@ public final class Database {
     var builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(1).setMaxWaitQueueSize(10_000).setName("whiskfeed-claims-" + url.database())
             .setShared(false))
-        .connectingTo(connectOptions(url));
+        .connectingTo(resolvedOptions(vertx, url));
     if (!url.transactionPooler()) {
       builder = builder.withConnectHandler(conn -> conn.query(GENERIC_PLANS).execute().onComplete(ar -> conn.close()));
     }

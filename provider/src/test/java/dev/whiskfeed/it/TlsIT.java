@@ -95,6 +95,22 @@ class TlsIT extends WithStandInOpenWhisk {
     assertEveryConnectionEncrypted(orders);
   }
 
+  /** Without sslmode (prefer): whiskfeed asks the server whether it has TLS before the client connects (PreferredTls). */
+  @Test
+  void preferTheDefaultEncryptsEveryConnectionToAServerWithTls() {
+    TestDatabase control = server.postgres().newDatabase("control");
+    TestDatabase orders = server.postgres().newDatabase("orders");
+    orders.execute("CREATE TABLE public.orders (id int PRIMARY KEY, status text)");
+    f = new ChangesFixture(openwhisk, control, Map.of("WHISKFEED_DB_URL", control.url(),
+        "WHISKFEED_SOURCES", "orders=" + orders.url(), "WHISKFEED_SOURCE_NAMESPACES", "control=*;orders=*"));
+    f.create("t", changes("public.orders").put("source", "orders").put("capture", "trigger"));
+    orders.execute("INSERT INTO public.orders VALUES (1, 'new')");
+    f.awaitRow("t", 1);
+
+    assertEveryConnectionEncrypted(control);
+    assertEveryConnectionEncrypted(orders);
+  }
+
   @Test
   void disableAgainstAServerThatRequiresTlsFailsClearlyAtStart() {
     TestDatabase strict = server.postgres().newDatabase("strict");

@@ -133,6 +133,11 @@ public final class DedicatedPostgres implements AutoCloseable {
     return postgres;
   }
 
+  /** The server's log file (deleted with the server by {@link #close()}). */
+  public Path logFile() {
+    return root.resolve("postgres.log");
+  }
+
   public String url() {
     return database().url();
   }
