@@ -41,11 +41,6 @@ final class EventWriter implements AutoCloseable {
   }
 
   private static final String COPY = "COPY whiskfeed.events (id, feed_id, op, payload, created_at) FROM STDIN";
-  private static final String COPY_BINARY = COPY + " (FORMAT binary)";
-  /** COPY's binary header: signature, flags, header extension length. */
-  private static final byte[] BINARY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  /** 2000-01-01T00:00:00Z, Postgres's timestamp epoch, in microseconds since 1970. */
-  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
   /** One event to store. {@code createdAt}: the change's commit time, ISO 8601. */
   record Event(UUID id, long feedId, String op, String payload, String createdAt) {}
@@ -56,8 +51,6 @@ final class EventWriter implements AutoCloseable {
   private PreparedStatement ring;
   /** Batches of at least this many events are stored with COPY ({@code -Dwhiskfeed.wal.copyMin}, the benchmarks' A/B). */
   private final int copyMin = Integer.getInteger("whiskfeed.wal.copyMin", 64);
-  /** COPY in binary format ({@code -Dwhiskfeed.wal.copyBinary}, the benchmarks' A/B). */
-  private final boolean copyBinary = Boolean.getBoolean("whiskfeed.wal.copyBinary");
 
   EventWriter(Connection control) throws SQLException {
     this.control = control;
@@ -72,7 +65,7 @@ final class EventWriter implements AutoCloseable {
       int stored;
       try {
         if (events.size() >= copyMin) {
-          stored = (int) (copyBinary ? copyBinary(events) : copy(events));
+          stored = (int) copy(events);
           if (stored > 0) ring();
         } else {
           stored = execute(insert, arrays(events));
@@ -136,41 +129,6 @@ final class EventWriter implements AutoCloseable {
     byte[] data = b.toString().getBytes(StandardCharsets.UTF_8);
     try {
       return control.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new ByteArrayInputStream(data));
-    } catch (IOException e) {
-      throw new SQLException("COPY of events failed", e);
-    }
-  }
-
-  /**
-   * A large batch in COPY's binary format: the uuid, bigint and timestamptz go as their binary
-   * values (nothing for the server to parse), jsonb as its version byte and text.
-   */
-  private long copyBinary(List<Event> events) throws SQLException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(events.size() * 256);
-    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-    try {
-      out.write(BINARY_HEADER);
-      for (Event e : events) {
-        out.writeShort(5);
-        out.writeInt(16);
-        out.writeLong(e.id().getMostSignificantBits());
-        out.writeLong(e.id().getLeastSignificantBits());
-        out.writeInt(8);
-        out.writeLong(e.feedId());
-        byte[] op = e.op().getBytes(StandardCharsets.UTF_8);
-        out.writeInt(op.length);
-        out.write(op);
-        byte[] payload = e.payload().getBytes(StandardCharsets.UTF_8);
-        out.writeInt(payload.length + 1);
-        out.writeByte(1); // jsonb's binary format version
-        out.write(payload);
-        java.time.Instant at = java.time.Instant.parse(e.createdAt());
-        out.writeInt(8);
-        out.writeLong(at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000 - PG_EPOCH_MICROS);
-      }
-      out.writeShort(-1);
-      return control.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_BINARY,
-          new ByteArrayInputStream(bytes.toByteArray()));
     } catch (IOException e) {
       throw new SQLException("COPY of events failed", e);
     }
