@@ -137,7 +137,12 @@ public final class CaptureDdl {
     // a column may be named like a variable: the variable wins, never an "ambiguous" error
     b.append("#variable_conflict use_variable\nDECLARE\n  n bigint;\n  tbl jsonb := pg_catalog.jsonb_build_object('schema', TG_TABLE_SCHEMA, 'name', TG_TABLE_NAME);\n");
     if (narrowed) b.append("  hidden text[];\n");
+    if (spec.filter() != null) b.append("  ok boolean;\n");
     b.append("BEGIN\n");
+    if (spec.filter() != null) {
+      // the filter reads its columns with casts that hold for the types it was checked against
+      b.append("  ok := ").append(spec.filter().guard()).append(";\n");
+    }
     if (narrowed) {
       // the table's other columns, read once per statement: the payload is the row minus them
       b.append("  SELECT COALESCE(pg_catalog.array_agg(a.attname::text), '{}') INTO hidden\n")
@@ -148,7 +153,7 @@ public final class CaptureDdl {
     String ifWord = "IF";
     for (Op op : spec.events()) {
       b.append("  ").append(ifWord).append(" TG_OP = '").append(op.name()).append("' THEN\n")
-          .append(insertFor(op, id, narrowed, spec.columns()));
+          .append(insertFor(op, id, narrowed, spec.columns(), spec.filter()));
       ifWord = "ELSIF";
     }
     if (spec.events().contains(Op.DELETE)) {
@@ -165,8 +170,9 @@ public final class CaptureDdl {
   /** Rings the doorbell once per statement that wrote events, only when the consumer armed it. */
   private static final String RING = Doorbell.RING_PLPGSQL;
 
-  private static String insertFor(Op op, long id, boolean narrowed, List<String> columns) {
+  private static String insertFor(Op op, long id, boolean narrowed, List<String> columns, CaptureSpec.Filter filter) {
     String head = "    INSERT INTO whiskfeed.events (feed_id, op, payload)\n    SELECT " + id + ", '" + op.name() + "', ";
+    if (filter != null) return filteredInsertFor(op, head, narrowed, columns, filter);
     return switch (op) {
       case INSERT -> head + payload("NULL", row("pg_catalog.to_jsonb(r.*)", narrowed)) + "\n      FROM new_rows r;\n";
       case DELETE -> head + payload(row("pg_catalog.to_jsonb(r.*)", narrowed), "NULL") + "\n      FROM old_rows r;\n";
@@ -178,6 +184,28 @@ public final class CaptureDdl {
           + "      JOIN (SELECT pg_catalog.row_number() OVER () AS i, pg_catalog.to_jsonb(r.*) AS j FROM new_rows r) w"
           + " ON w.i = o.i\n"
           + "     WHERE " + changed(columns) + "\n"
+          + "     ORDER BY o.i;\n";
+    };
+  }
+
+  /**
+   * The same statements with the row filter: on the new row of an INSERT or UPDATE, the old row of
+   * a DELETE, each row's jsonb computed once for the filter and the payload.
+   */
+  private static String filteredInsertFor(Op op, String head, boolean narrowed, List<String> columns,
+                                          CaptureSpec.Filter filter) {
+    String matches = "CASE WHEN ok THEN " + filter.predicate() + " ELSE true END";
+    String rows = "(SELECT pg_catalog.to_jsonb(r.*) AS j FROM " + (op == Op.DELETE ? "old_rows" : "new_rows") + " r) x";
+    return switch (op) {
+      case INSERT -> head + payload("NULL", row("x.j", narrowed)) + "\n      FROM " + rows + "\n     WHERE " + matches
+          + ";\n";
+      case DELETE -> head + payload(row("x.j", narrowed), "NULL") + "\n      FROM " + rows + "\n     WHERE " + matches
+          + ";\n";
+      case UPDATE -> head + payload(row("o.j", narrowed), row("w.j", narrowed)) + "\n"
+          + "      FROM (SELECT pg_catalog.row_number() OVER () AS i, pg_catalog.to_jsonb(r.*) AS j FROM old_rows r) o\n"
+          + "      JOIN (SELECT pg_catalog.row_number() OVER () AS i, x.j, " + matches + " AS m FROM " + rows + ") w"
+          + " ON w.i = o.i\n"
+          + "     WHERE w.m AND " + changed(columns) + "\n"
           + "     ORDER BY o.i;\n";
     };
   }

@@ -152,6 +152,15 @@ public final class CaptureWatch {
             + " (dropped or renamed)");
       }
     }
+    RowFilter where = RowFilter.stored(config);
+    if (where != null) {
+      List<String> missing = where.columns().stream().filter(c -> !t.columns().contains(c)).toList();
+      if (!missing.isEmpty()) {
+        return Optional.of("column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " of table "
+            + t.tableName().display() + " read by where no longer exist" + (missing.size() > 1 ? "" : "s")
+            + " (dropped or renamed)");
+      }
+    }
     return Optional.empty();
   }
 

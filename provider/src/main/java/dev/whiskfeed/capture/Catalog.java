@@ -79,6 +79,42 @@ final class Catalog {
     });
   }
 
+  // each column's declared type and, through any domains, its base type
+  private static final String COLUMN_TYPES = """
+      WITH RECURSIVE d(attnum, name, declared, typ) AS (
+        SELECT a.attnum, a.attname::text, a.atttypid, a.atttypid
+          FROM pg_catalog.pg_attribute a
+          JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT d.attnum, d.name, d.declared, t.typbasetype
+          FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ
+         WHERE t.typtype = 'd')
+      SELECT d.name, d.declared::bigint AS declared, d.typ::bigint AS base, t.typtype = 'e' AS is_enum,
+             pg_catalog.format_type(d.typ, NULL) AS base_name,
+             pg_catalog.current_setting('server_version_num')::int >= 170000
+               AND pg_catalog.getdatabaseencoding() = 'UTF8' AS unicode_lower
+        FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ
+       WHERE t.typtype <> 'd'
+       ORDER BY d.attnum""";
+
+  /** A table's columns as a row filter compares them, and whether {@code pg_c_utf8} can fold case there. */
+  record ColumnTypes(java.util.Map<String, FilterSql.ColumnType> byName, boolean unicodeLower) {}
+
+  static Future<ColumnTypes> columnTypes(SqlClient c, Table t) {
+    return c.preparedQuery(COLUMN_TYPES).execute(Tuple.of(t.schema(), t.name())).map(rows -> {
+      java.util.Map<String, FilterSql.ColumnType> out = new java.util.LinkedHashMap<>();
+      boolean unicodeLower = false;
+      for (Row r : rows) {
+        out.put(r.getString("name"), new FilterSql.ColumnType(r.getString("name"),
+            FilterType.of(r.getLong("base"), r.getBoolean("is_enum")), r.getLong("declared"), r.getString("base_name")));
+        unicodeLower = r.getBoolean("unicode_lower");
+      }
+      return new ColumnTypes(out, unicodeLower);
+    });
+  }
+
   static Future<Optional<Table>> table(SqlClient c, TableName name) {
     TableName folded = name.folded();
     return c.preparedQuery(TABLE).execute(Tuple.of(name.schema(), name.name(), folded.schema(), folded.name()))

@@ -20,9 +20,11 @@ import java.util.Set;
  * @param columns UPDATEs fire only when one of these changed; empty = any column
  * @param payloadColumns the columns in {@code old}/{@code new}; empty = all
  * @param database a Postgres URL (a secret), or null
+ * @param where the row filter as the request gives it (form checked, not yet against the catalog), or null
  */
 public record ChangesParams(TableName table, Set<Op> events, List<String> columns, List<String> payloadColumns,
-                            String source, String database, Mode mode, int pollIntervalSec, Capture capture) {
+                            String source, String database, Mode mode, int pollIntervalSec, Capture capture,
+                            RowFilter where) {
 
   /** The operations a feed may ask for. TRUNCATE is captured with DELETE (see docs/changes-feed.md). */
   public enum Op { INSERT, UPDATE, DELETE }
@@ -56,7 +58,7 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
 
   public static final int DEFAULT_POLL_INTERVAL_SEC = 5;
   public static final Set<String> NAMES = Set.of("table", "events", "columns", "payloadColumns", "source", "database",
-      "mode", "pollIntervalSec", "capture", "backfill");
+      "mode", "pollIntervalSec", "capture", "where", "backfill");
 
   public ChangesParams {
     events = events.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(events);
@@ -94,7 +96,9 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
       throw WhiskfeedException.invalid("mode poll applies to capture trigger only: WAL capture is never polled");
     }
     if (capture == Capture.AUTO && mode == Mode.POLL) capture = Capture.TRIGGER;
-    return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec, capture);
+    RowFilter where = RowFilter.parse(params.getValue("where"));
+    return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec, capture,
+        where);
   }
 
   /**

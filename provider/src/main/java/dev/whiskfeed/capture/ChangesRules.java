@@ -107,11 +107,33 @@ public final class ChangesRules implements KindRules {
                 .compose(table -> resolve(c, asked, table.orElse(null))
                     .compose(capture -> !backfill || table.isEmpty() ? Future.succeededFuture(capture)
                         : requirePrimaryKey(c, table.get().tableName()).map(capture))
-                    .map(capture -> new Inspected(table.orElse(null), capture))),
+                    .compose(capture -> checkFilter(c, p.where(), table.orElse(null))
+                        .map(where -> new Inspected(table.orElse(null), capture, where)))),
             inspected -> inspected.capture() == Capture.TRIGGER))
-        .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture()))
+        .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture(), in.where()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
-        .map(in -> validated(p, in.table(), in.capture(), input.secrets()));
+        .map(in -> validated(p, in.table(), in.capture(), in.where(), input.secrets()));
+  }
+
+  /** The stored form of the request's row filter, checked against the table's catalog; null without one. */
+  private static Future<RowFilter> checkFilter(SqlClient c, RowFilter where, Catalog.Table t) {
+    if (where == null || t == null || !t.isTable()) return Future.succeededFuture(where);
+    return Catalog.columnTypes(c, t)
+        .compose(types -> FilterCheck.check(where, types.byName(), t.tableName().display(), caster(c)));
+  }
+
+  /** Casts a filter value in the feed's database, as a bound parameter: a value that is not of the type is a 400. */
+  private static FilterCheck.Caster caster(SqlClient c) {
+    return (text, type) -> c.preparedQuery("SELECT pg_catalog.to_jsonb(CAST($1::text AS " + type
+            + ")) OPERATOR(pg_catalog.#>>) '{}' AS v").execute(io.vertx.sqlclient.Tuple.of(text))
+        .map(rows -> rows.iterator().next().getString("v"))
+        .recover(e -> {
+          String state = Database.sqlState(e);
+          if (state == null || !state.startsWith("22")) return Future.failedFuture(e);
+          String why = e instanceof io.vertx.pgclient.PgException pg ? pg.getErrorMessage() : e.getMessage();
+          return Future.failedFuture(WhiskfeedException.invalid("where: '" + text + "' is not a valid " + type
+              + " (" + why + ")"));
+        });
   }
 
   /** Backfill reads in primary-key chunks: a table without a primary key → 400. */
@@ -180,7 +202,7 @@ public final class ChangesRules implements KindRules {
     }
   }
 
-  private record Inspected(Catalog.Table table, Capture capture) {}
+  private record Inspected(Catalog.Table table, Capture capture, RowFilter where) {}
 
   /**
    * The capture the request asks for. A feed keeps its mode: UPDATE cannot change it, and a CREATE
@@ -277,7 +299,8 @@ public final class ChangesRules implements KindRules {
     return out;
   }
 
-  private static Validated validated(ChangesParams p, Catalog.Table t, Capture capture, JsonObject storedSecrets) {
+  private static Validated validated(ChangesParams p, Catalog.Table t, Capture capture, RowFilter where,
+                                     JsonObject storedSecrets) {
     List<String> columns = columns("columns", p.columns(), t);
     List<String> payloadColumns = columns("payloadColumns", p.payloadColumns(), t);
     JsonObject config = new JsonObject()
@@ -285,6 +308,7 @@ public final class ChangesRules implements KindRules {
         .put("events", new JsonArray(p.events().stream().map(Enum::name).toList()));
     if (!columns.isEmpty()) config.put("columns", new JsonArray(columns));
     if (!payloadColumns.isEmpty()) config.put("payloadColumns", new JsonArray(payloadColumns));
+    if (where != null) config.put("where", where.toJson());
     if (p.source() != null) config.put("source", p.source());
     if (p.database() != null) config.put("database", DbUrl.parse(p.database()).masked());
     config.put("capture", capture.wireName());
@@ -301,6 +325,30 @@ public final class ChangesRules implements KindRules {
     ChangesParams p = ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets());
     return new CaptureSpec(feed.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns(),
         p.mode() == Mode.LISTEN);
+  }
+
+  /**
+   * {@link #spec(Feed, Catalog.Table)} with the feed's row filter compiled against the table's
+   * columns as they are now (a filter column gone, or now of a type its operator does not apply
+   * to, fails the install with a 400).
+   */
+  static Future<CaptureSpec> spec(SqlClient c, Feed feed, Catalog.Table t) {
+    CaptureSpec plain = spec(feed, t);
+    RowFilter where = RowFilter.stored(feed.config());
+    if (where == null) return Future.succeededFuture(plain);
+    return Catalog.columnTypes(c, t).map(types -> {
+      var columns = FilterCheck.columns(where, types.byName(), t.tableName().display());
+      where.map(n -> n, (name, test) -> {
+        if (!columns.get(name).type().allows(test.op())) {
+          throw WhiskfeedException.invalid("where." + name + "." + test.op().wire() + ": column " + name + " is now "
+              + columns.get(name).typeName() + "; UPDATE the feed's where");
+        }
+        return test;
+      });
+      return new CaptureSpec(plain.feedId(), plain.schema(), plain.table(), plain.events(), plain.columns(),
+          plain.payloadColumns(), plain.ringDoorbell(), new CaptureSpec.Filter(
+              FilterSql.predicate(where, columns, "x.j", types.unicodeLower()), FilterSql.guard(where, columns)));
+    });
   }
 
   /** The table of a stored feed, checked again inside the installing transaction. */
@@ -327,7 +375,8 @@ public final class ChangesRules implements KindRules {
     TableName table = tableOf(feed);
     return leaveOld
         .compose(v -> sources.inTransaction(controlTx, feed, c -> Catalog.table(c, table)
-            .compose(t -> run(c, CaptureDdl.install(spec(feed, checked(feed, t.orElse(null))))))))
+            .compose(t -> spec(c, feed, checked(feed, t.orElse(null))))
+            .compose(spec -> run(c, CaptureDdl.install(spec)))))
         .recover(e -> Future.failedFuture(explain(e, "install capture on " + table.display())))
         .onSuccess(v -> LOG.info("{} {} {}", kv("event", "capture.installed"), kv("feed", feed.feedId().toString()),
             kv("table", table.display())));

@@ -348,7 +348,7 @@ public final class WalCapture {
         if (!f.database().equals(ref) || BacklogCap.stoppedCapture(f)) continue;
         ChangesParams p = ChangesParams.parse(f.kindConfig(), Set.of(), f.secrets());
         TableName t = ChangesRules.tableOf(f);
-        out.add(new WalFeed(f.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns()));
+        out.add(new WalFeed(f.id(), t.schema(), t.name(), p.events(), p.columns(), p.payloadColumns(), p.where()));
       }
       return out;
     });

@@ -1,5 +1,6 @@
 package dev.whiskfeed.capture.wal;
 
+import dev.whiskfeed.capture.FilterType;
 import dev.whiskfeed.error.WhiskfeedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,8 +44,18 @@ public final class PgTypes {
        WHERE a.attrelid = ?::bigint::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
        ORDER BY a.attnum""";
 
+  private static final String FILTER_TYPE = """
+      WITH RECURSIVE d(typ) AS (
+        SELECT ?::bigint::pg_catalog.oid
+        UNION ALL
+        SELECT t.typbasetype FROM pg_catalog.pg_type t JOIN d ON t.oid = d.typ WHERE t.typtype = 'd')
+      SELECT d.typ::bigint AS base, t.typtype = 'e' AS is_enum
+        FROM d JOIN pg_catalog.pg_type t ON t.oid = d.typ
+       WHERE t.typtype <> 'd'""";
+
   private final Connection connection;
   private final Map<Long, PgType> cache = new HashMap<>();
+  private final Map<Long, FilterType> filterTypes = new HashMap<>();
 
   public PgTypes(Connection connection) {
     this.connection = connection;
@@ -64,6 +75,24 @@ public final class PgTypes {
   /** Forgets every answer, for when types may have changed. */
   public void clear() {
     cache.clear();
+    filterTypes.clear();
+  }
+
+  /** How a row filter compares a column of type {@code oid}: by its base type, through any domains. */
+  public FilterType filterType(int oid) throws SQLException {
+    long id = Integer.toUnsignedLong(oid);
+    if (id < FIRST_NORMAL_OID) return FilterType.of(id, false);
+    FilterType known = filterTypes.get(id);
+    if (known != null) return known;
+    FilterType type = FilterType.OTHER;
+    try (PreparedStatement statement = connection.prepareStatement(FILTER_TYPE)) {
+      statement.setLong(1, id);
+      try (ResultSet row = statement.executeQuery()) {
+        if (row.next()) type = FilterType.of(row.getLong("base"), row.getBoolean("is_enum"));
+      }
+    }
+    filterTypes.put(id, type);
+    return type;
   }
 
   private PgType resolve(long oid) throws SQLException {

@@ -249,6 +249,7 @@ public final class SlotReader {
     private final EventWriter writer;
     private final Map<Integer, Relation> relations = new HashMap<>();
     private final Map<Integer, Integer> counters = new HashMap<>();
+    private final Map<Long, WalFilter> filters = new HashMap<>();
     private final List<EventWriter.Event> batch = new ArrayList<>();
     private boolean inTx;
     private long txLsn;
@@ -329,7 +330,9 @@ public final class SlotReader {
         names.add(c.name());
         columnTypes.add(type(r, c));
       }
-      return new Relation(r.oid(), r.schema(), r.name(), names, columnTypes);
+      List<Integer> oids = new ArrayList<>(r.columns().size());
+      for (PgOutput.Column c : r.columns()) oids.add(c.typeOid());
+      return new Relation(r.oid(), r.schema(), r.name(), names, columnTypes, oids);
     }
 
     /**
@@ -350,9 +353,24 @@ public final class SlotReader {
       Relation rel = relation(relationOid);
       int index = counters.merge(relationOid, 1, Integer::sum) - 1;
       for (WalFeed feed : feedsOf(rel)) {
+        if (feed.where() != null && !filter(feed, rel).matches(op == Op.DELETE ? old : now)) continue;
         String payload = ChangeEncoder.encode(rel, feed, op, old, now, oldIsWhole);
         if (payload != null) add(feed, index, op.name(), payload);
       }
+    }
+
+    /** The feed's row filter bound to the relation's columns, bound again when either changed. */
+    private WalFilter filter(WalFeed feed, Relation rel) throws Exception {
+      WalFilter f = filters.get(feed.id());
+      if (f == null || !f.boundTo(feed.where(), rel)) {
+        f = WalFilter.bind(feed.where(), rel, i -> types.filterType(rel.typeOid(i)));
+        if (!f.bound()) {
+          LOG.warn("{} {} {}", kv("event", "capture.filter.unbound"), kv("feed", feed.id()),
+              kv("table", rel.schema() + "." + rel.name()));
+        }
+        filters.put(feed.id(), f);
+      }
+      return f;
     }
 
     private void truncate(int relationOid) throws Exception {
