@@ -154,21 +154,44 @@ public final class ChangesRules implements KindRules {
    */
   @Override
   public Future<Boolean> startBackfill(SqlConnection controlTx, Feed feed, Object where) {
-    if (where != null) {
-      throw WhiskfeedException.invalid("where on backfill is not available yet: leave it out to backfill every row");
-    }
+    RowFilter asked = RowFilter.parse(where); // its form first: a 400 before any database is asked
     TableName table = tableOf(feed);
-    String predicate = null;
     // on the control database the table may be locked by this very transaction (capture DDL): read through it
     Future<SqlClient> reader = feed.database().isControl() ? Future.succeededFuture(controlTx) : sources.client(feed);
     return reader
-        .compose(c -> requirePrimaryKey(c, table).compose(pk -> total(c, table, predicate)))
-        .compose(total -> backfillRuns.start(controlTx, feed.id(), predicate, total))
+        .compose(c -> requirePrimaryKey(c, table)
+            .compose(pk -> backfillPredicate(c, feed, table, asked))
+            .compose(predicate -> total(c, table, predicate).compose(total ->
+                backfillRuns.start(controlTx, feed.id(), predicate, total))))
         .map(started -> {
           started.ifPresent(b -> LOG.info("{} {} {} {}", kv("event", "backfill.requested"),
               kv("feed", feed.feedId().toString()), kv("run", b.run()), kv("total", b.total())));
           return started.isPresent();
         });
+  }
+
+  /** The row a backfill's filter reads, as the capture function's filter reads {@code x.j}. */
+  private static final String BACKFILL_ROW = "pg_catalog.to_jsonb(r.*)";
+
+  /**
+   * The rows a backfill emits: those matching the feed's own {@code where} (as capture filters an
+   * INSERT) and the request's, checked against the catalog like the feed's; null for every row.
+   */
+  private static Future<String> backfillPredicate(SqlClient c, Feed feed, TableName name, RowFilter asked) {
+    RowFilter own = RowFilter.stored(feed.config());
+    if (own == null && asked == null) return Future.succeededFuture(null);
+    return Catalog.table(c, name).compose(found -> {
+      Catalog.Table t = found.orElseThrow(() -> WhiskfeedException.invalid("table " + name.display() + " does not exist"));
+      return checkFilter(c, asked, t).compose(checked -> Catalog.columnTypes(c, t).map(types -> {
+        List<String> parts = new ArrayList<>();
+        for (RowFilter f : java.util.Arrays.asList(own, checked)) {
+          if (f == null) continue;
+          var columns = FilterCheck.columns(f, types.byName(), t.tableName().display());
+          parts.add(FilterSql.predicate(f, columns, BACKFILL_ROW, types.unicodeLower()));
+        }
+        return String.join(" AND ", parts);
+      }));
+    });
   }
 
   /** Above this many rows (by the planner's estimate) a backfill's total is that estimate, not a count. */

@@ -152,11 +152,28 @@ class BackfillIT extends WithStandInOpenWhisk {
     Api.Response unknown = f.api.backfill("guest", "t", new JsonObject().put("from", 3));
     assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
     Api.Response where = f.api.backfill("guest", "t", new JsonObject().put("where",
-        new JsonObject().put("status", new JsonObject().put("_eq", "paid"))));
+        new JsonObject().put("nope", new JsonObject().put("_eq", "paid"))));
     assertThat(where.status()).as(where.body()).isEqualTo(400);
+    assertThat(where.error()).contains("has no column nope");
+    Api.Response badValue = f.api.backfill("guest", "t", new JsonObject().put("where",
+        new JsonObject().put("id", new JsonObject().put("_gt", "x' OR 1=1 --"))));
+    assertThat(badValue.status()).as(badValue.body()).isEqualTo(400);
     assertThat(f.api.backfill("guest", "nope", null).status()).isEqualTo(404);
     assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.backfills")).isZero();
     assertThat(storedBackfillEvents()).isZero();
+  }
+
+  @Test
+  void aBackfillWithWhereEmitsTheRowsMatchingItAndTheFeedsOwnWhere() {
+    f.create("t", changes("public.orders").put("where", new JsonObject().put("status",
+        new JsonObject().put("_like", "new 1%"))));
+    Api.Response started = f.api.backfill("guest", "t", new JsonObject().put("where",
+        new JsonObject().put("id", new JsonObject().put("_lte", 12))));
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    assertThat(started.json().getJsonObject("backfill").getLong("total")).isEqualTo(4);
+    assertThat(awaitBackfill("t", "done").getLong("rows")).isEqualTo(4);
+    assertThat(f.awaitFires("t", 4)).extracting(ChangesFixture::rowId).containsExactlyInAnyOrder(1L, 10L, 11L, 12L);
+    assertThat(storedBackfillEvents()).isEqualTo(4);
   }
 
   @Test
