@@ -50,16 +50,25 @@ public final class Backfills {
    */
   public record Settings(String holder, int chunkRows, Duration pause, Duration lease, Duration check, int maxRunning) {}
 
-  private static final String INSERT = """
+  // A chunk is first stored with a plain INSERT; only when that meets a stored id (the chunk ran
+  // before a crash) again with ON CONFLICT DO NOTHING, whose speculative insertion costs a second
+  // WAL record and index probe per row (as capture/wal/EventWriter does).
+  private static final String INSERT = insert("");
+  private static final String INSERT_NEW = insert("ON CONFLICT (id) DO NOTHING");
+
+  private static String insert(String onConflict) {
+    return """
       WITH ins AS (
         INSERT INTO whiskfeed.events (id, feed_id, op, payload)
         SELECT u.id, $1, 'BACKFILL', u.payload::jsonb
         FROM ROWS FROM (pg_catalog.unnest($2::uuid[]), pg_catalog.unnest($3::text[])) WITH ORDINALITY AS u(id, payload, i)
         ORDER BY u.i
-        ON CONFLICT (id) DO NOTHING
+        %s
         RETURNING 1),
-      """ + Doorbell.RING_AFTER + """
-      SELECT (SELECT count(*) FROM ins) AS stored, (SELECT count(*) FROM rang) AS rang""";
+      %s
+      SELECT (SELECT count(*) FROM ins) AS stored, (SELECT count(*) FROM rang) AS rang""".formatted(onConflict,
+        Doorbell.RING_AFTER);
+  }
   private static final String DISCARD = "DELETE FROM whiskfeed.events WHERE id = ANY($1::uuid[]) AND state = 'pending'";
 
   private final Vertx vertx;
@@ -213,8 +222,8 @@ public final class Backfills {
       }
       Chunk chunk = new Chunk(key, rows.size(), rows.size() < settings.chunkRows());
       Future<Integer> stored = ids.length == 0 ? Future.succeededFuture(0)
-          : plan.events().preparedQuery(INSERT).execute(Tuple.of(b.feedId(), ids, payloads))
-              .map(result -> result.iterator().next().getLong("stored").intValue());
+          : store(plan.events(), INSERT, b.feedId(), ids, payloads).recover(e -> "23505".equals(Database.sqlState(e))
+              ? store(plan.events(), INSERT_NEW, b.feedId(), ids, payloads) : Future.failedFuture(e));
       return stored
           .compose(n -> repo.chunkDone(control, b, settings.holder(),
               chunk.lastKey() == null ? null : chunk.lastKey().toArray(String[]::new), chunk.rows(), chunk.last(),
@@ -226,6 +235,11 @@ public final class Backfills {
               // deleted meanwhile: the feed's DELETE discarded its pending events before these landed
               : plan.events().preparedQuery(DISCARD).execute(Tuple.of((Object) ids)).map((Chunk) null));
     });
+  }
+
+  private static Future<Integer> store(SqlClient events, String sql, long feedId, UUID[] ids, String[] payloads) {
+    return events.preparedQuery(sql).execute(Tuple.of(feedId, ids, payloads))
+        .map(result -> result.iterator().next().getLong("stored").intValue());
   }
 
   /** The next rows after {@code lastKey}, in one transaction with the payload settings pinned. */
