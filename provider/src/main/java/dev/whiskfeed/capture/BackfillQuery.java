@@ -29,7 +29,7 @@ public final class BackfillQuery {
   /**
    * The chunk query. Parameters: with {@code after}, {@code $1 … $k} the last key's values as text
    * (k = key columns), then the row limit; without, only the limit. Columns: {@code key} (text[])
-   * and {@code payload} (the event payload as jsonb text).
+   * and {@code payload} (the event payload, jsonb).
    */
   public static String chunk(TableName table, List<KeyColumn> pk, List<String> payloadColumns, String predicate,
                              boolean after) {
@@ -37,7 +37,7 @@ public final class BackfillQuery {
     String columns = pk.stream().map(k -> "r." + Sql.identifier(k.name())).collect(Collectors.joining(", "));
     StringBuilder b = new StringBuilder("SELECT ARRAY[")
         .append(pk.stream().map(k -> "r." + Sql.identifier(k.name()) + "::pg_catalog.text").collect(Collectors.joining(", ")))
-        .append("] AS key,\n       ").append(payload(table, payloadColumns)).append("::pg_catalog.text AS payload\n")
+        .append("] AS key,\n       ").append(payload(table, payloadColumns)).append(" AS payload\n")
         .append("FROM ").append(Sql.qualified(table.schema(), table.name())).append(" r\n");
     String limit = "$1";
     String where = null;
@@ -53,6 +53,54 @@ public final class BackfillQuery {
     if (predicate != null) where = (where == null ? "" : where + " AND ") + "(" + predicate + ")";
     if (where != null) b.append("WHERE ").append(where).append('\n');
     return b.append("ORDER BY ").append(columns).append("\nLIMIT ").append(limit).toString();
+  }
+
+  /**
+   * The chunk with each row's event id, for reading it into another database: columns {@code key},
+   * {@code id} and {@code payload} (jsonb text, carried as is). Parameters: the chunk's, then the
+   * run's id prefix and salt ({@link BackfillIds}).
+   */
+  public static String read(String chunk, int chunkParams) {
+    return "SELECT s.key, " + id("s.key", chunkParams + 1) + " AS id, s.payload::pg_catalog.text AS payload\nFROM ("
+        + chunk + ") s";
+  }
+
+  /**
+   * The chunk stored as events by one statement, where the table and the event store are one
+   * database (trigger capture; WAL capture of the control database): the rows never leave the
+   * server. Parameters: the chunk's, then the run's id prefix and salt, then the feed id. Columns:
+   * {@code rows} read, {@code last_key}, {@code stored} (new events). {@code onConflict} as for
+   * any event insert: empty, or {@code ON CONFLICT (id) DO NOTHING} for a chunk stored before.
+   */
+  public static String store(String chunk, int chunkParams, String onConflict, String ring) {
+    return "WITH c AS MATERIALIZED (\n"
+        + "  SELECT pg_catalog.row_number() OVER () AS ord, s.key, " + id("s.key", chunkParams + 1) + " AS id, s.payload\n"
+        + "  FROM (" + chunk + ") s),\n"
+        + "ins AS (\n"
+        + "  INSERT INTO whiskfeed.events (id, feed_id, op, payload)\n"
+        + "  SELECT c.id, $" + (chunkParams + 3) + ", 'BACKFILL', c.payload FROM c ORDER BY c.ord\n"
+        + "  " + onConflict + "\n"
+        + "  RETURNING 1),\n"
+        + ring + "\n"
+        + "SELECT (SELECT pg_catalog.count(*) FROM c) AS rows, (SELECT c.key FROM c ORDER BY c.ord DESC LIMIT 1) AS last_key,"
+        + " (SELECT pg_catalog.count(*) FROM ins) AS stored";
+  }
+
+  /** Parameters of {@link #chunk}: the last key's columns (when after one), then the limit. */
+  public static int chunkParams(List<KeyColumn> pk, boolean after) {
+    return (after ? pk.size() : 0) + 1;
+  }
+
+  /**
+   * A row's event id from its key: an RFC 9562 version-8 uuid whose first 32 bits are the run's
+   * prefix ({@code $n}, 8 hex digits) and whose other bits come from the MD5 of the run's salt
+   * ({@code $n+1}) and the key as a text array literal (unambiguous: Postgres quotes what needs it).
+   */
+  static String id(String key, int n) {
+    String bytes = "pg_catalog.decode($" + n + " || pg_catalog.substr(pg_catalog.md5($" + (n + 1) + " || " + key
+        + "::pg_catalog.text), 1, 24), 'hex')";
+    return "pg_catalog.encode(pg_catalog.set_byte(pg_catalog.set_byte(" + bytes + ", 6, (pg_catalog.get_byte(" + bytes
+        + ", 6) & 15) | 128), 8, (pg_catalog.get_byte(" + bytes + ", 8) & 63) | 128), 'hex')::pg_catalog.uuid";
   }
 
   /** The rows a backfill will emit, counted at its start. */

@@ -14,7 +14,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -69,7 +68,8 @@ public final class Backfills {
       SELECT (SELECT count(*) FROM ins) AS stored, (SELECT count(*) FROM rang) AS rang""".formatted(onConflict,
         Doorbell.RING_AFTER);
   }
-  private static final String DISCARD = "DELETE FROM whiskfeed.events WHERE id = ANY($1::uuid[]) AND state = 'pending'";
+  // a deleted feed's id is never reused: what it left pending can go
+  private static final String DISCARD = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
 
   private final Vertx vertx;
   private final SourceDatabases sources;
@@ -157,7 +157,16 @@ public final class Backfills {
 
   /** What every chunk of one run needs: the table's key, the query text, and both databases. */
   private record Plan(Feed feed, Backfill backfill, List<BackfillQuery.KeyColumn> pk, String first, String after,
-                      SqlClient source, SqlClient events) {}
+                      SqlClient source, SqlClient events, boolean oneDatabase) {
+    /** The chunk query after {@code lastKey} (null: the first), and how many parameters it takes. */
+    String chunk(List<String> lastKey) {
+      return lastKey == null ? first : after;
+    }
+
+    int chunkParams(List<String> lastKey) {
+      return BackfillQuery.chunkParams(pk, lastKey != null);
+    }
+  }
 
   private Future<Plan> plan(Feed feed, Backfill b) {
     TableName table = ChangesRules.tableOf(feed);
@@ -166,7 +175,8 @@ public final class Backfills {
         Catalog.primaryKey(source, table).map(pk -> {
           if (pk.isEmpty()) throw new NoPrimaryKey(table);
           return new Plan(feed, b, pk, BackfillQuery.chunk(table, pk, payloadColumns, b.filter(), false),
-              BackfillQuery.chunk(table, pk, payloadColumns, b.filter(), true), source, events);
+              BackfillQuery.chunk(table, pk, payloadColumns, b.filter(), true), source, events,
+              feed.database().equals(feed.eventStore()));
         })));
   }
 
@@ -210,31 +220,76 @@ public final class Backfills {
   /** Reads, stores and records one chunk; null when the run is no longer this instance's to go on with. */
   private Future<Chunk> chunk(Plan plan, List<String> lastKey) {
     Backfill b = plan.backfill();
-    return read(plan, lastKey).compose(rows -> {
-      List<String> key = lastKey;
-      UUID[] ids = new UUID[rows.size()];
-      String[] payloads = new String[rows.size()];
-      int i = 0;
-      for (Row r : rows) {
-        key = Arrays.asList(r.getArrayOfStrings("key"));
-        ids[i] = BackfillIds.of(b.feedId(), b.run(), key);
-        payloads[i++] = r.getString("payload");
-      }
-      Chunk chunk = new Chunk(key, rows.size(), rows.size() < settings.chunkRows());
-      Future<Integer> stored = ids.length == 0 ? Future.succeededFuture(0)
-          : store(plan.events(), INSERT, b.feedId(), ids, payloads).recover(e -> "23505".equals(Database.sqlState(e))
-              ? store(plan.events(), INSERT_NEW, b.feedId(), ids, payloads) : Future.failedFuture(e));
-      return stored
-          .compose(n -> repo.chunkDone(control, b, settings.holder(),
+    Future<Stored> stored = plan.oneDatabase() ? storeInPlace(plan, lastKey) : copy(plan, lastKey);
+    return stored.compose(st -> {
+      Chunk chunk = new Chunk(st.lastKey() == null ? lastKey : st.lastKey(), st.rows(), st.rows() < settings.chunkRows());
+      return repo.chunkDone(control, b, settings.holder(),
               chunk.lastKey() == null ? null : chunk.lastKey().toArray(String[]::new), chunk.rows(), chunk.last(),
-              settings.lease().toMillis()).map(held -> {
-                if (n > 0) onEventsWritten.run();
-                return held;
-              }))
-          .compose(held -> held ? Future.succeededFuture(chunk)
-              // deleted meanwhile: the feed's DELETE discarded its pending events before these landed
-              : plan.events().preparedQuery(DISCARD).execute(Tuple.of((Object) ids)).map((Chunk) null));
+              settings.lease().toMillis())
+          .compose(held -> {
+            if (held) {
+              if (st.stored() > 0) onEventsWritten.run();
+              return Future.succeededFuture(chunk);
+            }
+            // the feed deleted meanwhile: its DELETE discarded its pending events before these landed
+            // (a lease lost to another instance leaves them: that instance stores the same ids)
+            return repo.find(control, b.feedId()).compose(run -> run.isPresent() ? Future.succeededFuture()
+                    : plan.events().preparedQuery(DISCARD).execute(Tuple.of(b.feedId())).mapEmpty())
+                .map((Chunk) null);
+          });
     });
+  }
+
+  /** A chunk stored: the rows read, the last one's key (null when none), the events that were new. */
+  private record Stored(int rows, List<String> lastKey, int stored) {}
+
+  /**
+   * The table and the event store are one database: one statement reads the chunk and stores its
+   * events, in the transaction that pins the payload settings.
+   */
+  private Future<Stored> storeInPlace(Plan plan, List<String> lastKey) {
+    return storeInPlace(plan, lastKey, "").recover(e -> "23505".equals(Database.sqlState(e))
+        ? storeInPlace(plan, lastKey, "ON CONFLICT (id) DO NOTHING") : Future.failedFuture(e));
+  }
+
+  private Future<Stored> storeInPlace(Plan plan, List<String> lastKey, String onConflict) {
+    Backfill b = plan.backfill();
+    String sql = BackfillQuery.store(plan.chunk(lastKey), plan.chunkParams(lastKey), onConflict, Doorbell.RING_AFTER);
+    Tuple args = chunkArgs(plan, lastKey).addLong(b.feedId());
+    return withTransaction(plan.source(), c -> c.query(BackfillQuery.settings()).execute()
+        .compose(v -> c.preparedQuery(sql).execute(args)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          String[] key = r.getArrayOfStrings("last_key");
+          return new Stored(r.getLong("rows").intValue(), key == null ? null : Arrays.asList(key),
+              r.getLong("stored").intValue());
+        });
+  }
+
+  /** The table is in another database than the events: the chunk is read, then stored there. */
+  private Future<Stored> copy(Plan plan, List<String> lastKey) {
+    Backfill b = plan.backfill();
+    String sql = BackfillQuery.read(plan.chunk(lastKey), plan.chunkParams(lastKey));
+    return withTransaction(plan.source(), c -> c.query(BackfillQuery.settings()).execute()
+        .compose(v -> c.preparedQuery(sql).execute(chunkArgs(plan, lastKey))))
+        .compose(rows -> {
+          List<String> key = null;
+          UUID[] ids = new UUID[rows.size()];
+          String[] payloads = new String[rows.size()];
+          int i = 0;
+          for (Row r : rows) {
+            key = Arrays.asList(r.getArrayOfStrings("key"));
+            ids[i] = r.getUUID("id");
+            payloads[i++] = r.getString("payload");
+          }
+          List<String> last = key;
+          int n = rows.size();
+          if (n == 0) return Future.succeededFuture(new Stored(0, null, 0));
+          return store(plan.events(), INSERT, b.feedId(), ids, payloads)
+              .recover(e -> "23505".equals(Database.sqlState(e))
+                  ? store(plan.events(), INSERT_NEW, b.feedId(), ids, payloads) : Future.failedFuture(e))
+              .map(stored -> new Stored(n, last, stored));
+        });
   }
 
   private static Future<Integer> store(SqlClient events, String sql, long feedId, UUID[] ids, String[] payloads) {
@@ -242,14 +297,13 @@ public final class Backfills {
         .map(result -> result.iterator().next().getLong("stored").intValue());
   }
 
-  /** The next rows after {@code lastKey}, in one transaction with the payload settings pinned. */
-  private Future<RowSet<Row>> read(Plan plan, List<String> lastKey) {
+  /** The chunk's parameters (the last key, the limit), then the run's id prefix and salt. */
+  private Tuple chunkArgs(Plan plan, List<String> lastKey) {
+    Backfill b = plan.backfill();
     Tuple args = Tuple.tuple();
     if (lastKey != null) lastKey.forEach(args::addString);
-    args.addInteger(settings.chunkRows());
-    String sql = lastKey == null ? plan.first() : plan.after();
-    return withTransaction(plan.source(), c -> c.query(BackfillQuery.settings()).execute()
-        .compose(v -> c.preparedQuery(sql).execute(args)));
+    return args.addInteger(settings.chunkRows()).addString(BackfillIds.prefix(b.feedId(), b.run()))
+        .addString(BackfillIds.salt(b.feedId(), b.run()));
   }
 
   private static <T> Future<T> withTransaction(SqlClient client,

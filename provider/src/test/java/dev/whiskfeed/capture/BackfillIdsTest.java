@@ -2,35 +2,19 @@ package dev.whiskfeed.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class BackfillIdsTest {
   @Test
-  void theSameFeedRunAndKeyGiveTheSameIdAnyOtherADifferentOne() {
-    UUID id = BackfillIds.of(7, 1, List.of("42"));
-    assertThat(BackfillIds.of(7, 1, List.of("42"))).isEqualTo(id);
-    assertThat(BackfillIds.of(7, 2, List.of("42"))).isNotEqualTo(id);
-    assertThat(BackfillIds.of(8, 1, List.of("42"))).isNotEqualTo(id);
-    assertThat(BackfillIds.of(7, 1, List.of("43"))).isNotEqualTo(id);
-    // parts are length-prefixed: ("a,b") is not ("a", "b")
-    assertThat(BackfillIds.of(7, 1, List.of("a,b"))).isNotEqualTo(BackfillIds.of(7, 1, List.of("a", "b")));
-    assertThat(BackfillIds.of(7, 1, List.of("ab", ""))).isNotEqualTo(BackfillIds.of(7, 1, List.of("a", "b")));
+  void theRunsPrefixIsEightHexDigitsFixedForAFeedAndRunAndOtherwiseDifferent() {
+    assertThat(BackfillIds.prefix(7, 1)).matches("[0-9a-f]{8}").isEqualTo(BackfillIds.prefix(7, 1));
+    assertThat(BackfillIds.prefix(7, 2)).isNotEqualTo(BackfillIds.prefix(7, 1));
+    assertThat(BackfillIds.prefix(8, 1)).isNotEqualTo(BackfillIds.prefix(7, 1));
   }
 
   @Test
-  void idsAreVersion8WithOneRunsIdsSharingTheirFirst32Bits() {
-    Set<UUID> ids = new HashSet<>();
-    for (int i = 0; i < 10_000; i++) {
-      UUID id = BackfillIds.of(7, 3, List.of(Integer.toString(i)));
-      assertThat(id.version()).isEqualTo(8);
-      assertThat(id.variant()).isEqualTo(2);
-      assertThat(id.getMostSignificantBits() >>> 32).isEqualTo(BackfillIds.of(7, 3, List.of()).getMostSignificantBits() >>> 32);
-      ids.add(id);
-    }
-    assertThat(ids).hasSize(10_000);
+  void theSaltSeparatesFeedAndRunSoNoTwoRunsShareAKeysHash() {
+    assertThat(BackfillIds.salt(7, 12)).isEqualTo("7/12/");
+    assertThat(BackfillIds.salt(71, 2)).isNotEqualTo(BackfillIds.salt(7, 12));
   }
 }

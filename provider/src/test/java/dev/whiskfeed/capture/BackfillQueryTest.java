@@ -58,6 +58,25 @@ class BackfillQueryTest {
   }
 
   @Test
+  void readingElsewhereAddsEachRowsIdAfterTheChunksParametersAndCarriesThePayloadAsText() {
+    String chunk = BackfillQuery.chunk(ORDERS, ID, List.of(), null, true);
+    assertThat(BackfillQuery.chunkParams(ID, true)).isEqualTo(2);
+    assertThat(BackfillQuery.chunkParams(ID, false)).isEqualTo(1);
+    String read = BackfillQuery.read(chunk, 2);
+    assertThat(read).startsWith("SELECT s.key, ").contains("pg_catalog.md5($4 || s.key::pg_catalog.text)")
+        .contains("pg_catalog.decode($3 || ").contains("s.payload::pg_catalog.text AS payload").endsWith("FROM (" + chunk + ") s");
+  }
+
+  @Test
+  void storingInPlaceKeepsKeyOrderAndTakesTheFeedIdLast() {
+    String chunk = BackfillQuery.chunk(ORDERS, ID, List.of(), null, false);
+    String sql = BackfillQuery.store(chunk, 1, "ON CONFLICT (id) DO NOTHING", "rang AS (SELECT 1)");
+    assertThat(sql).contains("pg_catalog.row_number() OVER () AS ord").contains("pg_catalog.md5($3 || s.key")
+        .contains("SELECT c.id, $4, 'BACKFILL', c.payload FROM c ORDER BY c.ord\n  ON CONFLICT (id) DO NOTHING\n")
+        .contains("(SELECT c.key FROM c ORDER BY c.ord DESC LIMIT 1) AS last_key");
+  }
+
+  @Test
   void aTableWithoutKeyHasNoChunkQuery() {
     assertThatThrownBy(() -> BackfillQuery.chunk(ORDERS, List.of(), List.of(), null, false))
         .isInstanceOf(IllegalArgumentException.class);
