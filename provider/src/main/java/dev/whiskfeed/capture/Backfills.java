@@ -148,8 +148,14 @@ public final class Backfills {
           if (ar.failed()) ended(b, ar.cause(), ended);
           else if (ar.result() == null) ended.complete(); // the feed is gone, and its backfill row with it
           else {
-            LOG.info("{} {} {} {}", kv("event", b.lastKey() == null ? "backfill.started" : "backfill.resumed"),
-                kv("feed", ar.result().feed().feedId().toString()), kv("run", b.run()), kv("rows", b.rows()));
+            String feed = ar.result().feed().feedId().toString();
+            if (b.lastKey() == null) {
+              LOG.info("{} {} {} {}", kv("event", "backfill.started"), kv("feed", feed), kv("run", b.run()),
+                  kv("rows", b.rows()));
+            } else {
+              LOG.info("{} {} {} {}", kv("event", "backfill.resumed"), kv("feed", feed), kv("run", b.run()),
+                  kv("rows", b.rows()));
+            }
             nextChunk(ar.result(), b.lastKey(), b.rows(), ended);
           }
         });
