@@ -31,6 +31,7 @@ public final class LifecycleRoutes {
     router.delete(FEED).handler(ctx -> reply(ctx, 200, feeds.delete(id(ctx), authKey(ctx))));
     router.post(FEED + "/pause").handler(ctx -> reply(ctx, 200, feeds.pause(id(ctx), authKey(ctx))));
     router.post(FEED + "/unpause").handler(ctx -> reply(ctx, 200, feeds.unpause(id(ctx), authKey(ctx))));
+    router.post(FEED + "/backfill").handler(ctx -> reply(ctx, 202, feeds.backfill(id(ctx), authKey(ctx), body(ctx))));
     router.post(FEED + "/events").handler(this::manualEvent);
     router.get(FEED + "/events").handler(this::listEvents);
     router.get(FEED + "/events/:eventId").handler(ctx -> reply(ctx, 200,

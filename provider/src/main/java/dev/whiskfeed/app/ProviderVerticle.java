@@ -11,6 +11,7 @@ import dev.whiskfeed.api.LifecycleRoutes;
 import dev.whiskfeed.api.OperationsRoutes;
 import dev.whiskfeed.capture.CaptureWatch;
 import dev.whiskfeed.capture.BacklogCap;
+import dev.whiskfeed.capture.Backfills;
 import dev.whiskfeed.capture.ChangesRules;
 import dev.whiskfeed.capture.SourceAccess;
 import dev.whiskfeed.capture.SlotGauges;
@@ -140,6 +141,9 @@ final class ProviderVerticle extends VerticleBase {
     stores.onOpen(store -> listen(store, registry));
     watch = new CaptureWatch(vertx, control, feedRepository, codec, changes, config.captureCheck(), engine::wake);
     changes.wal().bind(control, feedRepository, codec, engine::wake, Duration.ofSeconds(2), config.instanceId());
+    changes.backfills().bind(control, feedRepository, codec, engine::wake, new Backfills.Settings(config.instanceId(),
+        config.backfillChunkRows(), config.backfillPause(), config.lease(), Duration.ofSeconds(2), 4));
+    feeds.onBackfillStarted(changes.backfills()::kick);
     backlogCap = new BacklogCap(vertx, control, stores, feedRepository, codec, changes, config.maxPendingPerFeed(),
         config.disabledCapture(), clock, config.captureCheck());
     slotGauges = new SlotGauges(vertx, meters, changes.wal(), Duration.ofSeconds(5));
@@ -179,6 +183,7 @@ final class ProviderVerticle extends VerticleBase {
           watch.start();
           backlogCap.start();
           alarms.start();
+          changes.backfills().start();
           // a configured source becomes an event store with its first trigger-captured feed (TargetLoader);
           // /health probes every one of them meanwhile, and a WAL-only source never gets whiskfeed's schema
           gauges.start();
@@ -238,7 +243,9 @@ final class ProviderVerticle extends VerticleBase {
       changes.wal().stop(); // releases the slots: a standby instance takes over at once
       return null;
     }, false);
-    return stopStep("server", Future.join(closeServer, stopEngine, stopCapture))
+    // each backfill hands its lease back after its current chunk: a restart goes on from there
+    Future<Void> stopBackfills = changes == null ? Future.succeededFuture() : changes.backfills().stop();
+    return stopStep("server", Future.join(closeServer, stopEngine, stopCapture, stopBackfills))
         .compose(v -> stopStep("listeners", Future.join(listeners.stream().map(StoreListener::close).toList())))
         .compose(v -> stopStep("stores", stores == null ? Future.succeededFuture() : stores.close()));
   }

@@ -28,14 +28,22 @@ import java.util.stream.Collectors;
 public final class CaptureDdl {
   public static final String SCHEMA = "whiskfeed";
 
-  private static final String FUNCTION_SETTINGS = String.join("\n",
-      "SET search_path = pg_catalog, pg_temp",
-      "SET \"TimeZone\" = 'UTC'",
-      "SET \"IntervalStyle\" = 'iso_8601'",
+  /**
+   * The settings that decide how {@code to_jsonb} prints a row (and what the function's names
+   * resolve to): pinned on the capture function, and set for each backfill chunk
+   * ({@link BackfillQuery}), so a row prints the same both ways.
+   */
+  static final List<String> PAYLOAD_SETTINGS = List.of(
+      "search_path = pg_catalog, pg_temp",
+      "\"TimeZone\" = 'UTC'",
+      "\"IntervalStyle\" = 'iso_8601'",
       // dates inside ranges and composite types print in the writer's DateStyle otherwise
-      "SET \"DateStyle\" = 'ISO'",
-      "SET bytea_output = 'hex'",
-      "SET extra_float_digits = 1");
+      "\"DateStyle\" = 'ISO'",
+      "bytea_output = 'hex'",
+      "extra_float_digits = 1");
+
+  private static final String FUNCTION_SETTINGS = PAYLOAD_SETTINGS.stream().map(s -> "SET " + s)
+      .collect(Collectors.joining("\n"));
 
   private CaptureDdl() {}
 

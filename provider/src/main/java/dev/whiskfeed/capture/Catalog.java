@@ -62,6 +62,23 @@ final class Catalog {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE tg.tgfoid = pg_catalog.to_regprocedure($1)""";
 
+  // the primary key's columns in key order, each with its type as SQL spells it (quoted where needed)
+  private static final String PRIMARY_KEY = """
+      SELECT a.attname::text AS name, pg_catalog.format_type(a.atttypid, NULL) AS type
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = pg_catalog.to_regclass($1) AND i.indisprimary
+      ORDER BY pg_catalog.array_position(i.indkey::pg_catalog.int2[], a.attnum)""";
+
+  /** The table's primary key; empty when it has none (or the table is gone). */
+  static Future<List<BackfillQuery.KeyColumn>> primaryKey(SqlClient c, TableName table) {
+    return c.preparedQuery(PRIMARY_KEY).execute(Tuple.of(Sql.qualified(table.schema(), table.name()))).map(rows -> {
+      List<BackfillQuery.KeyColumn> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new BackfillQuery.KeyColumn(r.getString("name"), r.getString("type"))));
+      return out;
+    });
+  }
+
   // each column's declared type and, through any domains, its base type
   private static final String COLUMN_TYPES = """
       WITH RECURSIVE d(attnum, name, declared, typ) AS (

@@ -58,7 +58,7 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
 
   public static final int DEFAULT_POLL_INTERVAL_SEC = 5;
   public static final Set<String> NAMES = Set.of("table", "events", "columns", "payloadColumns", "source", "database",
-      "mode", "pollIntervalSec", "capture", "where");
+      "mode", "pollIntervalSec", "capture", "where", "backfill");
 
   public ChangesParams {
     events = events.isEmpty() ? EnumSet.noneOf(Op.class) : EnumSet.copyOf(events);
@@ -99,6 +99,14 @@ public record ChangesParams(TableName table, Set<Op> events, List<String> column
     RowFilter where = RowFilter.parse(params.getValue("where"));
     return new ChangesParams(table, events, columns, payloadColumns, source, database, mode, pollIntervalSec, capture,
         where);
+  }
+
+  /**
+   * {@code backfill: true} on CREATE: one BACKFILL event per existing row after capture is installed.
+   * Not stored: it starts a run, it is no setting of the feed.
+   */
+  public static boolean backfill(JsonObject params) {
+    return Params.bool(params, "backfill", false);
   }
 
   /** The database the feed reads: the control database, a named source, or the feed's own database. */

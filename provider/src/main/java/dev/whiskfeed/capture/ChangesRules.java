@@ -10,6 +10,7 @@ import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.Feed;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
+import dev.whiskfeed.store.BackfillRepository;
 import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,11 +42,19 @@ public final class ChangesRules implements KindRules {
   private final WalCapture wal;
   private final SourceAccess access;
   private final EventRepository events = new EventRepository();
+  private final BackfillRepository backfillRuns = new BackfillRepository();
+  private final Backfills backfills;
 
   public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores, SourceAccess access) {
     this.sources = new SourceDatabases(vertx, stores);
     this.wal = new WalCapture(vertx, stores, sources);
+    this.backfills = new Backfills(vertx, sources);
     this.access = access;
+  }
+
+  /** The runner of this provider's backfills. */
+  public Backfills backfills() {
+    return backfills;
   }
 
   public SourceAccess access() {
@@ -72,6 +82,11 @@ public final class ChangesRules implements KindRules {
   @Override
   public Future<Validated> validate(ValidationInput input) {
     ChangesParams p = ChangesParams.parse(input.params(), input.changed(), input.secrets());
+    boolean backfill = ChangesParams.backfill(input.params());
+    if (!input.create() && input.changed().contains("backfill")) {
+      throw WhiskfeedException.invalid("the backfill parameter applies to CREATE only; POST "
+          + "/api/v1/feeds/{namespace}/{trigger}/backfill starts a backfill of an existing feed");
+    }
     if (!input.create() && input.previous() != null
         && !input.previous().database().equals(p.databaseRef())) {
       throw WhiskfeedException.invalid("source and database cannot be changed by UPDATE; CREATE the feed again");
@@ -90,6 +105,8 @@ public final class ChangesRules implements KindRules {
     Future<Void> hostAllowed = checkHost ? access.checkHost(p.database()) : Future.succeededFuture();
     return hostAllowed.compose(allowed -> sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
                 .compose(table -> resolve(c, asked, table.orElse(null))
+                    .compose(capture -> !backfill || table.isEmpty() ? Future.succeededFuture(capture)
+                        : requirePrimaryKey(c, table.get().tableName()).map(capture))
                     .compose(capture -> checkFilter(c, p.where(), table.orElse(null))
                         .map(where -> new Inspected(table.orElse(null), capture, where)))),
             inspected -> inspected.capture() == Capture.TRIGGER))
@@ -116,6 +133,79 @@ public final class ChangesRules implements KindRules {
           String why = e instanceof io.vertx.pgclient.PgException pg ? pg.getErrorMessage() : e.getMessage();
           return Future.failedFuture(WhiskfeedException.invalid("where: '" + text + "' is not a valid " + type
               + " (" + why + ")"));
+        });
+  }
+
+  /** Backfill reads in primary-key chunks: a table without a primary key → 400. */
+  private static Future<List<BackfillQuery.KeyColumn>> requirePrimaryKey(SqlClient c, TableName table) {
+    return Catalog.primaryKey(c, table).map(pk -> {
+      if (pk.isEmpty()) {
+        throw WhiskfeedException.invalid("table " + table.display() + " has no primary key: backfill reads a table "
+            + "in primary-key order (ALTER TABLE " + table.display() + " ADD PRIMARY KEY (…)), or leave backfill out");
+      }
+      return pk;
+    });
+  }
+
+  /**
+   * Starts the feed's next backfill run. Its total is counted now (exact up to {@link #EXACT_COUNT_MAX}
+   * rows, the planner's estimate above), its rows are read by {@link Backfills} after the transaction
+   * commits, so after the feed's capture is live.
+   */
+  @Override
+  public Future<Boolean> startBackfill(SqlConnection controlTx, Feed feed, Object where) {
+    RowFilter asked = RowFilter.parse(where); // its form first: a 400 before any database is asked
+    TableName table = tableOf(feed);
+    // on the control database the table may be locked by this very transaction (capture DDL): read through it
+    Future<SqlClient> reader = feed.database().isControl() ? Future.succeededFuture(controlTx) : sources.client(feed);
+    return reader
+        .compose(c -> requirePrimaryKey(c, table)
+            .compose(pk -> backfillPredicate(c, feed, table, asked))
+            .compose(predicate -> total(c, table, predicate).compose(total ->
+                backfillRuns.start(controlTx, feed.id(), predicate, total))))
+        .map(started -> {
+          started.ifPresent(b -> LOG.info("{} {} {} {}", kv("event", "backfill.requested"),
+              kv("feed", feed.feedId().toString()), kv("run", b.run()), kv("total", b.total())));
+          return started.isPresent();
+        });
+  }
+
+  /** The row a backfill's filter reads, as the capture function's filter reads {@code x.j}. */
+  private static final String BACKFILL_ROW = "pg_catalog.to_jsonb(r.*)";
+
+  /**
+   * The rows a backfill emits: those matching the feed's own {@code where} (as capture filters an
+   * INSERT) and the request's, checked against the catalog like the feed's; null for every row.
+   */
+  private static Future<String> backfillPredicate(SqlClient c, Feed feed, TableName name, RowFilter asked) {
+    RowFilter own = RowFilter.stored(feed.config());
+    if (own == null && asked == null) return Future.succeededFuture(null);
+    return Catalog.table(c, name).compose(found -> {
+      Catalog.Table t = found.orElseThrow(() -> WhiskfeedException.invalid("table " + name.display() + " does not exist"));
+      return checkFilter(c, asked, t).compose(checked -> Catalog.columnTypes(c, t).map(types -> {
+        List<String> parts = new ArrayList<>();
+        for (RowFilter f : java.util.Arrays.asList(own, checked)) {
+          if (f == null) continue;
+          var columns = FilterCheck.columns(f, types.byName(), t.tableName().display());
+          parts.add(FilterSql.predicate(f, columns, BACKFILL_ROW, types.unicodeLower()));
+        }
+        return String.join(" AND ", parts);
+      }));
+    });
+  }
+
+  /** Above this many rows (by the planner's estimate) a backfill's total is that estimate, not a count. */
+  static final long EXACT_COUNT_MAX = 1_000_000;
+
+  private static final String ESTIMATE = "SELECT c.reltuples::bigint AS n FROM pg_catalog.pg_class c "
+      + "WHERE c.oid = pg_catalog.to_regclass($1)";
+
+  private static Future<Long> total(SqlClient c, TableName table, String predicate) {
+    return c.preparedQuery(ESTIMATE).execute(Tuple.of(Sql.qualified(table.schema(), table.name())))
+        .compose(rows -> {
+          Long estimate = rows.size() == 0 ? null : rows.iterator().next().getLong("n");
+          if (estimate != null && estimate > EXACT_COUNT_MAX) return Future.succeededFuture(estimate);
+          return c.query(BackfillQuery.count(table, predicate)).execute().map(r -> r.iterator().next().getLong("n"));
         });
   }
 

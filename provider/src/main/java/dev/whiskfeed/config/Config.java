@@ -40,7 +40,9 @@ public record Config(
     int maxFeedsPerNamespace,
     int maxPendingPerFeed,
     int firesPerMinute,
-    Duration disabledCapture) {
+    Duration disabledCapture,
+    int backfillChunkRows,
+    Duration backfillPause) {
 
   public Config {
     sources = Map.copyOf(sources);
@@ -95,7 +97,9 @@ public record Config(
         r.intValue("WHISKFEED_MAX_FEEDS_PER_NAMESPACE", 1000, 1, 10_000_000),
         r.intValue("WHISKFEED_MAX_PENDING_PER_FEED", 1_000_000, 1, 1_000_000_000),
         r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000),
-        r.value("WHISKFEED_DISABLED_CAPTURE_HOURS", "24", Config::hours));
+        r.value("WHISKFEED_DISABLED_CAPTURE_HOURS", "24", Config::hours),
+        r.intValue("WHISKFEED_BACKFILL_CHUNK_ROWS", 1000, 1, 100_000),
+        Duration.ofMillis(r.intValue("WHISKFEED_BACKFILL_PAUSE_MS", 20, 0, 60_000)));
   }
 
   /** Hours, a fraction allowed ({@code 0.5} is 30 minutes); 0 stops a disabled feed's capture at the next check. */

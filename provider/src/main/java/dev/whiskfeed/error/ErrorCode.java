@@ -22,6 +22,7 @@ public enum ErrorCode {
   NOT_FOUND(404, "%s"),
   METHOD_NOT_ALLOWED(405, "method not allowed"),
   CONFLICT(409, "%s"),
+  BACKFILL_RUNNING(409, "a backfill of trigger %s is running; wait until READ shows status.backfill.state done or failed"),
   EVENT_LEASED(409, "event %s is being delivered right now; try again later"),
   FEED_DISABLED(410, "%s"),
   PAYLOAD_TOO_LARGE(413, "request body is larger than %d bytes"),

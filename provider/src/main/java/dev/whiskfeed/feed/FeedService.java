@@ -4,6 +4,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.error.ErrorCode;
 import dev.whiskfeed.error.WhiskfeedException;
+import dev.whiskfeed.store.Backfill;
+import dev.whiskfeed.store.BackfillRepository;
 import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
@@ -46,7 +48,9 @@ public final class FeedService {
   private final FeedTransitions transitions;
   private final int maxFeedsPerNamespace;
   private final EventHistory history;
+  private final BackfillRepository backfills = new BackfillRepository();
   private volatile Runnable onEventWritten = () -> {};
+  private volatile Runnable onBackfillStarted = () -> {};
   private volatile Function<Long, Future<Void>> feedChanged = id -> Future.succeededFuture();
 
   public FeedService(Pool control, FeedRepository feeds, EventRepository events, EventStores stores, FeedCodec codec,
@@ -71,6 +75,11 @@ public final class FeedService {
     this.onEventWritten = signal;
   }
 
+  /** Called after a backfill run was committed, so this instance starts it at once. */
+  public void onBackfillStarted(Runnable signal) {
+    this.onBackfillStarted = signal;
+  }
+
   /**
    * Called after a lifecycle change committed, before the caller is answered: this instance's
    * delivery sees a PAUSE (or DELETE, UPDATE…) before the owner hears it took effect. Other
@@ -87,6 +96,7 @@ public final class FeedService {
     params.remove("kind");
     checkNames(kind, params.fieldNames(), false);
     DeliverySettings delivery = DeliverySettings.parse(params);
+    boolean backfill = Params.bool(params, "backfill", false);
     return auth.authorize(id, key)
         .compose(v -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
             .compose(locked -> findFeed(tx, id))
@@ -102,9 +112,15 @@ public final class FeedService {
                 .compose(valid -> {
                   Feed fresh = new Feed(0, id, kind, merge(delivery, valid.config()), valid.secrets(), key,
                       FeedStatus.active(clock.instant()), delivery, 0, null, valid.hookToken(), 0);
-                  return replace(tx, previous.orElse(null), fresh);
+                  // after the capture is installed: the backfill reads once this transaction committed
+                  return replace(tx, previous.orElse(null), fresh).compose(stored -> !backfill
+                      ? Future.succeededFuture(stored)
+                      : kindRules.startBackfill(tx, stored, null).map(started -> stored));
                 }))))
-        .onSuccess(feed -> logChange("feed.created", feed))
+        .onSuccess(feed -> {
+          logChange("feed.created", feed);
+          if (backfill) onBackfillStarted.run();
+        })
         .compose(this::settled).compose(this::readBody)
         .map(FeedService::success);
   }
@@ -164,6 +180,30 @@ public final class FeedService {
     return transition(id, key, "feed.unpaused", s -> s.unpause(id, clock.instant()));
   }
 
+  /**
+   * Starts a backfill of the feed: one BACKFILL event per existing row (matching {@code where} when
+   * given); 409 while one is running. Answers the new run's status.
+   */
+  public Future<JsonObject> backfill(FeedId id, String key, JsonObject body) {
+    for (String name : body.fieldNames()) {
+      if (!name.equals("where")) throw WhiskfeedException.invalid("a backfill request takes only where, not " + name);
+    }
+    return authorized(id, key)
+        .compose(checked -> inTransaction(tx -> feeds.lock(tx, id.namespace(), id.trigger())
+            .compose(locked -> requireFeed(tx, id))
+            .compose(feed -> rulesFor(feed.kind()).startBackfill(tx, feed, body.getValue("where"))
+                .compose(started -> {
+                  if (!started) throw new WhiskfeedException(ErrorCode.BACKFILL_RUNNING, id);
+                  return backfills.find(tx, feed.id());
+                }))))
+        .map(run -> {
+          onBackfillStarted.run();
+          LOG.info("{} {}", kv("event", "feed.backfill"), kv("feed", id.toString()));
+          return new JsonObject().put("status", "success")
+              .put("backfill", run.map(Backfill::toJson).orElseThrow());
+        });
+  }
+
   /** A MANUAL event carrying {@code data}, delivered like any other. */
   public Future<UUID> manualEvent(FeedId id, String key, JsonObject data) {
     return authorized(id, key)
@@ -211,7 +251,10 @@ public final class FeedService {
   }
 
   public Future<JsonObject> readBody(Feed feed) {
-    return storeOf(feed).compose(store -> events.counts(store.pool(), feed.id())).map(counts -> view.read(feed, counts));
+    Future<Optional<Backfill>> backfill = feed.kind() == FeedKind.CHANGES ? backfills.find(control, feed.id())
+        : Future.succeededFuture(Optional.empty());
+    return storeOf(feed).compose(store -> events.counts(store.pool(), feed.id()))
+        .compose(counts -> backfill.map(run -> view.read(feed, counts, run.orElse(null))));
   }
 
   /** The state machine's transitions, which reinstall a re-enabled feed's stopped capture (the admin's too). */

@@ -1,5 +1,6 @@
 package dev.whiskfeed.feed;
 
+import dev.whiskfeed.store.Backfill;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
@@ -12,11 +13,18 @@ public final class FeedView {
   }
 
   public JsonObject read(Feed feed, Map<String, Long> counts) {
+    return read(feed, counts, null);
+  }
+
+  /** With {@code status.backfill} when the feed has had a backfill ({@code backfill} null: none). */
+  public JsonObject read(Feed feed, Map<String, Long> counts, Backfill backfill) {
+    JsonObject status = status(feed.status());
+    if (backfill != null) status.put("backfill", backfill.toJson());
     return new JsonObject()
         .put("trigger", feed.feedId().toString())
         .put("kind", feed.kind().wireName())
         .put("config", config(feed))
-        .put("status", status(feed.status()))
+        .put("status", status)
         .put("stats", stats(feed, counts));
   }
 

@@ -43,6 +43,16 @@ public interface KindRules {
   }
 
   /**
+   * Starts a backfill of the feed (one event per existing row) in the lifecycle's control-database
+   * transaction, with an optional {@code where} from the request: true when it started, false when
+   * one is running already. Only {@code changes} feeds have one.
+   */
+  default Future<Boolean> startBackfill(SqlConnection controlTx, Feed feed, Object where) {
+    throw dev.whiskfeed.error.WhiskfeedException.invalid("backfill applies to changes feeds only, not "
+        + feed.kind().wireName() + " feeds");
+  }
+
+  /**
    * {@code control} is the lifecycle's own control-database transaction: checks that read the
    * control database use it, never a second pooled connection (concurrent lifecycle calls holding
    * every pooled connection would otherwise wait on each other). Null outside a transaction.

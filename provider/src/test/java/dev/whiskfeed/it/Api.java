@@ -68,6 +68,11 @@ public final class Api {
     return send("POST", feed(ns, trigger) + "/unpause", null);
   }
 
+  /** {@code POST …/backfill}; {@code body} null sends none. */
+  public Response backfill(String ns, String trigger, JsonObject body) {
+    return send("POST", feed(ns, trigger) + "/backfill", body == null ? null : body.encode());
+  }
+
   public Response event(String ns, String trigger, JsonObject data) {
     return send("POST", feed(ns, trigger) + "/events", data.encode());
   }
