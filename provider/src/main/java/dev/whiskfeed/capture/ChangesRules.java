@@ -170,8 +170,8 @@ public final class ChangesRules implements KindRules {
         });
   }
 
-  /** The row a backfill's filter reads, as the capture function's filter reads {@code x.j}. */
-  private static final String BACKFILL_ROW = "pg_catalog.to_jsonb(r.*)";
+  /** The row a backfill's filter reads: the chunk query's alias of the table, as in the capture function. */
+  private static final String BACKFILL_ROW = "r";
 
   /**
    * The rows a backfill emits: those matching the feed's own {@code where} (as capture filters an
