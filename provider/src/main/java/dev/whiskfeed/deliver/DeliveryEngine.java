@@ -12,6 +12,7 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.InstanceRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go (lease, breaker, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
+ * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
  * answer's {@link Settlement}: acks, feed status changes, breakers, and the delivery log
  * ({@link Bookkeeping}). Runs on the verticle's event loop only.
  */
@@ -209,48 +211,56 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
   }
 
+  /** A fire has its slot: {@link FireCheck} decides whether it goes, waits for its pace, or goes back. */
   private void start(Fire fire) {
-    if (!fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()))) {
-      // renewals failed or came late while this fire waited for a slot: another instance may own
-      // the events by now, so they go back to the store instead of being fired twice at once
-      LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
-          kv("eventId", fire.ids()), kv("holder", settings.holder()));
-      handBack(fire);
-      pacing.dropped(fire);
-      slots.release();
-      return;
-    }
-    Target current = registry.get(fire.target().id()).orElse(null);
-    // a feed whose breaker opened while this fire waited: only its probe goes out
-    if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
-      handBack(fire);
-      pacing.dropped(fire);
-      slots.release();
-      return;
-    }
-    // the pace is counted where the fire starts: a fire that waited for a slot may have to wait for it again
-    if (!pacing.go(fire)) {
-      slots.release();
-      return;
-    }
-    if (!current.limited()) {
-      send(fire, false);
-      return;
-    }
-    feeds.reserveFire(control, current.id()).onComplete(ar -> {
-      if (ar.failed()) {
-        handBack(fire);
+    Target current = registry.get(fire.feedId()).orElse(null);
+    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()));
+    switch (FireCheck.before(leasesSafe, current, breakers.mayFire(fire.feedId(), fire.events()), pacing.delay(fire))) {
+      case LEASE_LOST -> {
+        LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
+            kv("eventId", fire.ids()), kv("holder", settings.holder()));
+        notFired(fire);
+      }
+      case HAND_BACK -> notFired(fire);
+      case WAIT_FOR_PACE -> {
+        pacing.waitAgain(fire);
         slots.release();
-      } else if (ar.result().isEmpty()) {
+      }
+      case FIRE -> {
+        pacing.started(fire);
+        send(fire, false);
+      }
+      case RESERVE -> {
+        pacing.started(fire);
+        feeds.reserveFire(control, current.id()).onComplete(ar -> reserved(fire, current, ar));
+      }
+    }
+  }
+
+  private void reserved(Fire fire, Target current, AsyncResult<Optional<long[]>> ar) {
+    switch (FireCheck.reserved(ar.failed(), ar.result())) {
+      case FIRE -> send(fire, true);
+      case FIRE_LAST -> {
+        send(fire, true);
+        pendingMaxTriggers.add(current.id());
+      }
+      case MAX_REACHED -> {
         disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
         handBack(fire);
         slots.release();
-      } else {
-        send(fire, true);
-        long[] used = ar.result().get();
-        if (used[0] >= used[1]) pendingMaxTriggers.add(current.id());
       }
-    });
+      case HAND_BACK -> {
+        handBack(fire);
+        slots.release();
+      }
+    }
+  }
+
+  /** A fire that will not go: its events go back, the namespace's next fire may go, its slot is free. */
+  private void notFired(Fire fire) {
+    handBack(fire);
+    pacing.dropped(fire);
+    slots.release();
   }
 
   /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
