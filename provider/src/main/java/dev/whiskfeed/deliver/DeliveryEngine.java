@@ -22,7 +22,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
- * answer's {@link Settlement}: acks, feed status changes, breakers, and the delivery log
- * ({@link Bookkeeping}). Runs on the verticle's event loop only.
+ * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through
+ * {@link OpenWhiskClient}, and applies each answer's {@link Settlement}: acks, feed status changes,
+ * breakers and recovery ({@link Outages}), and the delivery log ({@link Bookkeeping}). Runs on the
+ * verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -61,6 +61,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Settings settings;
   private final DeliveryMetrics metrics;
   private final Breakers breakers;
+  private final Outages outages;
   private final InstanceCount instances;
   private final Pacer pacer;
   /** Fires waiting for their namespace's pace: they have no fire slot yet. */
@@ -69,8 +70,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
-  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
-  private final Set<Long> failing = new HashSet<>();
   /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
   private final Set<Long> pendingMaxTriggers = new HashSet<>();
   private boolean running;
@@ -92,6 +91,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.metrics = metrics;
     this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
+    this.outages = new Outages(breakers);
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
@@ -268,12 +268,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
-  /**
-   * After an outage, the feed's events sit in backoff for up to five minutes. The first success
-   * after a server error or network failure makes them due at once, so the backlog drains at the
-   * engine's speed rather than the backoff's. A throttled feed (429) gets no such pull: it would
-   * only meet the throttle again.
-   */
+  /** The feed's first success after an outage ({@link Outages}): its events in backoff are made due at once. */
   private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
     // after the retries recorded so far are written: fires of the outage answered just before this
     // success would otherwise be written after the pull, and wait out their whole backoff
@@ -323,33 +318,13 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
           kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
     }
-    answered(fire, outcome);
+    Outages.After after = outages.answered(t, outcome, fire.events());
+    if (after.recovered()) recovered(worker, t, after.breakerClosed());
+    if (after.breakerClosed()) wakeFully();
     if (s.unreserve()) feeds.unreserveFire(control, t.id());
     if (s.countFire()) bookkeeping.fired(t.id());
     if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
     logAttempt(fire, s.attempt(), latencyMs, answeredAt);
-  }
-
-  /** The feed's breaker and outage state after OpenWhisk answered (or did not). */
-  private void answered(Fire fire, FireOutcome outcome) {
-    Target t = fire.target();
-    if (outcome instanceof FireOutcome.Delivered) {
-      boolean breakerClosed = breakers.answered(t.id());
-      if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
-      if (breakerClosed) wakeFully();
-    } else if (outcome instanceof FireOutcome.Disable) {
-      breakers.forget(t.id());
-    } else if (outcome instanceof FireOutcome.Retry r && r.throttled()) {
-      // OpenWhisk works and throttles the namespace: the 429 waits in the backoff, not the breaker
-      if (breakers.answered(t.id())) wakeFully();
-    } else if (outcome instanceof FireOutcome.Retry r) {
-      failing.add(t.id());
-      Duration probeIn = breakers.failed(t, r, fire.events());
-      if (probeIn != null) {
-        LOG.warn("{} {} {} {} {}", kv("event", "feed.failing"), kv("feed", t.name()),
-            kv("failedFires", Breakers.OPEN_AFTER), kv("statusCode", r.statusCode()), kv("probeInMs", probeIn.toMillis()));
-      }
-    }
   }
 
   private void deadLettered(Target t, Ack a) {
