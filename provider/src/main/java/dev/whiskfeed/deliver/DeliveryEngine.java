@@ -12,6 +12,7 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.InstanceRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,12 +22,12 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go (lease, breaker, maxTriggers), fires through {@link OpenWhiskClient}, and applies each
- * answer's {@link Settlement}: acks, feed status changes, breakers, and the delivery log
- * ({@link Bookkeeping}). Runs on the verticle's event loop only.
+ * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through
+ * {@link OpenWhiskClient}, and applies each answer's {@link Settlement}: acks, feed status changes,
+ * breakers and recovery ({@link Outages}), and the delivery log ({@link Bookkeeping}). Runs on the
+ * verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -59,6 +61,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Settings settings;
   private final DeliveryMetrics metrics;
   private final Breakers breakers;
+  private final Outages outages;
   private final InstanceCount instances;
   private final Pacer pacer;
   /** Fires waiting for their namespace's pace: they have no fire slot yet. */
@@ -67,8 +70,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
-  /** Feeds whose last failed fire was a server error or network failure, not yet followed by a success. */
-  private final Set<Long> failing = new HashSet<>();
   /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
   private final Set<Long> pendingMaxTriggers = new HashSet<>();
   private boolean running;
@@ -90,6 +91,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.metrics = metrics;
     this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
+    this.outages = new Outages(breakers);
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
@@ -209,48 +211,56 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
   }
 
+  /** A fire has its slot: {@link FireCheck} decides whether it goes, waits for its pace, or goes back. */
   private void start(Fire fire) {
-    if (!fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()))) {
-      // renewals failed or came late while this fire waited for a slot: another instance may own
-      // the events by now, so they go back to the store instead of being fired twice at once
-      LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
-          kv("eventId", fire.ids()), kv("holder", settings.holder()));
-      handBack(fire);
-      pacing.dropped(fire);
-      slots.release();
-      return;
-    }
-    Target current = registry.get(fire.target().id()).orElse(null);
-    // a feed whose breaker opened while this fire waited: only its probe goes out
-    if (current == null || !current.deliverable() || !breakers.mayFire(current.id(), fire.events())) {
-      handBack(fire);
-      pacing.dropped(fire);
-      slots.release();
-      return;
-    }
-    // the pace is counted where the fire starts: a fire that waited for a slot may have to wait for it again
-    if (!pacing.go(fire)) {
-      slots.release();
-      return;
-    }
-    if (!current.limited()) {
-      send(fire, false);
-      return;
-    }
-    feeds.reserveFire(control, current.id()).onComplete(ar -> {
-      if (ar.failed()) {
-        handBack(fire);
+    Target current = registry.get(fire.feedId()).orElse(null);
+    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()));
+    switch (FireCheck.before(leasesSafe, current, breakers.mayFire(fire.feedId(), fire.events()), pacing.delay(fire))) {
+      case LEASE_LOST -> {
+        LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
+            kv("eventId", fire.ids()), kv("holder", settings.holder()));
+        notFired(fire);
+      }
+      case HAND_BACK -> notFired(fire);
+      case WAIT_FOR_PACE -> {
+        pacing.waitAgain(fire);
         slots.release();
-      } else if (ar.result().isEmpty()) {
+      }
+      case FIRE -> {
+        pacing.started(fire);
+        send(fire, false);
+      }
+      case RESERVE -> {
+        pacing.started(fire);
+        feeds.reserveFire(control, current.id()).onComplete(ar -> reserved(fire, current, ar));
+      }
+    }
+  }
+
+  private void reserved(Fire fire, Target current, AsyncResult<Optional<long[]>> ar) {
+    switch (FireCheck.reserved(ar.failed(), ar.result())) {
+      case FIRE -> send(fire, true);
+      case FIRE_LAST -> {
+        send(fire, true);
+        pendingMaxTriggers.add(current.id());
+      }
+      case MAX_REACHED -> {
         disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
         handBack(fire);
         slots.release();
-      } else {
-        send(fire, true);
-        long[] used = ar.result().get();
-        if (used[0] >= used[1]) pendingMaxTriggers.add(current.id());
       }
-    });
+      case HAND_BACK -> {
+        handBack(fire);
+        slots.release();
+      }
+    }
+  }
+
+  /** A fire that will not go: its events go back, the namespace's next fire may go, its slot is free. */
+  private void notFired(Fire fire) {
+    handBack(fire);
+    pacing.dropped(fire);
+    slots.release();
   }
 
   /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
@@ -258,12 +268,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
-  /**
-   * After an outage, the feed's events sit in backoff for up to five minutes. The first success
-   * after a server error or network failure makes them due at once, so the backlog drains at the
-   * engine's speed rather than the backoff's. A throttled feed (429) gets no such pull: it would
-   * only meet the throttle again.
-   */
+  /** The feed's first success after an outage ({@link Outages}): its events in backoff are made due at once. */
   private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
     // after the retries recorded so far are written: fires of the outage answered just before this
     // success would otherwise be written after the pull, and wait out their whole backoff
@@ -313,33 +318,13 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
           kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
     }
-    answered(fire, outcome);
+    Outages.After after = outages.answered(t, outcome, fire.events());
+    if (after.recovered()) recovered(worker, t, after.breakerClosed());
+    if (after.breakerClosed()) wakeFully();
     if (s.unreserve()) feeds.unreserveFire(control, t.id());
     if (s.countFire()) bookkeeping.fired(t.id());
     if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
     logAttempt(fire, s.attempt(), latencyMs, answeredAt);
-  }
-
-  /** The feed's breaker and outage state after OpenWhisk answered (or did not). */
-  private void answered(Fire fire, FireOutcome outcome) {
-    Target t = fire.target();
-    if (outcome instanceof FireOutcome.Delivered) {
-      boolean breakerClosed = breakers.answered(t.id());
-      if (failing.remove(t.id())) recovered(fire.worker(), t, breakerClosed);
-      if (breakerClosed) wakeFully();
-    } else if (outcome instanceof FireOutcome.Disable) {
-      breakers.forget(t.id());
-    } else if (outcome instanceof FireOutcome.Retry r && r.throttled()) {
-      // OpenWhisk works and throttles the namespace: the 429 waits in the backoff, not the breaker
-      if (breakers.answered(t.id())) wakeFully();
-    } else if (outcome instanceof FireOutcome.Retry r) {
-      failing.add(t.id());
-      Duration probeIn = breakers.failed(t, r, fire.events());
-      if (probeIn != null) {
-        LOG.warn("{} {} {} {} {}", kv("event", "feed.failing"), kv("feed", t.name()),
-            kv("failedFires", Breakers.OPEN_AFTER), kv("statusCode", r.statusCode()), kv("probeInMs", probeIn.toMillis()));
-      }
-    }
   }
 
   private void deadLettered(Target t, Ack a) {

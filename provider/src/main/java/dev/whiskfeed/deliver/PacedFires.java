@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
  * The fires waiting for their namespace's pace ({@link Pacer}), per namespace and, within one, per
  * feed in turn ({@link FairQueue}). A namespace lets one fire go at a time: when its pace allows,
  * the next fire is topped up with its feed's other waiting fires ({@code topUp}, e.g.
- * {@link Fire#regroup}) and {@link #release}d; the engine gives it a fire slot, and {@link #go}
- * counts its start (or parks it again should the pace have changed meanwhile). The events of
+ * {@link Fire#regroup}) and {@link #release}d; the engine gives it a fire slot, and {@link #started}
+ * counts its start (or {@link #waitAgain} parks it should the pace have been spent meanwhile). The events of
  * waiting fires stay held by their worker, whose renewals keep their leases.
  *
  * <p>A feed with at least its batchSize of events waiting is left out of claims ({@link #claimable}):
@@ -52,16 +52,22 @@ final class PacedFires {
     return false;
   }
 
-  /** {@code f} has a fire slot: true when its start is counted and it goes; false when it waits here again. */
-  boolean go(Fire f) {
+  /** Nanoseconds until the pace of {@code f}'s namespace lets a fire start; 0: now ({@link FireCheck}). */
+  long delay(Fire f) {
+    return pacer.delay(f.namespace());
+  }
+
+  /** {@code f} has a fire slot and its pace allows it ({@link #delay} is 0): its start is counted. */
+  void started(Fire f) {
     boolean wasReleased = forgetReleased(f);
-    if (pacer.delay(f.namespace()) > 0) {
-      park(f);
-      return false;
-    }
     pacer.started(f.namespace());
     if (wasReleased) arm(f.namespace());
-    return true;
+  }
+
+  /** {@code f} had a fire slot, but the pace was spent meanwhile: it waits here again. */
+  void waitAgain(Fire f) {
+    forgetReleased(f);
+    park(f);
   }
 
   /** {@code f} will not be fired (its events went back to the store): the namespace's next fire may go. */

@@ -22,15 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
- * when the queue is empty so the next writer rings it. What each claim reads, and when to look again,
- * is the {@link ClaimPlanner}'s decision. A feed whose breaker is open is
- * left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are written
- * in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
+ * when the queue is empty so the next writer rings it ({@link DoorbellArming}). What each claim
+ * reads, and when to look again, is the {@link ClaimPlanner}'s decision. A feed whose breaker is
+ * open is left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are
+ * written in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-  /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
-  private static final long[] LATER_LOOKS_MS = {3, 25};
 
   private final Vertx vertx;
   private final EventStore store;
@@ -43,11 +41,8 @@ final class StoreWorker {
 
   private final HeldLeases held;
   private final OutcomeBatcher outcomes;
+  private final DoorbellArming doorbell;
   private State state = State.READY;
-  /** Counts the armings of the doorbell: a later look belongs to one. */
-  private long armings;
-  /** The arming in force: 0 when a claim found work since the last one (or none was made). */
-  private long armedAt;
   /** The timer of the full claim asked for by a claim since the floor that found nothing; -1: none. */
   private long fullClaimTimer = -1;
   private boolean reachable = true;
@@ -94,8 +89,10 @@ final class StoreWorker {
     this.holder = holder;
     this.leaseMs = leaseMs;
     this.held = new HeldLeases(System::nanoTime, leaseMs);
-    this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch),
-        (ms, action) -> vertx.setTimer(ms, id -> action.run()), new OutcomeBatcher.Listener() {
+    OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
+    this.doorbell = new DoorbellArming(() -> Doorbell.arm(store.pool()), timers, this::wake);
+    this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch), timers,
+        new OutcomeBatcher.Listener() {
           @Override
           public void failed(Throwable cause) {
             // kept and written again shortly; should the lease run out first, another claim fires the
@@ -201,7 +198,7 @@ final class StoreWorker {
 
   private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
     if (!got.isEmpty()) {
-      armedAt = 0;
+      doorbell.foundWork();
       Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
       Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
       for (ClaimedEvent e : got) {
@@ -223,8 +220,8 @@ final class StoreWorker {
     // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
     if (lookAgain) {
       vertx.runOnContext(v -> wake());
-    } else if (armedAt == 0) {
-      armDoorbell();
+    } else {
+      doorbell.idle();
     }
   }
 
@@ -238,27 +235,6 @@ final class StoreWorker {
         kv("eventId", events.stream().limit(10).map(e -> e.id().toString()).collect(Collectors.joining(","))),
         kv("previousHolder", events.stream().map(ClaimedEvent::previousHolder).distinct().collect(Collectors.joining(","))),
         kv("store", store.name())));
-  }
-
-  /**
-   * Idle: ask writers to ring once, then look again so a write racing the arming is not missed: at
-   * once, and twice more a moment later for a writer that checked the doorbell just before it was
-   * armed and committed just after the first look. Anything later still is found by the poll.
-   * A later look is dropped when a claim has found work since the arming: the claims go on from
-   * there until one finds nothing and arms again, with later looks of its own, which come later
-   * than these would have.
-   */
-  private void armDoorbell() {
-    long arming = ++armings;
-    armedAt = arming;
-    Doorbell.arm(store.pool()).onComplete(ar -> {
-      wake();
-      for (long ms : LATER_LOOKS_MS) {
-        vertx.setTimer(ms, id -> {
-          if (arming == armedAt) wake();
-        });
-      }
-    });
   }
 
   /**
