@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * holds ({@code whiskfeed.backfills}), and runs each chunk after chunk: read the next rows in
  * primary-key order from the feed's table, store their BACKFILL events in the feed's event store
  * (ids from {@link BackfillIds}, so a chunk run again stores nothing twice), then record the chunk
- * and renew the lease in the control database. A pause between chunks leaves the database to its
- * writers. A lease that is lost (the feed was deleted, the instance stalled past its lease) ends
+ * and renew the lease in the control database. A pause between chunks, long while other
+ * transactions commit in the source database ({@link BackfillPace}), leaves it to its writers. A lease that is lost (the feed was deleted, the instance stalled past its lease) ends
  * the run here; a stop hands the lease back after the current chunk, so a restart or another
  * instance goes on from the last finished chunk. Runs on the verticle's event loop.
  */
@@ -42,7 +42,7 @@ public final class Backfills {
 
   /**
    * @param chunkRows rows per chunk ({@code WHISKFEED_BACKFILL_CHUNK_ROWS})
-   * @param pause wait after each chunk ({@code WHISKFEED_BACKFILL_PAUSE_MS})
+   * @param pause the least wait after each chunk ({@code WHISKFEED_BACKFILL_PAUSE_MS}); {@link BackfillPace} waits longer while the database is busy
    * @param lease how long a claimed backfill stays this instance's without a finished chunk
    * @param check how often each instance looks for backfills to run
    * @param maxRunning backfills one instance runs at once
@@ -68,6 +68,9 @@ public final class Backfills {
       SELECT (SELECT count(*) FROM ins) AS stored, (SELECT count(*) FROM rang) AS rang""".formatted(onConflict,
         Doorbell.RING_AFTER);
   }
+  /** The source database's transactions so far, the signal of {@link BackfillPace}. */
+  private static final String COMMITS = "SELECT xact_commit + xact_rollback AS n FROM pg_catalog.pg_stat_database"
+      + " WHERE datname = pg_catalog.current_database()";
   // a deleted feed's id is never reused: what it left pending can go
   private static final String DISCARD = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
 
@@ -163,7 +166,7 @@ public final class Backfills {
 
   /** What every chunk of one run needs: the table's key, the query text, and both databases. */
   private record Plan(Feed feed, Backfill backfill, List<BackfillQuery.KeyColumn> pk, String first, String after,
-                      SqlClient source, SqlClient events, boolean oneDatabase) {
+                      SqlClient source, SqlClient events, boolean oneDatabase, BackfillPace pace) {
     /** The chunk query after {@code lastKey} (null: the first), and how many parameters it takes. */
     String chunk(List<String> lastKey) {
       return lastKey == null ? first : after;
@@ -182,7 +185,7 @@ public final class Backfills {
           if (pk.isEmpty()) throw new NoPrimaryKey(table);
           return new Plan(feed, b, pk, BackfillQuery.chunk(table, pk, payloadColumns, b.filter(), false),
               BackfillQuery.chunk(table, pk, payloadColumns, b.filter(), true), source, events,
-              feed.database().equals(feed.eventStore()));
+              feed.database().equals(feed.eventStore()), new BackfillPace(settings.pause().toMillis()));
         })));
   }
 
@@ -197,6 +200,7 @@ public final class Backfills {
       repo.release(control, b, settings.holder()).onComplete(ar -> ended.complete());
       return;
     }
+    long started = System.nanoTime();
     chunk(plan, lastKey).onComplete(ar -> {
       if (ar.failed()) {
         ended(b, ar.cause(), ended);
@@ -212,11 +216,22 @@ public final class Backfills {
         List<String> key = ar.result().lastKey();
         long sum = rows + ar.result().rows();
         Runnable next = () -> nextChunk(plan, key, sum, ended);
-        long t = vertx.setTimer(Math.max(1, settings.pause().toMillis()), id -> {
-          pausing.remove(id);
-          next.run();
+        long took = System.nanoTime() - started;
+        plan.source().query(COMMITS).execute().onComplete(count -> {
+          // the chunk's read or write, this read, and the progress record when the control database is the source
+          int own = 2 + (plan.feed().database().isControl() ? 1 : 0);
+          long pause = count.succeeded() ? plan.pace().after(took, System.nanoTime(), count.result().iterator().next()
+              .getLong("n"), own) : plan.pace().unread(took);
+          if (stopped) {
+            next.run(); // hands the lease back at once
+            return;
+          }
+          long t = vertx.setTimer(Math.max(1, pause), id -> {
+            pausing.remove(id);
+            next.run();
+          });
+          pausing.put(t, next);
         });
-        pausing.put(t, next);
       }
     });
   }

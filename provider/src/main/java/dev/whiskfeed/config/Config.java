@@ -99,7 +99,7 @@ public record Config(
         r.intValue("WHISKFEED_FIRES_PER_MINUTE", 0, 0, 1_000_000),
         r.value("WHISKFEED_DISABLED_CAPTURE_HOURS", "24", Config::hours),
         r.intValue("WHISKFEED_BACKFILL_CHUNK_ROWS", 1000, 1, 100_000),
-        Duration.ofMillis(r.intValue("WHISKFEED_BACKFILL_PAUSE_MS", 20, 0, 60_000)));
+        Duration.ofMillis(r.intValue("WHISKFEED_BACKFILL_PAUSE_MS", 0, 0, 60_000)));
   }
 
   /** Hours, a fraction allowed ({@code 0.5} is 30 minutes); 0 stops a disabled feed's capture at the next check. */
