@@ -87,6 +87,8 @@ public final class Backfills {
   private final Map<Long, Runnable> pausing = new HashMap<>();
   private long timer = -1;
   private boolean stopped;
+  /** The last claim failure logged at WARN, until a claim succeeds. */
+  private String lastClaimError;
   private boolean claiming;
 
   Backfills(Vertx vertx, SourceDatabases sources) {
@@ -134,9 +136,17 @@ public final class Backfills {
         .onComplete(ar -> {
           claiming = false;
           if (ar.failed()) {
-            LOG.warn("{} {}", kv("event", "backfill.claim.failed"), kv("error", String.valueOf(ar.cause().getMessage())));
+            // once per outage, not every check: the store's own lines report the outage
+            String error = String.valueOf(ar.cause().getMessage());
+            if (!error.equals(lastClaimError)) {
+              LOG.warn("{} {}", kv("event", "backfill.claim.failed"), kv("error", error));
+            } else {
+              LOG.debug("backfill claim failed again: {}", error);
+            }
+            lastClaimError = error;
             return;
           }
+          lastClaimError = null;
           ar.result().forEach(this::run);
         });
   }
