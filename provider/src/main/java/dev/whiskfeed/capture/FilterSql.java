@@ -46,13 +46,14 @@ public final class FilterSql {
    * read from the catalog of the trigger's table ({@code TG_RELID}).
    */
   public static String guard(RowFilter filter, Map<String, ColumnType> columns) {
-    List<String> pairs = new ArrayList<>();
+    List<String> checks = new ArrayList<>();
     for (String name : filter.columns()) {
-      pairs.add("(" + Sql.literal(name) + ", " + columns.get(name).typeOid() + ")");
+      // one lookup of the unique (attrelid, attname) index per column
+      checks.add("(SELECT a.atttypid FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = "
+          + Sql.literal(name) + "::pg_catalog.name AND NOT a.attisdropped) = " + columns.get(name).typeOid()
+          + "::pg_catalog.oid");
     }
-    return "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attnum > 0"
-        + " AND NOT a.attisdropped AND (a.attname::text, a.atttypid::bigint) IN (" + String.join(", ", pairs) + ")) = "
-        + pairs.size();
+    return "COALESCE(" + String.join(" AND ", checks) + ", false)";
   }
 
   private static String expr(Node n, Map<String, ColumnType> columns, String row, boolean unicodeLower) {
