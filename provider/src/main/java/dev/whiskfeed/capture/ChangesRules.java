@@ -10,7 +10,6 @@ import dev.whiskfeed.error.WhiskfeedException;
 import dev.whiskfeed.feed.Feed;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.KindRules;
-import dev.whiskfeed.store.BackfillRepository;
 import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.EventStore;
@@ -42,7 +41,7 @@ public final class ChangesRules implements KindRules {
   private final WalCapture wal;
   private final SourceAccess access;
   private final EventRepository events = new EventRepository();
-  private final BackfillRepository backfillRuns = new BackfillRepository();
+  private final BackfillStart backfillStart = new BackfillStart();
   private final Backfills backfills;
 
   public ChangesRules(Vertx vertx, dev.whiskfeed.store.EventStores stores, SourceAccess access) {
@@ -106,7 +105,7 @@ public final class ChangesRules implements KindRules {
     return hostAllowed.compose(allowed -> sources.inspect(p, input.control(), c -> Catalog.table(c, p.table())
                 .compose(table -> resolve(c, asked, table.orElse(null))
                     .compose(capture -> !backfill || table.isEmpty() ? Future.succeededFuture(capture)
-                        : requirePrimaryKey(c, table.get().tableName()).map(capture))
+                        : BackfillStart.requirePrimaryKey(c, table.get().tableName()).map(capture))
                     .compose(capture -> checkFilter(c, p.where(), table.orElse(null))
                         .map(where -> new Inspected(table.orElse(null), capture, where)))),
             inspected -> inspected.capture() == Capture.TRIGGER))
@@ -116,7 +115,7 @@ public final class ChangesRules implements KindRules {
   }
 
   /** The stored form of the request's row filter, checked against the table's catalog; null without one. */
-  private static Future<RowFilter> checkFilter(SqlClient c, RowFilter where, Catalog.Table t) {
+  static Future<RowFilter> checkFilter(SqlClient c, RowFilter where, Catalog.Table t) {
     if (where == null || t == null || !t.isTable()) return Future.succeededFuture(where);
     return Catalog.columnTypes(c, t)
         .compose(types -> FilterCheck.check(where, types.byName(), t.tableName().display(), caster(c)));
@@ -136,77 +135,15 @@ public final class ChangesRules implements KindRules {
         });
   }
 
-  /** Backfill reads in primary-key chunks: a table without a primary key → 400. */
-  private static Future<List<BackfillQuery.KeyColumn>> requirePrimaryKey(SqlClient c, TableName table) {
-    return Catalog.primaryKey(c, table).map(pk -> {
-      if (pk.isEmpty()) {
-        throw WhiskfeedException.invalid("table " + table.display() + " has no primary key: backfill reads a table "
-            + "in primary-key order (ALTER TABLE " + table.display() + " ADD PRIMARY KEY (…)), or leave backfill out");
-      }
-      return pk;
-    });
-  }
-
   /**
-   * Starts the feed's next backfill run. Its total is counted now (exact up to {@link #EXACT_COUNT_MAX}
-   * rows, the planner's estimate above), its rows are read by {@link Backfills} after the transaction
-   * commits, so after the feed's capture is live.
+   * Starts the feed's next backfill run ({@link BackfillStart}); its rows are read by
+   * {@link Backfills} after the transaction commits, so after the feed's capture is live.
    */
   @Override
   public Future<Boolean> startBackfill(SqlConnection controlTx, Feed feed, Object where) {
-    RowFilter asked = RowFilter.parse(where); // its form first: a 400 before any database is asked
-    TableName table = tableOf(feed);
     // on the control database the table may be locked by this very transaction (capture DDL): read through it
     Future<SqlClient> reader = feed.database().isControl() ? Future.succeededFuture(controlTx) : sources.client(feed);
-    return reader
-        .compose(c -> requirePrimaryKey(c, table)
-            .compose(pk -> backfillPredicate(c, feed, table, asked))
-            .compose(predicate -> total(c, table, predicate).compose(total ->
-                backfillRuns.start(controlTx, feed.id(), predicate, total))))
-        .map(started -> {
-          started.ifPresent(b -> LOG.info("{} {} {} {}", kv("event", "backfill.requested"),
-              kv("feed", feed.feedId().toString()), kv("run", b.run()), kv("total", b.total())));
-          return started.isPresent();
-        });
-  }
-
-  /** The row a backfill's filter reads: the chunk query's alias of the table, as in the capture function. */
-  private static final String BACKFILL_ROW = "r";
-
-  /**
-   * The rows a backfill emits: those matching the feed's own {@code where} (as capture filters an
-   * INSERT) and the request's, checked against the catalog like the feed's; null for every row.
-   */
-  private static Future<String> backfillPredicate(SqlClient c, Feed feed, TableName name, RowFilter asked) {
-    RowFilter own = RowFilter.stored(feed.config());
-    if (own == null && asked == null) return Future.succeededFuture(null);
-    return Catalog.table(c, name).compose(found -> {
-      Catalog.Table t = found.orElseThrow(() -> WhiskfeedException.invalid("table " + name.display() + " does not exist"));
-      return checkFilter(c, asked, t).compose(checked -> Catalog.columnTypes(c, t).map(types -> {
-        List<String> parts = new ArrayList<>();
-        for (RowFilter f : java.util.Arrays.asList(own, checked)) {
-          if (f == null) continue;
-          var columns = FilterCheck.columns(f, types.byName(), t.tableName().display());
-          parts.add(FilterSql.predicate(f, columns, BACKFILL_ROW, types.unicodeLower()));
-        }
-        return String.join(" AND ", parts);
-      }));
-    });
-  }
-
-  /** Above this many rows (by the planner's estimate) a backfill's total is that estimate, not a count. */
-  static final long EXACT_COUNT_MAX = 1_000_000;
-
-  private static final String ESTIMATE = "SELECT c.reltuples::bigint AS n FROM pg_catalog.pg_class c "
-      + "WHERE c.oid = pg_catalog.to_regclass($1)";
-
-  private static Future<Long> total(SqlClient c, TableName table, String predicate) {
-    return c.preparedQuery(ESTIMATE).execute(Tuple.of(Sql.qualified(table.schema(), table.name())))
-        .compose(rows -> {
-          Long estimate = rows.size() == 0 ? null : rows.iterator().next().getLong("n");
-          if (estimate != null && estimate > EXACT_COUNT_MAX) return Future.succeededFuture(estimate);
-          return c.query(BackfillQuery.count(table, predicate)).execute().map(r -> r.iterator().next().getLong("n"));
-        });
+    return backfillStart.start(controlTx, reader, feed, tableOf(feed), where);
   }
 
   /**
