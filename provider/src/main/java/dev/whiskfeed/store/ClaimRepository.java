@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Leases on one store's events. A lease moves {@code next_attempt_at} to {@code locked_until}, so an
- * event is claimable exactly when {@code state = 'pending' AND next_attempt_at <= now()}: one range
- * scan of the partial pending index, whatever the number of delivered rows.
+ * Leases on one store's events. An event is claimable when {@code state = 'pending' AND
+ * next_attempt_at <= now()} (one range scan of the partial pending index, whatever the number of
+ * delivered rows) and no lease holds it ({@code locked_until} is null or past). A lease writes only
+ * {@code locked_by} and {@code locked_until}, which no index holds: the leased row is a heap-only
+ * tuple on its own page (events migration V5), not a new entry in every index of the table.
  */
 public final class ClaimRepository {
   // the payload as text, read by ExactJson: numbers keep every digit
@@ -28,10 +30,10 @@ public final class ClaimRepository {
 
   private static final String CLAIM = """
       UPDATE whiskfeed.events e
-      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
-          next_attempt_at = now() + $2 * interval '1 millisecond'
+      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond'
       FROM (SELECT id, locked_by AS prev, next_attempt_at AS due_at FROM whiskfeed.events
             WHERE state = 'pending' AND next_attempt_at <= now() AND feed_id = ANY($3)
+              AND (locked_until IS NULL OR locked_until <= now())
             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
       WHERE e.id = c.id""" + ASYNC_COMMIT + RETURNING + ", c.due_at";
 
@@ -57,17 +59,17 @@ public final class ClaimRepository {
    */
   private static final String CLAIM_ORDERED = """
       WITH heads AS (
-        SELECT h.id, h.feed_id, h.seq, h.locked_by AS prev, h.next_attempt_at <= now() AS due
+        SELECT h.id, h.feed_id, h.seq, h.locked_by AS prev,
+               h.next_attempt_at <= now() AND (h.locked_until IS NULL OR h.locked_until <= now()) AS due
         FROM unnest($3::bigint[], $4::int[]) AS f(id, n)
         CROSS JOIN LATERAL (
-          SELECT x.id, x.feed_id, x.seq, x.locked_by, x.next_attempt_at FROM whiskfeed.events x
+          SELECT x.id, x.feed_id, x.seq, x.locked_by, x.locked_until, x.next_attempt_at FROM whiskfeed.events x
           WHERE x.feed_id = f.id AND x.state = 'pending' ORDER BY x.seq LIMIT f.n FOR UPDATE) h
       ), c AS (
         SELECT id, prev, bool_and(due) OVER (PARTITION BY feed_id ORDER BY seq) AS ok FROM heads
       )
       UPDATE whiskfeed.events e
-      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond',
-          next_attempt_at = now() + $2 * interval '1 millisecond'
+      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond'
       WHERE e.id = ANY (ARRAY(SELECT id FROM c WHERE ok))""" + ASYNC_COMMIT
       + RETURNING.replace("c.prev", "(SELECT c.prev FROM c WHERE c.id = e.id) AS prev");
 
@@ -89,8 +91,7 @@ public final class ClaimRepository {
   // Renewal and the pull-forward skip rows another statement is changing (an ack in flight): they
   // never wait for row locks, so they cannot deadlock with the acks, which lock rows in another order.
   private static final String RENEW = """
-      UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond',
-        next_attempt_at = now() + $2 * interval '1 millisecond'
+      UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond'
       WHERE id IN (SELECT id FROM whiskfeed.events
                    WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)""" + ASYNC_COMMIT + """
       RETURNING id""";
@@ -105,7 +106,7 @@ public final class ClaimRepository {
                      AND next_attempt_at > now() FOR UPDATE SKIP LOCKED)""";
 
   private static final String RELEASE_ALL = """
-      UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
+      UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL
       WHERE locked_by = $1 AND state = 'pending'""";
 
   /** The first {@code limit} due events of {@code feedIds}, in due order. */

@@ -10,10 +10,10 @@ import io.vertx.sqlclient.Tuple;
  * instance: none may grow into a scan of the backlog when a store falls far behind. The backlog is
  * counted through the partial pending index (an index-only scan while the visibility map is
  * current) up to {@link #BACKLOG_CAP}. The age of the oldest pending event and the leases are read
- * from at most {@link #DETAIL_ROWS} rows each, the ones a heap visit is needed for: the first due
- * (never-tried events are due from their creation, so the first due are the oldest) and the first
- * not due yet (a lease moves {@code next_attempt_at} to {@code locked_until}, so leased events
- * come first there). Measured by {@code GaugeCostBench}.
+ * from the first {@link #DETAIL_ROWS} pending rows by due time, the ones a heap visit is needed for:
+ * never-tried events are due from their creation, so the first due are the oldest, and a claim
+ * takes the first due, so leased events come first too (a lease leaves {@code next_attempt_at}
+ * where it was). Measured by {@code GaugeCostBench}.
  */
 public final class StoreStats {
   public static final int BACKLOG_CAP = 10_000;
@@ -23,25 +23,21 @@ public final class StoreStats {
   private static final String PENDING = """
       SELECT
         (SELECT count(*) FROM (SELECT 1 FROM whiskfeed.events WHERE state = 'pending' LIMIT $1) b) AS backlog,
-        o.oldest_age_sec, o.oldest_deliverable_age_sec,
-        (SELECT count(*) FROM (SELECT locked_until FROM whiskfeed.events
-                               WHERE state = 'pending' AND next_attempt_at > now()
-                               ORDER BY next_attempt_at LIMIT $2) l
-           WHERE locked_until > now()) AS leased
-      FROM (SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS oldest_age_sec,
-                   COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at) FILTER (WHERE f.id IS NOT NULL)),
-                            0)::float8 AS oldest_deliverable_age_sec
-            FROM (SELECT created_at, feed_id FROM whiskfeed.events WHERE state = 'pending'
-                  ORDER BY next_attempt_at LIMIT $2) d
-            LEFT JOIN (SELECT DISTINCT unnest($3::bigint[]) AS id) f ON f.id = d.feed_id) o""";
+        COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS oldest_age_sec,
+        COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at) FILTER (WHERE f.id IS NOT NULL)), 0)::float8
+          AS oldest_deliverable_age_sec,
+        count(*) FILTER (WHERE d.locked_until > now()) AS leased
+      FROM (SELECT created_at, feed_id, locked_until FROM whiskfeed.events WHERE state = 'pending'
+            ORDER BY next_attempt_at LIMIT $2) d
+      LEFT JOIN (SELECT DISTINCT unnest($3::bigint[]) AS id) f ON f.id = d.feed_id""";
 
   /**
    * Pending events of a store: how many ({@code capped} when there are at least {@link #BACKLOG_CAP}),
    * the age in seconds of the oldest of the first {@link #DETAIL_ROWS} by due time (exact below that
    * many, and for events never tried), the same of the events of the {@code deliverable} feeds only
    * (the active ones: a paused or disabled feed's events wait on purpose), and how many are leased
-   * right now by any instance (exact while fewer than {@link #DETAIL_ROWS} events are leased or
-   * waiting for a retry).
+   * right now by any instance (exact while the leased events are among the first {@link #DETAIL_ROWS}
+   * due).
    */
   public record Pending(long backlog, boolean capped, double oldestAgeSec, double oldestDeliverableAgeSec,
                         long leased) {}

@@ -60,6 +60,7 @@ class EngineBench {
       db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT f.id, 'MANUAL', "
           + "jsonb_build_object('data', jsonb_build_object('n', g, 'pad', repeat('x', 200))) "
           + "FROM generate_series(1, ?) g JOIN whiskfeed.feeds f ON f.id = 1 + (g % ?)", events, feeds);
+      Statements.reset(db);
       long t0 = System.nanoTime();
       CpuMeter cpu = CpuMeter.start();
       for (int f = 0; f < feeds; f++) api.unpause("bench", "t" + f);
@@ -76,6 +77,10 @@ class EngineBench {
       System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "engine batchSize=%d events=%d feeds=%d: %.0f events/s (%.2f s, %d fires, %d duplicates); "
           + "%s%n", batchSize, events, feeds, events / secs, secs, receiver.fires.get(), receiver.duplicates.get(),
           cpu.perEvent(events));
+      if (!warmUp) Statements.print(db, "engine batchSize " + batchSize);
+      // row versions written in place (HOT: no index entry) against all updates of the run
+      System.out.println("BENCH   updates of whiskfeed.events (all, heap-only): " + db.query(
+          "SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relid = 'whiskfeed.events'::regclass"));
       db.query("SELECT coalesce(status_code, 0) AS s, left(coalesce(error, ''), 120) AS e, count(*) AS n "
           + "FROM whiskfeed.delivery_log WHERE status_code IS DISTINCT FROM 202 GROUP BY 1, 2")
           .forEach(r -> System.out.println("BENCH   failed attempts: " + r));

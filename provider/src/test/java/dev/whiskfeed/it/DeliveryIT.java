@@ -360,10 +360,11 @@ class DeliveryIT extends WithStandInOpenWhisk {
   void leasesOfADeadInstanceExpireAndAnotherInstanceDelivers() {
     feed("t", new JsonObject());
     long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds");
-    // what a killed instance leaves behind: events leased to it, nobody renewing
-    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, locked_by, locked_until, next_attempt_at) "
+    // what a killed instance leaves behind: events due since their creation and leased to it, nobody
+    // renewing (a lease leaves next_attempt_at where it was)
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, locked_by, locked_until) "
         + "SELECT ?, 'MANUAL', jsonb_build_object('data', jsonb_build_object('n', g)), 'killed-instance', "
-        + "now() + interval '2 seconds', now() + interval '2 seconds' FROM generate_series(1, 20) g", feedId);
+        + "now() + interval '2 seconds' FROM generate_series(1, 20) g", feedId);
     await().during(Duration.ofMillis(1200)).atMost(Duration.ofMillis(1500)).until(() -> openwhisk.fireCount() == 0);
     await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() == 20);
     // the outcome is written after the answer arrives
@@ -393,7 +394,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
         s.execute("SELECT id FROM whiskfeed.events WHERE state = 'pending' FOR UPDATE");
         await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3)).until(() -> true);
         try (java.sql.ResultSet rs = s.executeQuery("UPDATE whiskfeed.events SET locked_by = 'other-instance', "
-            + "locked_until = now() + interval '1 hour', next_attempt_at = now() + interval '1 hour' "
+            + "locked_until = now() + interval '1 hour' "
             + "WHERE state = 'pending' AND locked_until < clock_timestamp() RETURNING id")) {
           while (rs.next()) taken.add(rs.getString(1));
         }
