@@ -181,7 +181,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         return;
       }
       Map<UUID, Buffer> bodies = new HashMap<>();
-      events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target).toBuffer()));
+      events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target)));
       BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
           e -> bodies.get(e.id()).length());
       plan.oversized().forEach(e -> {

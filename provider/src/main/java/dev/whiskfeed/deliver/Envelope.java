@@ -1,9 +1,15 @@
 package dev.whiskfeed.deliver;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.whiskfeed.store.ClaimedEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -12,22 +18,47 @@ import java.util.List;
  * {@code trigger_payload} as is.
  */
 public final class Envelope {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
+
   private Envelope() {}
 
-  public static JsonObject of(ClaimedEvent e, Target t) {
-    JsonObject payload = e.payload();
-    if ("alarm".equals(t.kind())) return payload.getJsonObject("data", new JsonObject());
-    JsonObject envelope = new JsonObject()
-        .put("id", e.id().toString())
-        .put("created_at", e.createdAt().toString())
-        .put("trigger", new JsonObject().put("name", t.name()));
-    if (payload.containsKey("table")) envelope.put("table", payload.getValue("table"));
-    // Hasura's event carries the GraphQL session and trace that caused the change; a whiskfeed event
-    // has neither, and says so with nulls (a handler for Hasura reads both keys as "object or null")
-    return envelope
-        .put("event", new JsonObject().put("op", e.op()).put("data", payload.getValue("data"))
-            .put("session_variables", null).put("trace_context", null))
-        .put("delivery_info", new JsonObject().put("max_retries", t.maxRetries()).put("current_retry", e.attempts()));
+  /**
+   * The body of one event. The payload's {@code table} and {@code data} go in as the store printed
+   * them (JSON text); only the envelope around them is written here.
+   */
+  public static Buffer of(ClaimedEvent e, Target t) {
+    if ("alarm".equals(t.kind())) return e.data() == null ? EMPTY_OBJECT.copy() : Buffer.buffer(e.data());
+    ByteArrayBuilder out = new ByteArrayBuilder(256 + (e.data() == null ? 0 : e.data().length()));
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeStringField("id", e.id().toString());
+      g.writeStringField("created_at", e.createdAt().toString());
+      g.writeObjectFieldStart("trigger");
+      g.writeStringField("name", t.name());
+      g.writeEndObject();
+      if (e.table() != null) {
+        g.writeFieldName("table");
+        g.writeRawValue(e.table());
+      }
+      g.writeObjectFieldStart("event");
+      g.writeStringField("op", e.op());
+      g.writeFieldName("data");
+      if (e.data() == null) g.writeNull(); else g.writeRawValue(e.data());
+      // Hasura's event carries the GraphQL session and trace that caused the change; a whiskfeed
+      // event has neither, and says so with nulls (a handler for Hasura reads both keys as "object or null")
+      g.writeNullField("session_variables");
+      g.writeNullField("trace_context");
+      g.writeEndObject();
+      g.writeObjectFieldStart("delivery_info");
+      g.writeNumberField("max_retries", t.maxRetries());
+      g.writeNumberField("current_retry", e.attempts());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+    return Buffer.buffer(out.toByteArray());
   }
 
   public static Buffer body(List<Buffer> envelopes, boolean batch) {

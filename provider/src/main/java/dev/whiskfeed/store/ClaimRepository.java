@@ -20,9 +20,9 @@ import java.util.UUID;
  * tuple on its own page (events migration V5), not a new entry in every index of the table.
  */
 public final class ClaimRepository {
-  // the payload as text, read by ExactJson: numbers keep every digit
-  private static final String RETURNING =
-      " RETURNING e.id, e.seq, e.feed_id, e.op, e.payload::text AS payload, e.created_at, e.attempts, e.throttled, c.prev";
+  // the payload's parts as text, put into the fire's body as they are: numbers keep every digit
+  private static final String RETURNING = " RETURNING e.id, e.seq, e.feed_id, e.op, (e.payload -> 'table')::text AS p_table,"
+      + " (e.payload -> 'data')::text AS p_data, e.created_at, e.attempts, e.throttled, c.prev";
 
   // Leases and outcomes commit asynchronously (Database.ASYNC_COMMIT): a database crash can lose
   // the last fraction of a second of them, and those events are fired again, never lost.

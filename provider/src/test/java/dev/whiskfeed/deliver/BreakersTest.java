@@ -3,7 +3,6 @@ package dev.whiskfeed.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.store.ClaimedEvent;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,7 +145,7 @@ class BreakersTest {
   private static List<ClaimedEvent> events(int n) {
     List<ClaimedEvent> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null, Instant.EPOCH));
+      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH));
     }
     return out;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.store.ClaimedEvent;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +74,7 @@ class FireSlotsTest {
   private static Fire fire(long feed) {
     Target t = new Target(feed, "ns", "t" + feed, "webhook", "key", "active", "control", 0, 12, 1, 30, 1, 1_000_000,
         false);
-    ClaimedEvent e = new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null,
+    ClaimedEvent e = new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
         Instant.EPOCH);
     return new Fire(null, t, List.of(e), List.of(Buffer.buffer("{}")));
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.deliver.Outages.After;
 import dev.whiskfeed.store.ClaimedEvent;
-import io.vertx.core.json.JsonObject;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +105,7 @@ class OutagesTest {
   private static List<ClaimedEvent> events(int n) {
     List<ClaimedEvent> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null, Instant.EPOCH));
+      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH));
     }
     return out;
   }

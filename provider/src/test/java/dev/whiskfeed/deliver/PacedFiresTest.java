@@ -133,7 +133,7 @@ class PacedFiresTest {
     List<Buffer> parts = new ArrayList<>();
     for (int i = 0; i < events; i++) {
       long n = ++seq;
-      es.add(new ClaimedEvent(UUID.randomUUID(), n, t.id(), "MANUAL", new JsonObject(), Instant.EPOCH, 0, 0, null,
+      es.add(new ClaimedEvent(UUID.randomUUID(), n, t.id(), "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
           Instant.EPOCH));
       parts.add(Buffer.buffer("{\"n\":" + n + "}"));
     }

@@ -32,7 +32,7 @@ class OrderedClaimIT {
     db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, state, attempts, delivered_at) "
         + "SELECT 5, 'MANUAL', jsonb_build_object('n', g), 'delivered', 1, now() FROM generate_series(1, 100000) g");
     db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) "
-        + "SELECT 5, 'MANUAL', jsonb_build_object('n', g) FROM generate_series(100001, 100003) g");
+        + "SELECT 5, 'MANUAL', jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(100001, 100003) g");
     // another feed's backlog: finding this feed's pending rows through the claim index costs too
     db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) "
         + "SELECT 6, 'MANUAL', jsonb_build_object('n', g) FROM generate_series(1, 20000) g");
@@ -45,7 +45,7 @@ class OrderedClaimIT {
       Row read = pool.withTransaction(c -> c.query("SET LOCAL plan_cache_mode = force_generic_plan").execute()
           .compose(v -> new ClaimRepository().claimOrdered(c, "h1", 30_000, new long[] {5}, new int[] {2}))
           .compose(claimed -> {
-            assertThat(claimed).extracting(e -> e.payload().getInteger("n")).containsExactly(100001, 100002);
+            assertThat(claimed).extracting(e -> new io.vertx.core.json.JsonObject(e.data()).getInteger("n")).containsExactly(100001, 100002);
             return c.query("SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) AS n "
                 + "FROM pg_stat_xact_user_tables WHERE schemaname = 'whiskfeed' AND relname = 'events'").execute();
           }).map(rows -> rows.iterator().next())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
