@@ -154,11 +154,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   @Override
   public int room(int held) {
-    // hold a bounded number of events beyond what can fly (batches need whole claims per feed),
-    // so memory stays bounded, other instances get their share, and what waits for a fire slot is
-    // little enough to keep its leases renewed (every held event is renewed three times a lease)
-    // (events waiting for their namespace's pace are bounded per feed by claimable, not here)
-    int maxHeld = Math.max(1000, settings.maxConcurrentFires() * 2);
+    // what waits for its namespace's pace is not counted: it is bounded per feed by claimable
+    int maxHeld = ClaimPlanner.maxHeld(settings.maxConcurrentFires(), registry.largestBatch());
     return running ? Math.max(0, maxHeld - Math.max(0, held - pacing.waitingEvents())) : 0;
   }
 

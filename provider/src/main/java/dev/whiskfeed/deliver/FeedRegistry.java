@@ -24,6 +24,7 @@ public final class FeedRegistry {
   private final Loader loader;
   private Map<Long, Target> targets = new HashMap<>();
   private final Map<String, long[][]> deliverable = new HashMap<>();
+  private int largestBatch = 1;
   private Runnable onChange = () -> {};
 
   public FeedRegistry(Loader loader) {
@@ -76,6 +77,11 @@ public final class FeedRegistry {
     }
   }
 
+  /** The largest {@code batchSize} of the active feeds (1 when none batches). */
+  public int largestBatch() {
+    return largestBatch;
+  }
+
   /** Ids of the active feeds whose events live in {@code store}, unordered or ordered ones. */
   public long[] deliverable(String store, boolean ordered) {
     long[][] both = deliverable.computeIfAbsent(store, this::compute);
@@ -93,6 +99,7 @@ public final class FeedRegistry {
 
   private void changed() {
     deliverable.clear();
+    largestBatch = targets.values().stream().filter(Target::deliverable).mapToInt(Target::batchSize).max().orElse(1);
     onChange.run();
   }
 }

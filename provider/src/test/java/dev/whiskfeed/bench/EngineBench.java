@@ -28,12 +28,14 @@ class EngineBench {
     Durability.production(pg);
     Vertx vertx = Vertx.vertx();
     try (Receiver receiver = Receiver.start(vertx)) {
+      boolean first = true;
       for (String b : System.getProperty("bench.batches", "1,100").split(",")) {
         int batch = Integer.parseInt(b.trim());
         int reps = Integer.getInteger("bench.reps", 3);
         // the first runs of a fresh JVM measure the JIT compiler more than the engine: a provider
         // runs for days, so untimed runs come first (each run starts a new provider in this JVM)
-        int warmups = batch == 1 ? Integer.getInteger("bench.warmupReps", 3) : 0;
+        int warmups = first ? Integer.getInteger("bench.warmupReps", 3) : 0;
+        first = false;
         for (int rep = 0; rep < warmups + reps; rep++) {
           run(pg, receiver, batch, batch == 1 ? 30_000 : 100_000, 20, rep < warmups);
         }
@@ -60,6 +62,9 @@ class EngineBench {
       db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT f.id, 'MANUAL', "
           + "jsonb_build_object('data', jsonb_build_object('n', g, 'pad', repeat('x', 200))) "
           + "FROM generate_series(1, ?) g JOIN whiskfeed.feeds f ON f.id = 1 + (g % ?)", events, feeds);
+      // an experiment on the store before the run (say, an index dropped), e.g. -Dbench.beforeSql='DROP INDEX ...'
+      String before = System.getProperty("bench.beforeSql", "");
+      if (!before.isBlank()) db.execute(before);
       Statements.reset(db);
       long t0 = System.nanoTime();
       CpuMeter cpu = CpuMeter.start();

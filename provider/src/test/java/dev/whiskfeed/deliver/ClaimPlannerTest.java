@@ -25,6 +25,13 @@ class ClaimPlannerTest {
     assertThat(ClaimPlanner.limit(room)).isEqualTo(limit);
   }
 
+  @ParameterizedTest(name = "{0} fire slots, largest batch {1} -> holds {2}")
+  @CsvSource({"256, 1, 1000", "2000, 1, 4000", "256, 10, 1000", "256, 40, 2000", "256, 100, 5000",
+      "256, 1000, 5000", "4000, 1000, 8000"})
+  void holdsEnoughForTheFireSlotsAndForFiftyBatchesOfTheLargestBatchWithinABound(int fires, int batch, int held) {
+    assertThat(ClaimPlanner.maxHeld(fires, batch)).isEqualTo(held);
+  }
+
   @Test
   void theFirstClaimIsFullAndTheNextOnesReadFromItsFloorUntilASecondHasPassed() {
     ClaimPlanner.Claim first = planner.plan(100, FEEDS);
