@@ -56,6 +56,12 @@ class ChangesBench {
    * production, not on a table that was empty a minute ago. 0: none.
    */
   static final int HISTORY = Integer.getInteger("bench.history", 200_000);
+  /**
+   * Rows written to the first table (in 100-row transactions, as fast as one connection goes) and
+   * delivered just before each latency part is measured: the latency right after a backlog drained
+   * (leftover leases, dead index entries, ack batches). 0: none.
+   */
+  static final int BURST = Integer.getInteger("bench.burst", 0);
   /** Which parts to run, by name: latency1, latency100, sustained1, sustained100, catchup. */
   static final List<String> CASES = List.of(System.getProperty("bench.cases",
       "latency1,latency100,sustained1,sustained100,catchup").split(","));
@@ -130,6 +136,8 @@ class ChangesBench {
 
   private void latency(TestPostgres pg, Receiver receiver, int feeds, int rate, int batchSize) throws Exception {
     reset(receiver);
+    // -Dbench.latencyCapture=trigger|wal: the latency parts' capture (default: the provider's choice)
+    capture = System.getProperty("bench.latencyCapture");
     TestDatabase db = pg.newDatabase("latency");
     List<String> tables = new ArrayList<>();
     for (int i = 0; i < feeds; i++) {
@@ -172,6 +180,16 @@ class ChangesBench {
               + "%.1f %% of a core (stops under %.0f %% or after %.0f s)%n", feeds, rate, warmed, jitShare * 100,
               QUIET_JIT * 100, WARMUP_MAX);
         }
+        if (BURST > 0) {
+          long t0 = System.nanoTime();
+          for (int done = 0; done < BURST; done += 100) {
+            db.execute("INSERT INTO " + tables.get(0) + " (v) SELECT g FROM generate_series(1, ?) g", Math.min(100, BURST - done));
+          }
+          waitFor(() -> received.size() >= BURST, 120);
+          System.out.printf("BENCH (burst, not counted) %d events written and delivered in %.2f s%n", BURST,
+              (System.nanoTime() - t0) / 1e9);
+          received.clear();
+        }
         Statements.reset(db);
         cpu = CpuMeter.start(db);
         rows = w.run(rate, 1, SECONDS, committed);
@@ -191,6 +209,8 @@ class ChangesBench {
                 (e.getValue() - first) / 1e9, (received.get(e.getKey()) - e.getValue()) / 1e6));
       }
       assertThat(l.length).isEqualTo(rows);
+    } finally {
+      capture = null;
     }
   }
 

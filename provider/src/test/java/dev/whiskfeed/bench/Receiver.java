@@ -43,7 +43,18 @@ public final class Receiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /** CPU time of the threads that served fires so far (ns): the stand-in's share of the JVM's CPU. */
+  long cpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads) sum += Math.max(0, mx.getThreadCpuTime(id));
+    return sum;
+  }
+
+  private final java.util.Set<Long> threads = ConcurrentHashMap.newKeySet();
+
   private void handle(io.vertx.core.http.HttpServerRequest req) {
+    threads.add(Thread.currentThread().getId());
     req.body().onSuccess(body -> {
       long now = System.currentTimeMillis();
       if (down) {
