@@ -55,6 +55,16 @@ class EnvelopeTest {
   }
 
   @Test
+  void thePayloadIsWrittenWithoutTheBlanksPostgresPrintsButKeepsThoseInItsStrings() {
+    Buffer body = Envelope.of(event("INSERT", "{\"name\": \"orders\", \"schema\": \"public\"}",
+        "{\"new\": {\"a\": [1, 2], \"s\": \"x, y: \\\" z \"}, \"old\": null}", 0), target("changes"));
+    assertThat(body.toString()).contains("\"table\":{\"name\":\"orders\",\"schema\":\"public\"}")
+        .contains("\"data\":{\"new\":{\"a\":[1,2],\"s\":\"x, y: \\\" z \"},\"old\":null}");
+    assertThat(Envelope.of(event("ALARM", null, "{\"name\": \"Odin Allfather\"}", 0), target("alarm")).toString())
+        .isEqualTo("{\"name\":\"Odin Allfather\"}");
+  }
+
+  @Test
   void manualAndWebhookEventsCarryTheSameNullsAndNoTable() {
     for (String op : new String[] {"MANUAL", "WEBHOOK"}) {
       JsonObject envelope = new JsonObject(Envelope.of(event(op, null, "{\"n\": 1}", 0),
