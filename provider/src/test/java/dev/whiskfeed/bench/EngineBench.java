@@ -89,6 +89,10 @@ class EngineBench {
       // row versions written in place (HOT: no index entry) against all updates of the run
       System.out.println("BENCH   updates of whiskfeed.events (all, heap-only): " + db.query(
           "SELECT n_tup_upd AS all, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relid = 'whiskfeed.events'::regclass"));
+      // what the delivered events take on disk once vacuum has run (the history retention keeps)
+      db.execute("VACUUM whiskfeed.events");
+      System.out.println("BENCH   whiskfeed.events after VACUUM: " + db.query("SELECT pg_table_size('whiskfeed.events') / 8192 AS "
+          + "pages, pg_indexes_size('whiskfeed.events') / 8192 AS index_pages, (SELECT count(*) FROM whiskfeed.events) AS rows"));
       db.query("SELECT coalesce(status_code, 0) AS s, left(coalesce(error, ''), 120) AS e, count(*) AS n "
           + "FROM whiskfeed.delivery_log WHERE status_code IS DISTINCT FROM 202 GROUP BY 1, 2")
           .forEach(r -> System.out.println("BENCH   failed attempts: " + r));
