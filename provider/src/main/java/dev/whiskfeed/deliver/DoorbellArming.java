@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * committed just after the first look. Anything later still is found by the poll.
  *
  * <p>An arming holds until a claim finds work ({@link #foundWork}): further idle claims do not arm
- * again. A later look is dropped when a claim has found work since its arming: the claims go on from
+ * again. It does not hold when its statement failed, nor once the store was out of reach
+ * ({@link #forget}): the doorbell is an unlogged table, which a database crash empties. A later look is dropped when a claim has found work since its arming: the claims go on from
  * there until one finds nothing and arms again, with later looks of its own, which come later than
  * these would have. Event loop only.
  */
@@ -30,6 +31,8 @@ final class DoorbellArming {
   private long armings;
   /** The arming in force: 0 when a claim found work since the last one (or none was made). */
   private long armedAt;
+  /** The last arming whose statement failed (0: none). */
+  private long failed;
 
   /**
    * @param arm arms the doorbell in the store
@@ -46,12 +49,22 @@ final class DoorbellArming {
     armedAt = 0;
   }
 
+  /**
+   * The store was out of reach and answers again: an arming made before may be gone (the doorbell
+   * is unlogged, so a database crash empties it), and the next idle claim arms again.
+   */
+  void forget() {
+    armedAt = 0;
+  }
+
   /** No claim follows at once: arms the doorbell, unless the arming in force still holds. */
   void idle() {
-    if (armedAt != 0) return;
+    if (armedAt != 0 && armedAt != failed) return;
     long arming = ++armings;
     armedAt = arming;
     arm.get().onComplete(ar -> {
+      // an arming that did not reach the store holds nothing: the next idle claim arms again
+      if (ar.failed()) failed = arming;
       look.run();
       for (long ms : LATER_LOOKS_MS) {
         timers.after(ms, () -> {

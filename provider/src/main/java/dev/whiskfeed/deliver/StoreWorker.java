@@ -321,6 +321,7 @@ final class StoreWorker {
   private void connected() {
     if (!reachable) {
       reachable = true;
+      doorbell.forget();
       LOG.info("{} {}", kv("event", "store.connected"), kv("store", store.name()));
     }
   }

@@ -48,6 +48,27 @@ class DoorbellArmingTest {
   }
 
   @Test
+  void anArmingThatFailedIsMadeAgainAtTheNextIdleClaim() {
+    doorbell.idle();
+    armings.get(0).fail("connection lost");
+    assertThat(looks).as("the loop still looks").isEqualTo(1);
+    doorbell.idle();
+    assertThat(armings).hasSize(2);
+  }
+
+  @Test
+  void afterTheStoreWasOutOfReachTheNextIdleClaimArmsAgain() {
+    doorbell.idle();
+    armings.get(0).complete();
+    doorbell.idle();
+    assertThat(armings).as("the arming holds").hasSize(1);
+    // a database crash empties the unlogged doorbell: the arming in force is gone with it
+    doorbell.forget();
+    doorbell.idle();
+    assertThat(armings).hasSize(2);
+  }
+
+  @Test
   void laterLooksOfAnArmingAreDroppedOnceAClaimFoundWork() {
     doorbell.idle();
     armings.get(0).complete();
