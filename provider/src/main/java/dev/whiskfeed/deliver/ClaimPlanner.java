@@ -36,6 +36,12 @@ final class ClaimPlanner {
   /** Claims between full ones also read the events due in this last window (ms). */
   static final long RECENT_WINDOW_MS = 2_000;
 
+  /** The bound on held events (queued or in flight) whatever the fire slots and feeds: it is never lower. */
+  static final int MIN_HELD = 1000;
+  /** The most an instance holds for feeds that batch: {@link #HELD_PER_BATCH} fires of the largest batch. */
+  static final int MAX_HELD_BATCHED = 5000;
+  static final int HELD_PER_BATCH = 50;
+
   /**
    * One claim: at most {@code limit} events of {@code feeds}; {@code full}: from the start of the
    * pending index, else from {@code floor} (null: only the recent window); {@code excluding}: a
@@ -63,12 +69,6 @@ final class ClaimPlanner {
     this.nanos = nanos;
   }
 
-  /** Events an instance holds (queued or in flight) at most, whatever its fire slots and feeds. */
-  static final int MIN_HELD = 1000;
-  /** The most an instance holds for feeds that batch: {@link #HELD_PER_BATCH} fires of the largest batch. */
-  static final int MAX_HELD_BATCHED = 5000;
-  static final int HELD_PER_BATCH = 50;
-
   /**
    * How many events an instance holds at most: enough to keep its fire slots busy twice over, and,
    * when a feed batches, fifty of its batches (at most {@link #MAX_HELD_BATCHED}), so claims of 2,000
@@ -78,8 +78,8 @@ final class ClaimPlanner {
    * 30-40 events, 5,000 gave 20-29k in fires of 70-100.
    */
   static int maxHeld(int maxConcurrentFires, int largestBatch) {
-    int batched = Math.min(MAX_HELD_BATCHED, HELD_PER_BATCH * Math.max(1, largestBatch));
-    return Math.max(Math.max(MIN_HELD, 2 * maxConcurrentFires), largestBatch > 1 ? batched : 0);
+    int batched = largestBatch > 1 ? Math.min(MAX_HELD_BATCHED, HELD_PER_BATCH * largestBatch) : 0;
+    return Math.max(Math.max(MIN_HELD, 2 * maxConcurrentFires), batched);
   }
 
   /** How many events the next claim may take, given the engine's {@code room}. */

@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  *
  * <p>An arming holds until a claim finds work ({@link #foundWork}): further idle claims do not arm
  * again. It does not hold when its statement failed, nor once the store was out of reach
- * ({@link #forget}): the doorbell is an unlogged table, which a database crash empties. A later look is dropped when a claim has found work since its arming: the claims go on from
- * there until one finds nothing and arms again, with later looks of its own, which come later than
- * these would have. Event loop only.
+ * ({@link #forget}): the doorbell is an unlogged table, which a database crash empties. A later
+ * look is dropped when a claim has found work since its arming: the claims go on from there until
+ * one finds nothing and arms again, with later looks of its own, which come later than these would
+ * have. Event loop only.
  */
 final class DoorbellArming {
   /** After arming the doorbell, when to look again for writes that raced the arming (ms). */
