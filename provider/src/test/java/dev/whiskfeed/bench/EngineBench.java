@@ -52,8 +52,12 @@ class EngineBench {
     receiver.fires.set(0);
     receiver.seen.clear();
     receiver.duplicates.set(0);
-    try (Provider provider = TestProvider.start(db, receiver.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
-        "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"))) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
+        "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"));
+    // e.g. -Dbench.maxFires=64: the fire slots (WHISKFEED_MAX_CONCURRENT_FIRES)
+    String maxFires = System.getProperty("bench.maxFires", "");
+    if (!maxFires.isBlank()) env.put("WHISKFEED_MAX_CONCURRENT_FIRES", maxFires);
+    try (Provider provider = TestProvider.start(db, receiver.url(), env)) {
       Api api = new Api(provider.port(), KEY);
       for (int f = 0; f < feeds; f++) {
         api.create("bench", "t" + f, new JsonObject().put("kind", "webhook").put("batchSize", batchSize));
@@ -70,8 +74,19 @@ class EngineBench {
       CpuMeter cpu = CpuMeter.start(db);
       long receiverCpu = receiver.cpuNanos();
       for (int f = 0; f < feeds; f++) api.unpause("bench", "t" + f);
+      // -Dbench.exposure=true: every 100 ms, the events the receiver has and the store does not yet
+      // call delivered: what a kill -9 at that moment would fire again
+      boolean exposure = Boolean.getBoolean("bench.exposure");
+      java.util.List<Integer> exposed = new java.util.ArrayList<>();
+      long nextSample = t0;
       while (receiver.seen.size() < events) {
         if (System.nanoTime() - t0 > 120_000_000_000L) break;
+        if (exposure && System.nanoTime() - nextSample >= 0) {
+          nextSample += 100_000_000L;
+          int seenBefore = receiver.seen.size();
+          long written = db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state <> 'pending'");
+          if (seenBefore > 0 && seenBefore < events) exposed.add((int) (seenBefore - written));
+        }
         Thread.onSpinWait();
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
@@ -85,6 +100,11 @@ class EngineBench {
           + "%s%n", batchSize, events, feeds, events / secs, secs, receiver.fires.get(), receiver.duplicates.get(),
           cpu.perEvent(events) + String.format("; of the JVM's, the stand-in OpenWhisk's threads %.0f µs",
               (receiver.cpuNanos() - receiverCpu) / 1e3 / events));
+      if (exposure && !exposed.isEmpty()) {
+        double[] v = exposed.stream().mapToDouble(Integer::doubleValue).toArray();
+        System.out.println("BENCH   fired, outcome not yet written (median (min-max) of " + v.length + " samples): "
+            + Spread.of(v, 0));
+      }
       if (!warmUp) Statements.print(db, "engine batchSize " + batchSize);
       // row versions written in place (HOT: no index entry) against all updates of the run
       System.out.println("BENCH   updates of whiskfeed.events (all, heap-only): " + db.query(
