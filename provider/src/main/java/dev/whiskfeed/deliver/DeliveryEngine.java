@@ -94,7 +94,9 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.outages = new Outages(breakers);
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
-    this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
+    // -Dwhiskfeed.fires.adaptive=false: always maxConcurrentFires in flight (benchmarks' A/B)
+    this.slots = new FireSlots(new FireLimit(settings.maxConcurrentFires(),
+        !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start,
         () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
@@ -283,7 +285,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);
-      fire.worker().written(fire.events()).onComplete(w -> slots.release());
+      fire.worker().written(fire.events()).onComplete(w -> slots.done(System.nanoTime() - t0));
     });
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FireSlotsTest {
   private final List<Fire> started = new ArrayList<>();
   private int freed;
-  private final FireSlots slots = new FireSlots(2, started::add, () -> freed++);
+  private final FireSlots slots = new FireSlots(new FireLimit(2, false), started::add, () -> freed++);
 
   @Test
   void firesStartWhileSlotsAreFreeAndTheRestWait() {
@@ -69,6 +69,19 @@ class FireSlotsTest {
     assertThat(started).hasSize(2);
     assertThat(slots.inFlight()).isZero();
     assertThat(freed).isEqualTo(2);
+  }
+
+  @Test
+  void aLimitThatGrewStartsSeveralWaitingFiresAtOnce() {
+    List<Fire> went = new ArrayList<>();
+    FireSlots adaptive = new FireSlots(new FireLimit(256, true), went::add, () -> { });
+    for (int i = 0; i < FireLimit.START + 20; i++) adaptive.take(fire(1));
+    assertThat(went).hasSize(FireLimit.START);
+    // a whole round of fires came back as fast as the first: the limit grows by half, and the
+    // slot given back takes the waiting fires with it
+    for (int i = 0; i < FireLimit.START; i++) adaptive.done(1_000_000);
+    assertThat(went).hasSize(FireLimit.START + 20);
+    assertThat(adaptive.inFlight()).isEqualTo(20);
   }
 
   private static Fire fire(long feed) {
