@@ -16,20 +16,17 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,17 +174,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         events.forEach(e -> worker.ack(Ack.release(e.id())));
         return;
       }
-      Map<UUID, Buffer> bodies = new HashMap<>();
-      events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target)));
-      BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
-          e -> bodies.get(e.id()).length());
-      plan.oversized().forEach(e -> {
-        Ack dead = Settlement.oversized(e, bodies.get(e.id()).length(), target);
+      Fire.Planned planned = Fire.plan(worker, target, events);
+      planned.dead().forEach(dead -> {
         worker.ack(dead);
         deadLettered(target, dead);
       });
-      for (List<ClaimedEvent> batch : plan.batches()) {
-        Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
+      for (Fire fire : planned.fires()) {
         if (pacing.admit(fire)) slots.take(fire);
       }
     });
