@@ -12,21 +12,16 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.InstanceRegistry;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through
+ * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers, {@link MaxTriggers}), fires through
  * {@link OpenWhiskClient}, and applies each answer's {@link Settlement}: acks, feed status changes,
  * breakers and recovery ({@link Outages}), and the delivery log ({@link Bookkeeping}). Runs on the
  * verticle's event loop only.
@@ -67,8 +62,8 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
-  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
-  private final Set<Long> pendingMaxTriggers = new HashSet<>();
+  private final MaxTriggers maxTriggers;
+  private final AutoDisable disabler;
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -95,6 +90,11 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
+    this.disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
+    this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
+      handBack(fire);
+      slots.release();
+    }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
   }
 
   public Future<Void> start() {
@@ -221,26 +221,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       }
       case RESERVE -> {
         pacing.started(fire);
-        feeds.reserveFire(control, current.id()).onComplete(ar -> reserved(fire, current, ar));
-      }
-    }
-  }
-
-  private void reserved(Fire fire, Target current, AsyncResult<Optional<long[]>> ar) {
-    switch (FireCheck.reserved(ar.failed(), ar.result())) {
-      case FIRE -> send(fire, true);
-      case FIRE_LAST -> {
-        send(fire, true);
-        pendingMaxTriggers.add(current.id());
-      }
-      case MAX_REACHED -> {
-        disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
-        handBack(fire);
-        slots.release();
-      }
-      case HAND_BACK -> {
-        handBack(fire);
-        slots.release();
+        maxTriggers.reserve(fire, current);
       }
     }
   }
@@ -296,7 +277,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
           kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
     }
-    boolean lastAllowed = (outcome instanceof FireOutcome.Delivered || reserved) && pendingMaxTriggers.remove(t.id());
+    boolean lastAllowed = maxTriggers.lastAllowed(t.id(), outcome, reserved);
     Settlement s = Settlement.of(t, outcome, fire.events(), reserved, lastAllowed);
     StoreWorker worker = fire.worker();
     s.acks().forEach(worker::ack);
@@ -312,7 +293,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     if (after.breakerClosed()) wakeFully();
     if (s.unreserve()) feeds.unreserveFire(control, t.id());
     if (s.countFire()) bookkeeping.fired(t.id());
-    if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
+    if (s.disable() != null) disabler.disable(t, s.disable().statusCode(), s.disable().message());
     logAttempt(fire, s.attempt(), latencyMs, answeredAt);
   }
 
@@ -320,21 +301,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     metrics.dead(t);
     LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", a.id()),
         kv("statusCode", a.statusCode()), kv("error", a.error()));
-  }
-
-  private void disable(Target t, Integer status, String message) {
-    registry.markDisabled(t.id());
-    JsonObject reason = new JsonObject().put("kind", "AUTO");
-    if (status != null) reason.put("statusCode", status);
-    reason.put("message", message);
-    feeds.disable(control, t.id(), reason).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
-        LOG.warn("{} {} {} {}", kv("event", "feed.disabled"), kv("feed", t.name()), kv("statusCode", status),
-            kv("reason", message));
-      } else if (ar.failed()) {
-        LOG.warn("{} {} {}", kv("event", "feed.disable.failed"), kv("feed", t.name()), kv("error", ar.cause().getMessage()));
-      }
-    });
   }
 
   private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
