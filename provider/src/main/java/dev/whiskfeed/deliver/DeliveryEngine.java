@@ -18,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,8 @@ import org.slf4j.LoggerFactory;
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
  * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers, {@link MaxTriggers}), fires through
- * {@link OpenWhiskClient}, and applies each answer's {@link Settlement}: acks, feed status changes,
- * breakers and recovery ({@link Outages}), and the delivery log ({@link Bookkeeping}). Runs on the
- * verticle's event loop only.
+ * {@link OpenWhiskClient}, and has each answer settled ({@link Settler}: acks, feed status changes,
+ * breakers and recovery, the delivery log). Runs on the verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -47,15 +45,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final FeedRegistry registry;
   private final OpenWhiskClient openwhisk;
   private final ClaimRepository claims;
-  private final FeedRepository feeds;
   private final Bookkeeping bookkeeping;
-  private final Pool control;
   private final Settings settings;
-  private final DeliveryMetrics metrics;
   private final Breakers breakers;
-  private final Outages outages;
   private final InstanceCount instances;
-  private final Pacer pacer;
   /** Fires waiting for their namespace's pace: they have no fire slot yet. */
   private final PacedFires pacing;
   private final Clock clock;
@@ -63,7 +56,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
   private final MaxTriggers maxTriggers;
-  private final AutoDisable disabler;
+  private final Settler settler;
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -76,25 +69,24 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.registry = registry;
     this.openwhisk = openwhisk;
     this.claims = claims;
-    this.feeds = feeds;
-    this.bookkeeping = new Bookkeeping(vertx, stores.control().pool(), feeds, log);
-    this.control = stores.control().pool();
+    Pool control = stores.control().pool();
+    this.bookkeeping = new Bookkeeping(vertx, control, feeds, log);
     this.settings = settings;
-    this.metrics = metrics;
     this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
-    this.outages = new Outages(breakers);
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
-    this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
+    Pacer pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     this.slots = new FireSlots(settings.maxConcurrentFires(), this::start,
         () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
-    this.disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
+    AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
     this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
       handBack(fire);
       slots.release();
     }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
+    this.settler = new Settler(metrics, pacer, new Outages(breakers), maxTriggers, disabler, bookkeeping, claims,
+        id -> feeds.unreserveFire(control, id), this::wakeFully, clock);
   }
 
   public Future<Void> start() {
@@ -177,7 +169,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       Fire.Planned planned = Fire.plan(worker, target, events);
       planned.dead().forEach(dead -> {
         worker.ack(dead);
-        deadLettered(target, dead);
+        settler.deadLettered(target, dead);
       });
       for (Fire fire : planned.fires()) {
         if (pacing.admit(fire)) slots.take(fire);
@@ -238,24 +230,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
-  /** The feed's first success after an outage ({@link Outages}): its events in backoff are made due at once. */
-  private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
-    // after the retries recorded so far are written: fires of the outage answered just before this
-    // success would otherwise be written after the pull, and wait out their whole backoff
-    worker.allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
-      if (n > 0 || breakerClosed) {
-        LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
-        worker.wake();
-      }
-    });
-  }
-
   private void send(Fire fire, boolean reserved) {
     long t0 = System.nanoTime();
     fireOnce(fire).onComplete(ar -> {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
-      settle(fire, outcome, reserved, latencyMs);
+      settler.settle(fire, outcome, reserved, latencyMs);
       fire.worker().written(fire.events()).onComplete(w -> slots.release());
     });
   }
@@ -266,46 +246,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     return openwhisk.fire(new QualifiedName(t.namespace(), t.trigger()), t.authKey(), fire.body(), fire.ids(),
             Duration.ofSeconds(t.timeoutSec()))
         .map(a -> FireOutcome.classify(a.status(), a.retryAfter(), a.activationId(), a.body(), clock.instant()));
-  }
-
-  private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
-    // stamped before the acks go out: the delivery log's attempt is never later than the event's deliveredAt
-    Instant answeredAt = clock.instant();
-    Target t = fire.target();
-    metrics.fired(t, outcome, latencyMs, fire.events());
-    if (pacer.answered(t.namespace(), outcome)) {
-      LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
-          kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
-    }
-    boolean lastAllowed = maxTriggers.lastAllowed(t.id(), outcome, reserved);
-    Settlement s = Settlement.of(t, outcome, fire.events(), reserved, lastAllowed);
-    StoreWorker worker = fire.worker();
-    s.acks().forEach(worker::ack);
-    s.dead().forEach(a -> deadLettered(t, a));
-    s.retries().forEach(r -> LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()),
-        kv("eventId", r.id()), kv("attempt", r.attempt()), kv("statusCode", r.statusCode()), kv("delayMs", r.delayMs())));
-    if (outcome instanceof FireOutcome.Delivered d) {
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
-          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
-    }
-    Outages.After after = outages.answered(t, outcome, fire.events());
-    if (after.recovered()) recovered(worker, t, after.breakerClosed());
-    if (after.breakerClosed()) wakeFully();
-    if (s.unreserve()) feeds.unreserveFire(control, t.id());
-    if (s.countFire()) bookkeeping.fired(t.id());
-    if (s.disable() != null) disabler.disable(t, s.disable().statusCode(), s.disable().message());
-    logAttempt(fire, s.attempt(), latencyMs, answeredAt);
-  }
-
-  private void deadLettered(Target t, Ack a) {
-    metrics.dead(t);
-    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", a.id()),
-        kv("statusCode", a.statusCode()), kv("error", a.error()));
-  }
-
-  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
-    bookkeeping.attempt(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        at, a.statusCode(), latencyMs, a.error(), a.activationId()));
   }
 
   // ---- graceful stop
