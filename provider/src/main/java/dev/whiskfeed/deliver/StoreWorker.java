@@ -10,7 +10,6 @@ import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,13 +323,5 @@ final class StoreWorker {
       doorbell.forget();
       LOG.info("{} {}", kv("event", "store.connected"), kv("store", store.name()));
     }
-  }
-
-  Map<String, Object> describe() {
-    Map<String, Object> out = new HashMap<>();
-    out.put("store", store.name());
-    out.put("held", held.size());
-    out.put("reachable", reachable);
-    return out;
   }
 }
