@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
  * when the queue is empty so the next writer rings it ({@link DoorbellArming}). What each claim
- * reads, and when to look again, is the {@link ClaimPlanner}'s decision. A feed whose breaker is
- * open is left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are
- * written in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
+ * reads, and when to look again, is the {@link ClaimPlanner}'s decision; its statements run as one
+ * {@link ClaimRound}. A feed whose breaker is open is left out of the claims but for one probe event
+ * at a time ({@link Breakers}). Outcomes are written in batches ({@link OutcomeBatcher}). Runs on the
+ * verticle's event loop only.
  */
 final class StoreWorker {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
@@ -37,6 +38,7 @@ final class StoreWorker {
   private final String holder;
   private final long leaseMs;
   private final ClaimPlanner planner = new ClaimPlanner(System::nanoTime);
+  private final StoreStatements statements;
 
   private final HeldLeases held;
   private final OutcomeBatcher outcomes;
@@ -87,6 +89,7 @@ final class StoreWorker {
     this.dispatcher = dispatcher;
     this.holder = holder;
     this.leaseMs = leaseMs;
+    this.statements = new StoreStatements(claims, store, registry, holder, leaseMs);
     this.held = new HeldLeases(System::nanoTime, leaseMs);
     OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     this.doorbell = new DoorbellArming(() -> Doorbell.arm(store.pool()), timers, this::wake);
@@ -155,31 +158,16 @@ final class StoreWorker {
     long[] probes = breakers.probesDue(deliverable);
     ClaimPlanner.Claim plan = planner.plan(room, plain);
     state = State.CLAIMING;
-    long[] feeds = plan.feeds();
-    Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : plan.full() ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
-        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, plan.floor(), ClaimPlanner.RECENT_WINDOW_MS);
-    Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
-        : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
-    // a feed whose breaker is open: one due event, the probe
-    List<Future<List<ClaimedEvent>>> probeClaims = new ArrayList<>();
-    for (long feed : probes) probeClaims.add(claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1));
-    Future.all(unorderedClaim, orderedClaim, Future.all(probeClaims)).onComplete(ar -> {
+    ClaimRound.run(statements, plan, ordered, probes, breakers).onComplete(ar -> {
       boolean again = state == State.CLAIMING_AGAIN;
       state = state == State.STOPPING ? State.STOPPED : State.READY;
-      for (int i = 0; i < probes.length; i++) {
-        List<ClaimedEvent> probe = ar.succeeded() ? probeClaims.get(i).result() : List.of();
-        breakers.probing(probes[i], probe.isEmpty() ? null : probe.get(0).id());
-      }
       if (ar.failed()) {
         lost(ar.cause());
         return;
       }
       connected();
-      List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
-      got.addAll(orderedClaim.result());
-      probeClaims.forEach(p -> got.addAll(p.result()));
-      ClaimPlanner.Looked looked = planner.claimed(plan, unorderedClaim.result(), got.size());
+      List<ClaimedEvent> got = ar.result().all();
+      ClaimPlanner.Looked looked = planner.claimed(plan, ar.result().unordered(), got.size());
       if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
       if (looked.cutShort() && state == State.READY) state = State.STARVED;
       took(got, looked.lookAgain() || again, plan.at());
@@ -302,12 +290,6 @@ final class StoreWorker {
     held.clear();
     outcomes.forgetAll();
     return claims.releaseAll(store.pool(), holder);
-  }
-
-  private int[] batchSizes(long[] feeds) {
-    int[] n = new int[feeds.length];
-    for (int i = 0; i < feeds.length; i++) n[i] = registry.get(feeds[i]).map(Target::batchSize).orElse(1);
-    return n;
   }
 
   private void lost(Throwable e) {
