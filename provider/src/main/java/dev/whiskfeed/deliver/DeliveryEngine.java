@@ -136,7 +136,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void renewLeases() {
-    workers.values().forEach(StoreWorker::renewLeases);
+    workers.values().forEach(w -> w.leases().renew());
   }
 
   // ---- dispatching
@@ -195,7 +195,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** A fire has its slot: {@link FireCheck} decides whether it goes, waits for its pace, or goes back. */
   private void start(Fire fire) {
     Target current = registry.get(fire.feedId()).orElse(null);
-    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()));
+    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leases().safe(e.id()));
     switch (FireCheck.before(leasesSafe, current, breakers.mayFire(fire.feedId(), fire.events()), pacing.delay(fire))) {
       case LEASE_LOST -> {
         LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
@@ -262,7 +262,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     Promise<Void> settled = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     awaitSettled(settled, deadline);
-    return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
+    return settled.future().compose(v -> Future.join(workers.values().stream().map(w -> w.leases().releaseAll()).toList()))
         .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))

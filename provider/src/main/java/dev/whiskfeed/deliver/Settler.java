@@ -93,7 +93,7 @@ final class Settler {
   private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
     // after the retries recorded so far are written: fires of the outage answered just before this
     // success would otherwise be written after the pull, and wait out their whole backoff
-    worker.allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
+    worker.leases().allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
       if (n > 0 || breakerClosed) {
         LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
         worker.wake();

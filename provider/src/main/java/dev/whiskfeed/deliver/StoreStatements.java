@@ -1,10 +1,12 @@
 package dev.whiskfeed.deliver;
 
+import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The statements one worker runs against its store ({@link ClaimRepository}), as this instance's
@@ -12,7 +14,7 @@ import java.util.List;
  * rest through its pool.
  */
 record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry registry, String holder, long leaseMs)
-    implements ClaimRound.Statements {
+    implements ClaimRound.Statements, StoreLeases.Statements {
 
   @Override
   public Future<List<ClaimedEvent>> unordered(ClaimPlanner.Claim plan) {
@@ -29,6 +31,21 @@ record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry re
   @Override
   public Future<List<ClaimedEvent>> probe(long feed) {
     return claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1);
+  }
+
+  @Override
+  public Future<Integer> ack(List<Ack> batch) {
+    return claims.ack(store.pool(), holder, batch);
+  }
+
+  @Override
+  public Future<List<UUID>> renew(UUID[] ids) {
+    return claims.renew(store.pool(), holder, leaseMs, ids);
+  }
+
+  @Override
+  public Future<Integer> releaseAll() {
+    return claims.releaseAll(store.pool(), holder);
   }
 
   private int[] batchSizes(long[] feeds) {
