@@ -13,7 +13,6 @@ import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.InstanceRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -259,22 +258,17 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     workers.values().forEach(StoreWorker::stopClaiming);
     slots.clearWaiting();
     pacing.clear();
-    Promise<Void> settled = Promise.promise();
-    long deadline = System.nanoTime() + grace.toNanos();
-    awaitSettled(settled, deadline);
-    return settled.future().compose(v -> Future.join(workers.values().stream().map(w -> w.leases().releaseAll()).toList()))
+    OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
+    return GracePeriod.await(this::settled, grace, System::nanoTime, timers)
+        .compose(v -> Future.join(workers.values().stream().map(w -> w.leases().releaseAll()).toList()))
         .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }
 
-  private void awaitSettled(Promise<Void> settled, long deadline) {
-    boolean idle = slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
-    if (idle || System.nanoTime() > deadline) {
-      settled.complete();
-    } else {
-      vertx.setTimer(25, id -> awaitSettled(settled, deadline));
-    }
+  /** No fire is in flight, no claim runs and every outcome is written. */
+  private boolean settled() {
+    return slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
   }
 }
