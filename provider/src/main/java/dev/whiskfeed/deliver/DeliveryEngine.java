@@ -234,7 +234,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     fireOnce(fire).onComplete(ar -> {
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
-      settler.settle(fire, outcome, reserved, latencyMs);
+      settle(fire, outcome, reserved, latencyMs);
       fire.worker().written(fire.events()).onComplete(w -> slots.release());
     });
   }
@@ -245,6 +245,10 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     return openwhisk.fire(new QualifiedName(t.namespace(), t.trigger()), t.authKey(), fire.body(), fire.ids(),
             Duration.ofSeconds(t.timeoutSec()))
         .map(a -> FireOutcome.classify(a.status(), a.retryAfter(), a.activationId(), a.body(), clock.instant()));
+  }
+
+  private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
+    settler.settle(fire, outcome, reserved, latencyMs);
   }
 
   // ---- graceful stop
