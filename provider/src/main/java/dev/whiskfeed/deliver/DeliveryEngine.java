@@ -12,24 +12,14 @@ import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
 import dev.whiskfeed.store.FeedRepository;
 import dev.whiskfeed.store.InstanceRegistry;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +28,9 @@ import org.slf4j.LoggerFactory;
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
  * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
  * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers), fires through
- * {@link OpenWhiskClient}, and applies each answer's {@link Settlement}: acks, feed status changes,
- * breakers and recovery ({@link Outages}), and the delivery log ({@link Bookkeeping}). Runs on the
- * verticle's event loop only.
+ * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers, {@link MaxTriggers}), fires through
+ * {@link OpenWhiskClient}, and has each answer settled ({@link Settler}: acks, feed status changes,
+ * breakers and recovery, the delivery log). Runs on the verticle's event loop only.
  */
 public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -55,23 +44,18 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   private final FeedRegistry registry;
   private final OpenWhiskClient openwhisk;
   private final ClaimRepository claims;
-  private final FeedRepository feeds;
   private final Bookkeeping bookkeeping;
-  private final Pool control;
   private final Settings settings;
-  private final DeliveryMetrics metrics;
   private final Breakers breakers;
-  private final Outages outages;
   private final InstanceCount instances;
-  private final Pacer pacer;
   /** Fires waiting for their namespace's pace: they have no fire slot yet. */
   private final PacedFires pacing;
   private final Clock clock;
 
   private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
   private final FireSlots slots;
-  /** Limited feeds whose last allowed fire is in flight: disabled once it is delivered. */
-  private final Set<Long> pendingMaxTriggers = new HashSet<>();
+  private final MaxTriggers maxTriggers;
+  private final Settler settler;
   private boolean running;
   private long pollTimer = -1;
   private long renewTimer = -1;
@@ -84,22 +68,26 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     this.registry = registry;
     this.openwhisk = openwhisk;
     this.claims = claims;
-    this.feeds = feeds;
-    this.bookkeeping = new Bookkeeping(vertx, stores.control().pool(), feeds, log);
-    this.control = stores.control().pool();
+    Pool control = stores.control().pool();
+    this.bookkeeping = new Bookkeeping(vertx, control, feeds, log);
     this.settings = settings;
-    this.metrics = metrics;
     this.clock = clock;
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
-    this.outages = new Outages(breakers);
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
-    this.pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
+    Pacer pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     // -Dwhiskfeed.fires.adaptive=false: always maxConcurrentFires in flight (benchmarks' A/B)
     this.slots = new FireSlots(new FireLimit(settings.maxConcurrentFires(),
         !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start,
         () -> workers.values().forEach(StoreWorker::roomFreed));
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
+    AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
+    this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
+      handBack(fire);
+      slots.release();
+    }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
+    this.settler = new Settler(metrics, pacer, new Outages(breakers), maxTriggers, disabler, bookkeeping, claims,
+        id -> feeds.unreserveFire(control, id), this::wakeFully, clock);
   }
 
   public Future<Void> start() {
@@ -149,7 +137,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void renewLeases() {
-    workers.values().forEach(StoreWorker::renewLeases);
+    workers.values().forEach(w -> w.leases().renew());
   }
 
   // ---- dispatching
@@ -179,17 +167,12 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
         events.forEach(e -> worker.ack(Ack.release(e.id())));
         return;
       }
-      Map<UUID, Buffer> bodies = new HashMap<>();
-      events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target)));
-      BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
-          e -> bodies.get(e.id()).length());
-      plan.oversized().forEach(e -> {
-        Ack dead = Settlement.oversized(e, bodies.get(e.id()).length(), target);
+      Fire.Planned planned = Fire.plan(worker, target, events);
+      planned.dead().forEach(dead -> {
         worker.ack(dead);
-        deadLettered(target, dead);
+        settler.deadLettered(target, dead);
       });
-      for (List<ClaimedEvent> batch : plan.batches()) {
-        Fire fire = new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList());
+      for (Fire fire : planned.fires()) {
         if (pacing.admit(fire)) slots.take(fire);
       }
     });
@@ -213,7 +196,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** A fire has its slot: {@link FireCheck} decides whether it goes, waits for its pace, or goes back. */
   private void start(Fire fire) {
     Target current = registry.get(fire.feedId()).orElse(null);
-    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leaseSafe(e.id()));
+    boolean leasesSafe = fire.events().stream().allMatch(e -> fire.worker().leases().safe(e.id()));
     switch (FireCheck.before(leasesSafe, current, breakers.mayFire(fire.feedId(), fire.events()), pacing.delay(fire))) {
       case LEASE_LOST -> {
         LOG.warn("{} {} {} {}", kv("event", "lease.expired"), kv("feed", fire.target().name()),
@@ -231,26 +214,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
       }
       case RESERVE -> {
         pacing.started(fire);
-        feeds.reserveFire(control, current.id()).onComplete(ar -> reserved(fire, current, ar));
-      }
-    }
-  }
-
-  private void reserved(Fire fire, Target current, AsyncResult<Optional<long[]>> ar) {
-    switch (FireCheck.reserved(ar.failed(), ar.result())) {
-      case FIRE -> send(fire, true);
-      case FIRE_LAST -> {
-        send(fire, true);
-        pendingMaxTriggers.add(current.id());
-      }
-      case MAX_REACHED -> {
-        disable(current, null, Settlement.MAX_TRIGGERS_MESSAGE);
-        handBack(fire);
-        slots.release();
-      }
-      case HAND_BACK -> {
-        handBack(fire);
-        slots.release();
+        maxTriggers.reserve(fire, current);
       }
     }
   }
@@ -265,18 +229,6 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
   private static void handBack(Fire fire) {
     fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
-  }
-
-  /** The feed's first success after an outage ({@link Outages}): its events in backoff are made due at once. */
-  private void recovered(StoreWorker worker, Target t, boolean breakerClosed) {
-    // after the retries recorded so far are written: fires of the outage answered just before this
-    // success would otherwise be written after the pull, and wait out their whole backoff
-    worker.allWritten().compose(v -> claims.pullForward(worker.store().pool(), t.id())).onSuccess(n -> {
-      if (n > 0 || breakerClosed) {
-        LOG.info("{} {} {}", kv("event", "feed.recovered"), kv("feed", t.name()), kv("pulledForward", n));
-        worker.wake();
-      }
-    });
   }
 
   private void send(Fire fire, boolean reserved) {
@@ -298,58 +250,7 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
   }
 
   private void settle(Fire fire, FireOutcome outcome, boolean reserved, int latencyMs) {
-    // stamped before the acks go out: the delivery log's attempt is never later than the event's deliveredAt
-    Instant answeredAt = clock.instant();
-    Target t = fire.target();
-    metrics.fired(t, outcome, latencyMs, fire.events());
-    if (pacer.answered(t.namespace(), outcome)) {
-      LOG.info("{} {} {}", kv("event", "namespace.paced"), kv("namespace", t.namespace()),
-          kv("firesPerMinute", Math.round(pacer.pace(t.namespace()) * 10) / 10.0));
-    }
-    boolean lastAllowed = (outcome instanceof FireOutcome.Delivered || reserved) && pendingMaxTriggers.remove(t.id());
-    Settlement s = Settlement.of(t, outcome, fire.events(), reserved, lastAllowed);
-    StoreWorker worker = fire.worker();
-    s.acks().forEach(worker::ack);
-    s.dead().forEach(a -> deadLettered(t, a));
-    s.retries().forEach(r -> LOG.info("{} {} {} {} {} {}", kv("event", "trigger.retry"), kv("feed", t.name()),
-        kv("eventId", r.id()), kv("attempt", r.attempt()), kv("statusCode", r.statusCode()), kv("delayMs", r.delayMs())));
-    if (outcome instanceof FireOutcome.Delivered d) {
-      LOG.info("{} {} {} {} {} {}", kv("event", "trigger.fired"), kv("feed", t.name()), kv("eventId", fire.ids()),
-          kv("statusCode", d.statusCode()), kv("activationId", d.activationId()), kv("latencyMs", latencyMs));
-    }
-    Outages.After after = outages.answered(t, outcome, fire.events());
-    if (after.recovered()) recovered(worker, t, after.breakerClosed());
-    if (after.breakerClosed()) wakeFully();
-    if (s.unreserve()) feeds.unreserveFire(control, t.id());
-    if (s.countFire()) bookkeeping.fired(t.id());
-    if (s.disable() != null) disable(t, s.disable().statusCode(), s.disable().message());
-    logAttempt(fire, s.attempt(), latencyMs, answeredAt);
-  }
-
-  private void deadLettered(Target t, Ack a) {
-    metrics.dead(t);
-    LOG.warn("{} {} {} {} {}", kv("event", "event.dead"), kv("feed", t.name()), kv("eventId", a.id()),
-        kv("statusCode", a.statusCode()), kv("error", a.error()));
-  }
-
-  private void disable(Target t, Integer status, String message) {
-    registry.markDisabled(t.id());
-    JsonObject reason = new JsonObject().put("kind", "AUTO");
-    if (status != null) reason.put("statusCode", status);
-    reason.put("message", message);
-    feeds.disable(control, t.id(), reason).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
-        LOG.warn("{} {} {} {}", kv("event", "feed.disabled"), kv("feed", t.name()), kv("statusCode", status),
-            kv("reason", message));
-      } else if (ar.failed()) {
-        LOG.warn("{} {} {}", kv("event", "feed.disable.failed"), kv("feed", t.name()), kv("error", ar.cause().getMessage()));
-      }
-    });
-  }
-
-  private void logAttempt(Fire fire, Settlement.Attempt a, int latencyMs, Instant at) {
-    bookkeeping.attempt(new DeliveryLog.Entry(fire.target().id(), fire.events().stream().map(ClaimedEvent::id).toList(),
-        at, a.statusCode(), latencyMs, a.error(), a.activationId()));
+    settler.settle(fire, outcome, reserved, latencyMs);
   }
 
   // ---- graceful stop
@@ -363,22 +264,17 @@ public final class DeliveryEngine implements StoreWorker.Dispatcher {
     workers.values().forEach(StoreWorker::stopClaiming);
     slots.clearWaiting();
     pacing.clear();
-    Promise<Void> settled = Promise.promise();
-    long deadline = System.nanoTime() + grace.toNanos();
-    awaitSettled(settled, deadline);
-    return settled.future().compose(v -> Future.join(workers.values().stream().map(StoreWorker::releaseAll).toList()))
+    OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
+    return GracePeriod.await(this::settled, grace, System::nanoTime, timers)
+        .compose(v -> Future.join(workers.values().stream().map(w -> w.leases().releaseAll()).toList()))
         .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
         .mapEmpty();
   }
 
-  private void awaitSettled(Promise<Void> settled, long deadline) {
-    boolean idle = slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
-    if (idle || System.nanoTime() > deadline) {
-      settled.complete();
-    } else {
-      vertx.setTimer(25, id -> awaitSettled(settled, deadline));
-    }
+  /** No fire is in flight, no claim runs and every outcome is written. */
+  private boolean settled() {
+    return slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
   }
 }

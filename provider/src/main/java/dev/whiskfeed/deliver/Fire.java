@@ -1,9 +1,13 @@
 package dev.whiskfeed.deliver;
 
+import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimedEvent;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +20,26 @@ record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, List<B
   Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, List<Buffer> parts) {
     this(worker, target, List.copyOf(events), List.copyOf(parts), Envelope.body(parts, target.batchSize() > 1),
         events.stream().map(e -> e.id().toString()).collect(Collectors.joining(",")));
+  }
+
+  /** One feed's claimed events as fires, in order, and the dead letters of those too large for any fire. */
+  record Planned(List<Fire> fires, List<Ack> dead) {}
+
+  /**
+   * {@code events} of {@code target}, claimed by {@code worker}, in as few fires as the feed's
+   * batchSize and batchMaxBytes allow; an event whose envelope alone is larger than batchMaxBytes
+   * is dead before any fire ({@link Settlement#oversized}).
+   */
+  static Planned plan(StoreWorker worker, Target target, List<ClaimedEvent> events) {
+    Map<UUID, Buffer> bodies = new HashMap<>();
+    events.forEach(e -> bodies.put(e.id(), Envelope.of(e, target)));
+    BatchPlanner.Plan<ClaimedEvent> plan = BatchPlanner.plan(events, target.batchSize(), target.batchMaxBytes(),
+        e -> bodies.get(e.id()).length());
+    List<Ack> dead = plan.oversized().stream()
+        .map(e -> Settlement.oversized(e, bodies.get(e.id()).length(), target)).toList();
+    List<Fire> fires = plan.batches().stream()
+        .map(batch -> new Fire(worker, target, batch, batch.stream().map(e -> bodies.get(e.id())).toList())).toList();
+    return new Planned(fires, dead);
   }
 
   long feedId() {

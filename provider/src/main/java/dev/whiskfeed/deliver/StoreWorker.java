@@ -9,12 +9,8 @@ import dev.whiskfeed.store.Doorbell;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,24 +19,22 @@ import org.slf4j.LoggerFactory;
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
  * the poll timer), fetch again at once after a claim that found work, and arm the store's doorbell
  * when the queue is empty so the next writer rings it ({@link DoorbellArming}). What each claim
- * reads, and when to look again, is the {@link ClaimPlanner}'s decision. A feed whose breaker is
- * open is left out of the claims but for one probe event at a time ({@link Breakers}). Outcomes are
- * written in batches ({@link OutcomeBatcher}). Runs on the verticle's event loop only.
+ * reads, and when to look again, is the {@link ClaimPlanner}'s decision; its statements run as one
+ * {@link ClaimRound}. A feed whose breaker is open is left out of the claims but for one probe event
+ * at a time ({@link Breakers}). The leases it holds, and the outcomes that let them go, are its
+ * {@link StoreLeases}. Runs on the verticle's event loop only.
  */
-final class StoreWorker {
+final class StoreWorker implements StoreLeases.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
 
   private final Vertx vertx;
   private final EventStore store;
   private final FeedRegistry registry;
-  private final ClaimRepository claims;
   private final Dispatcher dispatcher;
-  private final String holder;
-  private final long leaseMs;
   private final ClaimPlanner planner = new ClaimPlanner(System::nanoTime);
+  private final StoreStatements statements;
 
-  private final HeldLeases held;
-  private final OutcomeBatcher outcomes;
+  private final StoreLeases leases;
   private final DoorbellArming doorbell;
   private State state = State.READY;
   /** The timer of the full claim asked for by a claim since the floor that found nothing; -1: none. */
@@ -84,31 +78,11 @@ final class StoreWorker {
     this.vertx = vertx;
     this.store = store;
     this.registry = registry;
-    this.claims = claims;
     this.dispatcher = dispatcher;
-    this.holder = holder;
-    this.leaseMs = leaseMs;
-    this.held = new HeldLeases(System::nanoTime, leaseMs);
+    this.statements = new StoreStatements(claims, store, registry, holder, leaseMs);
     OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     this.doorbell = new DoorbellArming(() -> Doorbell.arm(store.pool()), timers, this::wake);
-    this.outcomes = new OutcomeBatcher(batch -> claims.ack(store.pool(), holder, batch), timers,
-        new OutcomeBatcher.Listener() {
-          @Override
-          public void failed(Throwable cause) {
-            // kept and written again shortly; should the lease run out first, another claim fires the
-            // events again: at-least-once, never lost
-            lost(cause);
-          }
-
-          @Override
-          public void written(List<Ack> batch, boolean drained) {
-            connected();
-            if (drained) {
-              if (released(batch)) wake();
-              else roomFreed();
-            }
-          }
-        });
+    this.leases = new StoreLeases(statements, holder, leaseMs, System::nanoTime, timers, this);
   }
 
   EventStore store() {
@@ -120,7 +94,12 @@ final class StoreWorker {
   }
 
   int held() {
-    return held.size();
+    return leases.size();
+  }
+
+  /** The leases this worker holds, and the outcomes on their way. */
+  StoreLeases leases() {
+    return leases;
   }
 
   /**
@@ -142,7 +121,7 @@ final class StoreWorker {
   }
 
   private void claim() {
-    int room = ClaimPlanner.limit(dispatcher.room(held.size()));
+    int room = ClaimPlanner.limit(dispatcher.room(leases.size()));
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
     if (room <= 0) {
@@ -156,31 +135,16 @@ final class StoreWorker {
     long[] probes = breakers.probesDue(deliverable);
     ClaimPlanner.Claim plan = planner.plan(room, plain);
     state = State.CLAIMING;
-    long[] feeds = plan.feeds();
-    Future<List<ClaimedEvent>> unorderedClaim = feeds.length == 0 ? Future.succeededFuture(List.of())
-        : plan.full() ? claims.claim(store.claims(), holder, leaseMs, feeds, room)
-        : claims.claimSince(store.claims(), holder, leaseMs, feeds, room, plan.floor(), ClaimPlanner.RECENT_WINDOW_MS);
-    Future<List<ClaimedEvent>> orderedClaim = ordered.length == 0 ? Future.succeededFuture(List.of())
-        : claims.claimOrdered(store.pool(), holder, leaseMs, ordered, batchSizes(ordered));
-    // a feed whose breaker is open: one due event, the probe
-    List<Future<List<ClaimedEvent>>> probeClaims = new ArrayList<>();
-    for (long feed : probes) probeClaims.add(claims.claim(store.pool(), holder, leaseMs, new long[] {feed}, 1));
-    Future.all(unorderedClaim, orderedClaim, Future.all(probeClaims)).onComplete(ar -> {
+    ClaimRound.run(statements, plan, ordered, probes, breakers).onComplete(ar -> {
       boolean again = state == State.CLAIMING_AGAIN;
       state = state == State.STOPPING ? State.STOPPED : State.READY;
-      for (int i = 0; i < probes.length; i++) {
-        List<ClaimedEvent> probe = ar.succeeded() ? probeClaims.get(i).result() : List.of();
-        breakers.probing(probes[i], probe.isEmpty() ? null : probe.get(0).id());
-      }
       if (ar.failed()) {
         lost(ar.cause());
         return;
       }
       connected();
-      List<ClaimedEvent> got = new ArrayList<>(unorderedClaim.result());
-      got.addAll(orderedClaim.result());
-      probeClaims.forEach(p -> got.addAll(p.result()));
-      ClaimPlanner.Looked looked = planner.claimed(plan, unorderedClaim.result(), got.size());
+      List<ClaimedEvent> got = ar.result().all();
+      ClaimPlanner.Looked looked = planner.claimed(plan, ar.result().unordered(), got.size());
       if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
       if (looked.cutShort() && state == State.READY) state = State.STARVED;
       took(got, looked.lookAgain() || again, plan.at());
@@ -199,21 +163,9 @@ final class StoreWorker {
   private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
     if (!got.isEmpty()) {
       doorbell.foundWork();
-      Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
-      Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
-      for (ClaimedEvent e : got) {
-        // our own lease ran out while the store was unreachable and we took the event again: it is
-        // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
-        // only renewed the lease, firing it again would be a duplicate
-        if (!held.claimed(e.id(), claimedAt) || outcomes.unwritten(e.id())) continue;
-        held.hold(e.id(), claimedAt);
-        if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
-          takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
-        }
-        byFeed.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
-      }
-      logTakeOvers(takenOver);
-      dispatcher.dispatch(this, byFeed);
+      StoreLeases.Taken taken = leases.take(got, claimedAt);
+      logTakeOvers(taken.takenOver());
+      dispatcher.dispatch(this, taken.byFeed());
     }
     // Claim again at once after any claim that found work, while its fires are in flight: what
     // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
@@ -246,10 +198,15 @@ final class StoreWorker {
     if (state == State.STARVED) wake();
   }
 
+  @Override
+  public void drained(boolean released) {
+    if (released) wake();
+    else roomFreed();
+  }
+
   /** Records an outcome; the lease is let go in the next ack statement. */
   void ack(Ack a) {
-    held.let(a.id());
-    outcomes.add(a);
+    leases.ack(a);
   }
 
   /**
@@ -258,79 +215,32 @@ final class StoreWorker {
    * stays within the number of concurrent fires, however slow the database is.
    */
   Future<Void> written(List<ClaimedEvent> events) {
-    return outcomes.written(events);
+    return leases.written(events);
   }
 
-  /** Completes when every outcome recorded so far is in the store. */
-  Future<Void> allWritten() {
-    return outcomes.allWritten();
-  }
-
-  /** Events handed back due at once (a feed paused or gone, an unsafe lease): claimed again at once. */
-  private static boolean released(List<Ack> batch) {
-    for (Ack a : batch) {
-      if (!a.attempted() && "pending".equals(a.state())) return true;
-    }
-    return false;
-  }
-
-  /** Keeps the leases of everything still held (queued or in flight) from running out. */
-  void renewLeases() {
-    List<UUID> ids = new ArrayList<>(held.ids());
-    ids.addAll(outcomes.queued());
-    if (ids.isEmpty()) return;
-    long renewedAt = System.nanoTime();
-    claims.renew(store.pool(), holder, leaseMs, ids.toArray(new UUID[0]))
-        .onSuccess(renewed -> held.renewed(renewed, renewedAt))
-        .onFailure(this::lost);
-  }
-
-  /** Whether this instance may still start firing {@code id} ({@link HeldLeases#safe}). */
-  boolean leaseSafe(UUID id) {
-    return held.safe(id);
-  }
-
-  /** Stops claiming; after in-flight work settled, {@link #releaseAll} hands the rest back. */
+  /** Stops claiming; after in-flight work settled, {@link StoreLeases#releaseAll} hands the rest back. */
   void stopClaiming() {
     state = state.claimInFlight() ? State.STOPPING : State.STOPPED;
   }
 
   boolean idle() {
-    return outcomes.idle() && !state.claimInFlight();
+    return leases.idle() && !state.claimInFlight();
   }
 
-  Future<Integer> releaseAll() {
-    held.clear();
-    outcomes.forgetAll();
-    return claims.releaseAll(store.pool(), holder);
-  }
-
-  private int[] batchSizes(long[] feeds) {
-    int[] n = new int[feeds.length];
-    for (int i = 0; i < feeds.length; i++) n[i] = registry.get(feeds[i]).map(Target::batchSize).orElse(1);
-    return n;
-  }
-
-  private void lost(Throwable e) {
+  @Override
+  public void lost(Throwable e) {
     if (reachable) {
       reachable = false;
       LOG.warn("{} {} {}", kv("event", "store.lost"), kv("store", store.name()), kv("error", String.valueOf(e.getMessage())));
     }
   }
 
-  private void connected() {
+  @Override
+  public void connected() {
     if (!reachable) {
       reachable = true;
       doorbell.forget();
       LOG.info("{} {}", kv("event", "store.connected"), kv("store", store.name()));
     }
-  }
-
-  Map<String, Object> describe() {
-    Map<String, Object> out = new HashMap<>();
-    out.put("store", store.name());
-    out.put("held", held.size());
-    out.put("reachable", reachable);
-    return out;
   }
 }

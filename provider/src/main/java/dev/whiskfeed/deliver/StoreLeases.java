@@ -1,0 +1,151 @@
+package dev.whiskfeed.deliver;
+
+import dev.whiskfeed.store.Ack;
+import dev.whiskfeed.store.ClaimedEvent;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The leases one worker holds in its store, from claim to outcome: which of a claim's events it
+ * newly holds, their leases kept from running out while they wait or are in flight
+ * ({@link HeldLeases}), and their outcomes written in batches ({@link OutcomeBatcher}), each letting
+ * its lease go. Event loop only.
+ */
+final class StoreLeases {
+  /** The lease statements (against the store, as this instance's holder). */
+  interface Statements {
+    Future<?> ack(List<Ack> batch);
+
+    /** Renews the leases of {@code ids}: those still held by this holder. */
+    Future<List<UUID>> renew(UUID[] ids);
+
+    Future<Integer> releaseAll();
+  }
+
+  /** What the worker hears of its store through these leases. */
+  interface Listener {
+    /** A statement failed: an outcome write is tried again shortly, a renewal at the next round. */
+    void lost(Throwable cause);
+
+    /** An outcome write went through. */
+    void connected();
+
+    /** Every outcome recorded is written; {@code released}: the last write handed events back due at once. */
+    void drained(boolean released);
+  }
+
+  /**
+   * A claim's events newly held, per feed in the order claimed ({@code byFeed}), and those of them
+   * whose lease another holder let run out ({@code takenOver}).
+   */
+  record Taken(Map<Long, List<ClaimedEvent>> byFeed, Map<Long, List<ClaimedEvent>> takenOver) {}
+
+  private final Statements statements;
+  private final String holder;
+  private final LongSupplier nanos;
+  private final Listener listener;
+  private final HeldLeases held;
+  private final OutcomeBatcher outcomes;
+
+  StoreLeases(Statements statements, String holder, long leaseMs, LongSupplier nanos, OutcomeBatcher.Timers timers,
+              Listener listener) {
+    this.statements = statements;
+    this.holder = holder;
+    this.nanos = nanos;
+    this.listener = listener;
+    this.held = new HeldLeases(nanos, leaseMs);
+    this.outcomes = new OutcomeBatcher(statements::ack, timers, new OutcomeBatcher.Listener() {
+      @Override
+      public void failed(Throwable cause) {
+        // kept and written again shortly; should the lease run out first, another claim fires the
+        // events again: at-least-once, never lost
+        listener.lost(cause);
+      }
+
+      @Override
+      public void written(List<Ack> batch, boolean drained) {
+        listener.connected();
+        if (drained) listener.drained(released(batch));
+      }
+    });
+  }
+
+  /** A claim made at {@code claimedAt} (nanos) took {@code got}: holds those it did not hold already. */
+  Taken take(List<ClaimedEvent> got, long claimedAt) {
+    Map<Long, List<ClaimedEvent>> byFeed = new LinkedHashMap<>();
+    Map<Long, List<ClaimedEvent>> takenOver = new LinkedHashMap<>();
+    for (ClaimedEvent e : got) {
+      // our own lease ran out while the store was unreachable and we took the event again: it is
+      // already in flight, or its outcome (say, delivered) is waiting to be written; the new claim
+      // only renewed the lease, firing it again would be a duplicate
+      if (!held.claimed(e.id(), claimedAt) || outcomes.unwritten(e.id())) continue;
+      held.hold(e.id(), claimedAt);
+      if (e.previousHolder() != null && !e.previousHolder().equals(holder)) {
+        takenOver.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
+      }
+      byFeed.computeIfAbsent(e.feedId(), k -> new ArrayList<>()).add(e);
+    }
+    return new Taken(byFeed, takenOver);
+  }
+
+  /** Records an outcome; the lease is let go in the next ack statement. */
+  void ack(Ack a) {
+    held.let(a.id());
+    outcomes.add(a);
+  }
+
+  /** Completes when the outcomes recorded for {@code events} are in the store. */
+  Future<Void> written(List<ClaimedEvent> events) {
+    return outcomes.written(events);
+  }
+
+  /** Completes when every outcome recorded so far is in the store. */
+  Future<Void> allWritten() {
+    return outcomes.allWritten();
+  }
+
+  /** Keeps the leases of everything still held (queued or in flight) from running out. */
+  void renew() {
+    List<UUID> ids = new ArrayList<>(held.ids());
+    ids.addAll(outcomes.queued());
+    if (ids.isEmpty()) return;
+    long renewedAt = nanos.getAsLong();
+    statements.renew(ids.toArray(new UUID[0]))
+        .onSuccess(renewed -> held.renewed(renewed, renewedAt))
+        .onFailure(listener::lost);
+  }
+
+  /** Whether this instance may still start firing {@code id} ({@link HeldLeases#safe}). */
+  boolean safe(UUID id) {
+    return held.safe(id);
+  }
+
+  int size() {
+    return held.size();
+  }
+
+  /** No outcome is being written nor waits to be. */
+  boolean idle() {
+    return outcomes.idle();
+  }
+
+  /** Hands every lease back at once; whoever waits for an outcome goes on. */
+  Future<Integer> releaseAll() {
+    held.clear();
+    outcomes.forgetAll();
+    return statements.releaseAll();
+  }
+
+  /** Events handed back due at once (a feed paused or gone, an unsafe lease): claimed again at once. */
+  private static boolean released(List<Ack> batch) {
+    for (Ack a : batch) {
+      if (!a.attempted() && "pending".equals(a.state())) return true;
+    }
+    return false;
+  }
+}

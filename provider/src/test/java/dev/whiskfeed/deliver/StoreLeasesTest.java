@@ -1,0 +1,166 @@
+package dev.whiskfeed.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.store.Ack;
+import dev.whiskfeed.store.ClaimedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The leases against statements the test answers by hand, with a nano clock it sets. */
+class StoreLeasesTest {
+  private static final long MS = 1_000_000L;
+
+  private long now = 1_000 * MS;
+  private final List<List<Ack>> acks = new ArrayList<>();
+  private final List<Promise<Integer>> ackAnswers = new ArrayList<>();
+  private final List<List<UUID>> renewals = new ArrayList<>();
+  private final List<Promise<List<UUID>>> renewAnswers = new ArrayList<>();
+  private final List<String> heard = new ArrayList<>();
+  private int releases;
+
+  private final StoreLeases leases = new StoreLeases(new StoreLeases.Statements() {
+    @Override
+    public Future<?> ack(List<Ack> batch) {
+      acks.add(List.copyOf(batch));
+      Promise<Integer> answer = Promise.promise();
+      ackAnswers.add(answer);
+      return answer.future();
+    }
+
+    @Override
+    public Future<List<UUID>> renew(UUID[] ids) {
+      renewals.add(List.of(ids));
+      Promise<List<UUID>> answer = Promise.promise();
+      renewAnswers.add(answer);
+      return answer.future();
+    }
+
+    @Override
+    public Future<Integer> releaseAll() {
+      releases++;
+      return Future.succeededFuture(0);
+    }
+  }, "me", 30_000, () -> now, (ms, action) -> { }, new StoreLeases.Listener() {
+    @Override
+    public void lost(Throwable cause) {
+      heard.add("lost " + cause.getMessage());
+    }
+
+    @Override
+    public void connected() {
+      heard.add("connected");
+    }
+
+    @Override
+    public void drained(boolean released) {
+      heard.add(released ? "drained, released" : "drained");
+    }
+  });
+
+  @Test
+  void aClaimsEventsAreHeldPerFeedInOrderAndThoseOfAnotherHolderAreTakenOver() {
+    ClaimedEvent a = event(1, null);
+    ClaimedEvent b = event(2, "other");
+    ClaimedEvent c = event(1, "me");
+    StoreLeases.Taken taken = leases.take(List.of(a, b, c), now);
+    assertThat(taken.byFeed()).containsExactly(Map.entry(1L, List.of(a, c)), Map.entry(2L, List.of(b)));
+    assertThat(taken.takenOver()).containsExactly(Map.entry(2L, List.of(b)));
+    assertThat(leases.size()).isEqualTo(3);
+    assertThat(leases.safe(a.id())).isTrue();
+  }
+
+  @Test
+  void anEventClaimedAgainWhileHeldOrWithItsOutcomeUnwrittenIsNotTakenTwice() {
+    ClaimedEvent held = event(1, null);
+    ClaimedEvent settled = event(1, null);
+    leases.take(List.of(held, settled), now);
+    leases.ack(Ack.delivered(settled.id(), 200, "a1"));
+
+    now += 25_000 * MS;
+    assertThat(leases.safe(held.id())).as("less than a third of its lease left").isFalse();
+    StoreLeases.Taken again = leases.take(List.of(held, settled), now);
+    assertThat(again.byFeed()).isEmpty();
+    assertThat(leases.safe(held.id())).as("the claim renewed its lease").isTrue();
+    assertThat(leases.safe(settled.id())).isFalse();
+  }
+
+  @Test
+  void anOutcomeLetsItsLeaseGoAndTheWorkerHearsWhenAllAreWritten() {
+    ClaimedEvent a = event(1, null);
+    ClaimedEvent b = event(1, null);
+    leases.take(List.of(a, b), now);
+    leases.ack(Ack.delivered(a.id(), 200, "a1"));
+    leases.ack(Ack.release(b.id()));
+    assertThat(leases.size()).isZero();
+    Future<Void> aWritten = leases.written(List.of(a));
+    Future<Void> all = leases.allWritten();
+
+    ackAnswers.get(0).complete(1);
+    assertThat(aWritten.succeeded()).isTrue();
+    assertThat(all.isComplete()).isFalse();
+    assertThat(heard).containsExactly("connected");
+    ackAnswers.get(1).complete(1);
+    assertThat(all.succeeded()).isTrue();
+    assertThat(heard).containsExactly("connected", "connected", "drained, released");
+    assertThat(leases.idle()).isTrue();
+  }
+
+  @Test
+  void aFailedOutcomeWriteIsHeardAsTheStoreLost() {
+    ClaimedEvent a = event(1, null);
+    leases.take(List.of(a), now);
+    leases.ack(Ack.delivered(a.id(), 200, "a1"));
+    ackAnswers.get(0).fail(new RuntimeException("down"));
+    assertThat(heard).containsExactly("lost down");
+    assertThat(leases.idle()).isFalse();
+  }
+
+  @Test
+  void renewalCoversTheHeldAndTheQueuedOutcomesAsOfWhenItWasSent() {
+    leases.renew();
+    assertThat(renewals).as("nothing held").isEmpty();
+
+    ClaimedEvent held = event(1, null);
+    ClaimedEvent inFlight = event(1, null);
+    ClaimedEvent queued = event(1, null);
+    leases.take(List.of(held, inFlight, queued), now);
+    leases.ack(Ack.delivered(inFlight.id(), 200, "a1"));
+    leases.ack(Ack.delivered(queued.id(), 200, "a2"));
+    now += 15_000 * MS;
+    leases.renew();
+    assertThat(renewals).containsExactly(List.of(held.id(), queued.id()));
+
+    now += 10_000 * MS;
+    renewAnswers.get(0).complete(List.of(held.id()));
+    assertThat(leases.safe(held.id())).as("renewed as of 10 s ago").isTrue();
+    leases.renew();
+    renewAnswers.get(1).fail(new RuntimeException("timeout"));
+    assertThat(heard).containsExactly("lost timeout");
+  }
+
+  @Test
+  void releasingHandsEveryLeaseBackAndWhoeverWaitsForAnOutcomeGoesOn() {
+    ClaimedEvent a = event(1, null);
+    leases.take(List.of(a), now);
+    leases.ack(Ack.delivered(a.id(), 200, "a1"));
+    Future<Void> written = leases.written(List.of(a));
+    leases.take(List.of(event(2, null)), now);
+
+    leases.releaseAll();
+    assertThat(releases).isEqualTo(1);
+    assertThat(leases.size()).isZero();
+    assertThat(written.succeeded()).isTrue();
+  }
+
+  private static ClaimedEvent event(long feed, String previousHolder) {
+    return new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, previousHolder,
+        Instant.EPOCH);
+  }
+}
