@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link OpenWhiskClient}, and has each answer settled ({@link Settler}: acks, feed status changes,
  * breakers and recovery, the delivery log). Runs on the verticle's event loop only.
  */
-public final class DeliveryEngine implements StoreWorker.Dispatcher {
+public final class DeliveryEngine implements Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
   /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
