@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * reads, and when to look again, is the {@link ClaimPlanner}'s decision; its statements run as one
  * {@link ClaimRound}. A feed whose breaker is open is left out of the claims but for one probe event
  * at a time ({@link Breakers}). The leases it holds, and the outcomes that let them go, are its
- * {@link StoreLeases}. Runs on the verticle's event loop only.
+ * {@link StoreLeases}; whether its store answers, its {@link StoreReachability}. Runs on the
+ * verticle's event loop only.
  */
 final class StoreWorker implements StoreLeases.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
@@ -36,10 +37,10 @@ final class StoreWorker implements StoreLeases.Listener {
 
   private final StoreLeases leases;
   private final DoorbellArming doorbell;
+  private final StoreReachability reach;
   private State state = State.READY;
   /** The timer of the full claim asked for by a claim since the floor that found nothing; -1: none. */
   private long fullClaimTimer = -1;
-  private boolean reachable = true;
 
   /** Where the claim loop is. */
   private enum State {
@@ -68,6 +69,7 @@ final class StoreWorker implements StoreLeases.Listener {
     this.statements = new StoreStatements(claims, store, registry, holder, leaseMs);
     OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     this.doorbell = new DoorbellArming(() -> Doorbell.arm(store.pool()), timers, this::wake);
+    this.reach = new StoreReachability(store.name(), doorbell::forget);
     this.leases = new StoreLeases(statements, holder, leaseMs, System::nanoTime, timers, this);
   }
 
@@ -76,7 +78,7 @@ final class StoreWorker implements StoreLeases.Listener {
   }
 
   boolean reachable() {
-    return reachable;
+    return reach.reachable();
   }
 
   int held() {
@@ -215,18 +217,11 @@ final class StoreWorker implements StoreLeases.Listener {
 
   @Override
   public void lost(Throwable e) {
-    if (reachable) {
-      reachable = false;
-      LOG.warn("{} {} {}", kv("event", "store.lost"), kv("store", store.name()), kv("error", String.valueOf(e.getMessage())));
-    }
+    reach.lost(e);
   }
 
   @Override
   public void connected() {
-    if (!reachable) {
-      reachable = true;
-      doorbell.forget();
-      LOG.info("{} {}", kv("event", "store.connected"), kv("store", store.name()));
-    }
+    reach.connected();
   }
 }
