@@ -1,5 +1,7 @@
 package dev.whiskfeed.deliver;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimedEvent;
 import io.vertx.core.Future;
@@ -8,15 +10,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leases one worker holds in its store, from claim to outcome: which of a claim's events it
  * newly holds, their leases kept from running out while they wait or are in flight
  * ({@link HeldLeases}), and their outcomes written in batches ({@link OutcomeBatcher}), each letting
- * its lease go. Event loop only.
+ * its lease go; a take-over is logged ({@code lease.expired}). Event loop only.
  */
 final class StoreLeases {
+  /** The take-over line, logged as {@link StoreWorker} as it always was. */
+  private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
+
   /** The lease statements (against the store, as this instance's holder). */
   interface Statements {
     Future<?> ack(List<Ack> batch);
@@ -43,7 +52,19 @@ final class StoreLeases {
    * A claim's events newly held, per feed in the order claimed ({@code byFeed}), and those of them
    * whose lease another holder let run out ({@code takenOver}).
    */
-  record Taken(Map<Long, List<ClaimedEvent>> byFeed, Map<Long, List<ClaimedEvent>> takenOver) {}
+  record Taken(Map<Long, List<ClaimedEvent>> byFeed, Map<Long, List<ClaimedEvent>> takenOver) {
+    /**
+     * One line per feed and claim for events whose lease another instance let run out (a crash takes
+     * over thousands at once): the count, the previous holders and the first event ids.
+     */
+    void logTakeOvers(String store, LongFunction<String> feedName) {
+      takenOver.forEach((feedId, events) -> LOG.info("{} {} {} {} {} {}", kv("event", "lease.expired"),
+          kv("feed", feedName.apply(feedId)), kv("events", events.size()),
+          kv("eventId", events.stream().limit(10).map(e -> e.id().toString()).collect(Collectors.joining(","))),
+          kv("previousHolder", events.stream().map(ClaimedEvent::previousHolder).distinct().collect(Collectors.joining(","))),
+          kv("store", store)));
+    }
+  }
 
   private final Statements statements;
   private final String holder;

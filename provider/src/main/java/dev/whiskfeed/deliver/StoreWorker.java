@@ -1,7 +1,5 @@
 package dev.whiskfeed.deliver;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
@@ -10,10 +8,6 @@ import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The claim loop of one event store. Claims are wake-driven (a producer of this instance, a NOTIFY,
@@ -26,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop only.
  */
 final class StoreWorker implements StoreLeases.Listener {
-  private static final Logger LOG = LoggerFactory.getLogger(StoreWorker.class);
-
   private final Vertx vertx;
   private final EventStore store;
   private final FeedRegistry registry;
@@ -152,7 +144,7 @@ final class StoreWorker implements StoreLeases.Listener {
     if (!got.isEmpty()) {
       doorbell.foundWork();
       StoreLeases.Taken taken = leases.take(got, claimedAt);
-      logTakeOvers(taken.takenOver());
+      taken.logTakeOvers(store.name(), id -> registry.get(id).map(Target::name).orElse(null));
       dispatcher.dispatch(this, taken.byFeed());
     }
     // Claim again at once after any claim that found work, while its fires are in flight: what
@@ -163,18 +155,6 @@ final class StoreWorker implements StoreLeases.Listener {
     } else {
       doorbell.idle();
     }
-  }
-
-  /**
-   * One line per feed and claim for events whose lease another instance let run out (a crash takes
-   * over thousands at once): the count, the previous holders and the first event ids.
-   */
-  private void logTakeOvers(Map<Long, List<ClaimedEvent>> takenOver) {
-    takenOver.forEach((feedId, events) -> LOG.info("{} {} {} {} {} {}", kv("event", "lease.expired"),
-        kv("feed", registry.get(feedId).map(Target::name).orElse(null)), kv("events", events.size()),
-        kv("eventId", events.stream().limit(10).map(e -> e.id().toString()).collect(Collectors.joining(","))),
-        kv("previousHolder", events.stream().map(ClaimedEvent::previousHolder).distinct().collect(Collectors.joining(","))),
-        kv("store", store.name())));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The leases against statements the test answers by hand, with a nano clock it sets. */
@@ -74,6 +75,20 @@ class StoreLeasesTest {
     assertThat(taken.takenOver()).containsExactly(Map.entry(2L, List.of(b)));
     assertThat(leases.size()).isEqualTo(3);
     assertThat(leases.safe(a.id())).isTrue();
+  }
+
+  @Test
+  void aTakeOverIsLoggedOncePerFeedAsTheWorkerWithTheCountThePreviousHoldersAndTheFirstIds() {
+    List<ClaimedEvent> got = new ArrayList<>();
+    for (int i = 0; i < 12; i++) got.add(event(2, i % 2 == 0 ? "crashed" : "killed"));
+    got.add(event(1, "me"));
+    try (LoggedLines lines = new LoggedLines(StoreWorker.class)) {
+      leases.take(got, now).logTakeOvers("orders", feed -> "/guest/feed" + feed);
+      String firstTen = got.stream().limit(10).map(e -> e.id().toString()).collect(Collectors.joining(","));
+      assertThat(lines.messages()).containsExactly("event=lease.expired feed=/guest/feed2 events=12 eventId="
+          + firstTen + " previousHolder=crashed,killed store=orders");
+      assertThat(lines.all().get(0).getLoggerName()).isEqualTo(StoreWorker.class.getName());
+    }
   }
 
   @Test
