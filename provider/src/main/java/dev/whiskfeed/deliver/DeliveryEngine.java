@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ public final class DeliveryEngine implements Dispatcher {
   private final EventStores stores;
   private final FeedRegistry registry;
   private final OpenWhiskClient openwhisk;
-  private final ClaimRepository claims;
   private final Bookkeeping bookkeeping;
   private final Settings settings;
   private final Breakers breakers;
@@ -52,7 +50,7 @@ public final class DeliveryEngine implements Dispatcher {
   private final PacedFires pacing;
   private final Clock clock;
 
-  private final Map<String, StoreWorker> workers = new ConcurrentHashMap<>();
+  private final StoreWorkers workers;
   private final FireSlots slots;
   private final MaxTriggers maxTriggers;
   private final Settler settler;
@@ -67,18 +65,18 @@ public final class DeliveryEngine implements Dispatcher {
     this.stores = stores;
     this.registry = registry;
     this.openwhisk = openwhisk;
-    this.claims = claims;
     Pool control = stores.control().pool();
     this.bookkeeping = new Bookkeeping(vertx, control, feeds, log);
     this.settings = settings;
     this.clock = clock;
+    this.workers = new StoreWorkers(vertx, registry, claims, settings.holder(), settings.lease().toMillis());
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     Pacer pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     // -Dwhiskfeed.fires.adaptive=false: always maxConcurrentFires in flight (benchmarks' A/B)
     this.slots = new FireSlots(new FireLimit(settings.maxConcurrentFires(),
         !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start,
-        () -> workers.values().forEach(StoreWorker::roomFreed));
+        workers::roomFreed);
     this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
         vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
     AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
@@ -87,35 +85,29 @@ public final class DeliveryEngine implements Dispatcher {
       slots.release();
     }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
     this.settler = new Settler(metrics, pacer, new Outages(breakers), maxTriggers, disabler, bookkeeping, claims,
-        id -> feeds.unreserveFire(control, id), this::wakeFully, clock);
+        id -> feeds.unreserveFire(control, id), workers::wakeFully, clock);
   }
 
   public Future<Void> start() {
     running = true;
-    registry.onChange(this::wakeFully);
+    registry.onChange(workers::wakeFully);
     stores.onOpen(store -> vertx.runOnContext(v -> addWorker(store)));
     return Future.join(registry.loadAll(), instances.start()).<Void>mapEmpty().onSuccess(v -> {
       stores.ready().forEach(this::addWorker);
-      pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> wakeFully());
+      pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> workers.wakeFully());
       // leases are renewed three times per life, so a slow fire never loses its claim
-      renewTimer = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), id -> renewLeases());
+      renewTimer = vertx.setPeriodic(Math.max(100, settings.lease().toMillis() / 3), id -> workers.renewLeases());
       wake();
     });
   }
 
   /** Claims from every store now (a producer of this instance wrote, or a NOTIFY arrived). */
   public void wake() {
-    workers.values().forEach(StoreWorker::wake);
-  }
-
-  /** Claims every due event from every store: the poll, a feed changed, a feed's breaker closed. */
-  private void wakeFully() {
-    workers.values().forEach(StoreWorker::wakeFully);
+    workers.wake();
   }
 
   public void wake(String store) {
-    StoreWorker w = workers.get(store);
-    if (w != null) w.wake();
+    workers.wake(store);
   }
 
   public FeedRegistry registry() {
@@ -127,17 +119,11 @@ public final class DeliveryEngine implements Dispatcher {
   }
 
   public Collection<StoreWorker> workers() {
-    return workers.values();
+    return workers.all();
   }
 
   private void addWorker(EventStore store) {
-    if (!running) return;
-    workers.computeIfAbsent(store.name(), n -> new StoreWorker(vertx, store, registry, claims, this, settings.holder(),
-        settings.lease().toMillis())).wake();
-  }
-
-  private void renewLeases() {
-    workers.values().forEach(w -> w.leases().renew());
+    if (running) workers.add(store, this);
   }
 
   // ---- dispatching
@@ -261,12 +247,12 @@ public final class DeliveryEngine implements Dispatcher {
     bookkeeping.stopping();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(renewTimer);
-    workers.values().forEach(StoreWorker::stopClaiming);
+    workers.stopClaiming();
     slots.clearWaiting();
     pacing.clear();
     OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     return GracePeriod.await(this::settled, grace, System::nanoTime, timers)
-        .compose(v -> Future.join(workers.values().stream().map(w -> w.leases().releaseAll()).toList()))
+        .compose(v -> workers.releaseAll())
         .compose(v -> bookkeeping.flush())
         .compose(v -> instances.stop())
         .onSuccess(v -> LOG.info("{} {}", kv("event", "delivery.stopped"), kv("holder", settings.holder())))
@@ -275,6 +261,6 @@ public final class DeliveryEngine implements Dispatcher {
 
   /** No fire is in flight, no claim runs and every outcome is written. */
   private boolean settled() {
-    return slots.inFlight() == 0 && workers.values().stream().allMatch(StoreWorker::idle);
+    return slots.inFlight() == 0 && workers.idle();
   }
 }
