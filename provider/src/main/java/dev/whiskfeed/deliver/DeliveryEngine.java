@@ -6,7 +6,6 @@ import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.openwhisk.QualifiedName;
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
-import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventStore;
 import dev.whiskfeed.store.EventStores;
@@ -18,20 +17,19 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one path by which any event reaches OpenWhisk. A {@link StoreWorker} per event store claims
- * leased batches; this engine groups them per feed into fires (batching, oversize), paces them per
- * namespace ({@link PacedFires}), bounds the fires in flight ({@link FireSlots}), checks a fire can
- * still go ({@link FireCheck}: lease, breaker, pace, maxTriggers, {@link MaxTriggers}), fires through
- * {@link OpenWhiskClient}, and has each answer settled ({@link Settler}: acks, feed status changes,
- * breakers and recovery, the delivery log). Runs on the verticle's event loop only.
+ * leased batches; the engine's {@link FireDispatcher} groups them per feed into fires (batching,
+ * oversize) and paces them per namespace ({@link PacedFires}); this engine bounds the fires in flight
+ * ({@link FireSlots}), checks a fire can still go ({@link FireCheck}: lease, breaker, pace,
+ * maxTriggers, {@link MaxTriggers}), fires through {@link OpenWhiskClient}, and has each answer
+ * settled ({@link Settler}: acks, feed status changes, breakers and recovery, the delivery log). Runs
+ * on the verticle's event loop only.
  */
-public final class DeliveryEngine implements Dispatcher {
+public final class DeliveryEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
   /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
@@ -46,7 +44,8 @@ public final class DeliveryEngine implements Dispatcher {
   private final Settings settings;
   private final Breakers breakers;
   private final InstanceCount instances;
-  /** Fires waiting for their namespace's pace: they have no fire slot yet. */
+  private final OutcomeBatcher.Timers timers;
+  private final FireDispatcher dispatcher;
   private final PacedFires pacing;
   private final Clock clock;
 
@@ -69,16 +68,14 @@ public final class DeliveryEngine implements Dispatcher {
     this.bookkeeping = new Bookkeeping(vertx, control, feeds, log);
     this.settings = settings;
     this.clock = clock;
+    this.timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     this.workers = new StoreWorkers(vertx, registry, claims, settings.holder(), settings.lease().toMillis());
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     Pacer pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
     // -Dwhiskfeed.fires.adaptive=false: always maxConcurrentFires in flight (benchmarks' A/B)
     this.slots = new FireSlots(new FireLimit(settings.maxConcurrentFires(),
-        !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start,
-        workers::roomFreed);
-    this.pacing = new PacedFires(pacer, this::topUp, (namespace, nanos) ->
-        vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> paceDue(namespace)));
+        !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start, workers::roomFreed);
     AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
     this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
       handBack(fire);
@@ -86,6 +83,9 @@ public final class DeliveryEngine implements Dispatcher {
     }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
     this.settler = new Settler(metrics, pacer, new Outages(breakers), maxTriggers, disabler, bookkeeping, claims,
         id -> feeds.unreserveFire(control, id), workers::wakeFully, clock);
+    this.dispatcher = new FireDispatcher(registry, breakers, pacer, slots, settler::deadLettered, timers,
+        settings.maxConcurrentFires(), () -> running);
+    this.pacing = dispatcher.pacing();
   }
 
   public Future<Void> start() {
@@ -123,60 +123,7 @@ public final class DeliveryEngine implements Dispatcher {
   }
 
   private void addWorker(EventStore store) {
-    if (running) workers.add(store, this);
-  }
-
-  // ---- dispatching
-
-  @Override
-  public int room(int held) {
-    // what waits for its namespace's pace is not counted: it is bounded per feed by claimable
-    int maxHeld = ClaimPlanner.maxHeld(settings.maxConcurrentFires(), registry.largestBatch());
-    return running ? Math.max(0, maxHeld - Math.max(0, held - pacing.waitingEvents())) : 0;
-  }
-
-  @Override
-  public long[] claimable(long[] feeds) {
-    return pacing.claimable(feeds);
-  }
-
-  @Override
-  public Breakers breakers() {
-    return breakers;
-  }
-
-  @Override
-  public void dispatch(StoreWorker worker, Map<Long, List<ClaimedEvent>> byFeed) {
-    byFeed.forEach((feedId, events) -> {
-      Target target = registry.get(feedId).filter(Target::deliverable).orElse(null);
-      if (target == null) {
-        events.forEach(e -> worker.ack(Ack.release(e.id())));
-        return;
-      }
-      Fire.Planned planned = Fire.plan(worker, target, events);
-      planned.dead().forEach(dead -> {
-        worker.ack(dead);
-        settler.deadLettered(target, dead);
-      });
-      for (Fire fire : planned.fires()) {
-        if (pacing.admit(fire)) slots.take(fire);
-      }
-    });
-  }
-
-  /** A namespace's pace lets its next waiting fire go (topped up with its feed's other waiting events). */
-  private void paceDue(String namespace) {
-    if (!running) return;
-    Fire fire = pacing.release(namespace);
-    if (fire == null) return;
-    // the feed was left out of claims while a full fire of it waited: its events are claimed again
-    if (!pacing.full(fire.feedId())) fire.worker().wakeFully();
-    slots.take(fire);
-  }
-
-  /** One feed's fires waiting for the pace, regrouped into fuller ones; a probe of an open breaker stays alone. */
-  private List<Fire> topUp(List<Fire> fires) {
-    return breakers.closed(new long[] {fires.get(0).feedId()}).length == 0 ? fires : Fire.regroup(fires);
+    if (running) workers.add(store, dispatcher);
   }
 
   /** A fire has its slot: {@link FireCheck} decides whether it goes, waits for its pace, or goes back. */
@@ -250,7 +197,6 @@ public final class DeliveryEngine implements Dispatcher {
     workers.stopClaiming();
     slots.clearWaiting();
     pacing.clear();
-    OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     return GracePeriod.await(this::settled, grace, System::nanoTime, timers)
         .compose(v -> workers.releaseAll())
         .compose(v -> bookkeeping.flush())
