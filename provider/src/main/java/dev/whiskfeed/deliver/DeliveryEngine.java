@@ -4,7 +4,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.whiskfeed.openwhisk.OpenWhiskClient;
 import dev.whiskfeed.openwhisk.QualifiedName;
-import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.DeliveryLog;
 import dev.whiskfeed.store.EventStore;
@@ -78,7 +77,7 @@ public final class DeliveryEngine {
         !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start, workers::roomFreed);
     AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
     this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
-      handBack(fire);
+      fire.handBack();
       slots.release();
     }, t -> disabler.disable(t, null, Settlement.MAX_TRIGGERS_MESSAGE));
     this.settler = new Settler(metrics, pacer, new Outages(breakers), maxTriggers, disabler, bookkeeping, claims,
@@ -154,14 +153,9 @@ public final class DeliveryEngine {
 
   /** A fire that will not go: its events go back, the namespace's next fire may go, its slot is free. */
   private void notFired(Fire fire) {
-    handBack(fire);
+    fire.handBack();
     pacing.dropped(fire);
     slots.release();
-  }
-
-  /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
-  private static void handBack(Fire fire) {
-    fire.events().forEach(e -> fire.worker().ack(Ack.release(e.id())));
   }
 
   private void send(Fire fire, boolean reserved) {

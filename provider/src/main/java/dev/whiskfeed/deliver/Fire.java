@@ -22,6 +22,11 @@ record Fire(StoreWorker worker, Target target, List<ClaimedEvent> events, List<B
         events.stream().map(e -> e.id().toString()).collect(Collectors.joining(",")));
   }
 
+  /** The fire's events go back to the store untouched, due at once, their attempts not counted. */
+  void handBack() {
+    events.forEach(e -> worker.ack(Ack.release(e.id())));
+  }
+
   /** One feed's claimed events as fires, in order, and the dead letters of those too large for any fire. */
   record Planned(List<Fire> fires, List<Ack> dead) {}
 
