@@ -2,12 +2,10 @@ package dev.whiskfeed.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Disabling against a write the test answers by hand. */
@@ -15,17 +13,7 @@ class AutoDisableTest {
   private static final Target FEED = new Target(7, "ns", "trigger", "webhook", "key", "active", "control", 0, 2, 10,
       60, 1, 1_000_000, false);
 
-  private final FeedRegistry registry = new FeedRegistry(new FeedRegistry.Loader() {
-    @Override
-    public Future<List<Target>> all() {
-      return Future.succeededFuture(List.of(FEED));
-    }
-
-    @Override
-    public Future<Optional<Target>> one(long id) {
-      return Future.succeededFuture(Optional.of(FEED));
-    }
-  });
+  private final FeedRegistry registry = FixedFeeds.registry(FEED);
   private final List<String> writes = new ArrayList<>();
   private final Promise<Boolean> answer = Promise.promise();
   private final AutoDisable disabler = new AutoDisable(registry, (id, reason) -> {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +25,7 @@ class FireDispatcherTest {
   private final List<Fire> started = new ArrayList<>();
   private final List<Long> timerMs = new ArrayList<>();
   private final List<Runnable> timers = new ArrayList<>();
-  private final FeedRegistry registry = new FeedRegistry(new FeedRegistry.Loader() {
-    @Override
-    public Future<List<Target>> all() {
-      return Future.succeededFuture(List.of(FEED));
-    }
-
-    @Override
-    public Future<Optional<Target>> one(long id) {
-      return Future.succeededFuture(Optional.of(FEED));
-    }
-  });
+  private final FeedRegistry registry = FixedFeeds.registry(FEED);
   private final FireDispatcher dispatcher = new FireDispatcher(registry, new Breakers(() -> now, ms -> { },
       Duration.ofSeconds(30)), new Pacer(1, () -> 1, () -> now), new FireSlots(new FireLimit(8, false),
       started::add, () -> { }), (t, dead) -> { }, (ms, action) -> {

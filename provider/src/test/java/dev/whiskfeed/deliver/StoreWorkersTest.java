@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class StoreWorkersTest {
   private final List<String> wakes = new ArrayList<>();
-  private final FeedRegistry registry = new FeedRegistry(new FeedRegistry.Loader() {
-    @Override
-    public Future<List<Target>> all() {
-      return Future.succeededFuture(List.of());
-    }
-
-    @Override
-    public Future<Optional<Target>> one(long id) {
-      return Future.succeededFuture(Optional.empty());
-    }
-  });
+  private final FeedRegistry registry = FixedFeeds.registry();
 
   private final StoreWorkers workers = new StoreWorkers(null, registry, null, "me", 30_000);
 
