@@ -82,6 +82,19 @@ final class ClaimPlanner {
     return Math.max(Math.max(MIN_HELD, 2 * maxConcurrentFires), batched);
   }
 
+  /**
+   * The room an instance holding {@code held} of at most {@code maxHeld} events has for a claim: none
+   * until a quarter of it is free. Fire slots free a few events at a time, and a claim of a few
+   * costs the store nearly what a claim of hundreds does; while three quarters are held, there is
+   * work enough waiting for the slots. EngineBench (batchSize 1, fires in flight following their
+   * latency): claims of the 10-30 events each outcome write freed took the provider's backends
+   * from 55-79 to 120-126 µs of CPU per event.
+   */
+  static int room(int maxHeld, int held) {
+    int free = Math.max(0, maxHeld - held);
+    return free >= maxHeld / 4 ? free : 0;
+  }
+
   /** How many events the next claim may take, given the engine's {@code room}. */
   static int limit(int room) {
     return Math.min(CLAIM_LIMIT, room);

@@ -175,4 +175,12 @@ class ClaimPlannerTest {
     return new ClaimedEvent(UUID.randomUUID(), dueSecond, feed, "INSERT", null, null, T0, 0, 0, null,
         T0.plusSeconds(dueSecond));
   }
+
+  @Test
+  void aClaimWaitsUntilAQuarterOfWhatMayBeHeldIsFree() {
+    assertThat(ClaimPlanner.room(1000, 0)).isEqualTo(1000);
+    assertThat(ClaimPlanner.room(1000, 750)).isEqualTo(250);
+    assertThat(ClaimPlanner.room(1000, 751)).isZero();
+    assertThat(ClaimPlanner.room(1000, 1200)).isZero();
+  }
 }
