@@ -11,8 +11,10 @@ package dev.whiskfeed.deliver;
  *
  * <p>Each round of {@code limit} fires compares their mean slot time with the unloaded one (the
  * lowest round mean since the last probe): {@code queued = limit × (1 − unloaded / mean)} estimates
- * how many of the slots only wait. Fewer than {@code log10(limit)} waiting: the limit grows by half;
- * fewer than {@code 3·log10(limit)}: by {@code log10(limit)}; more than {@code 6·log10(limit)}: it
+ * how many of the slots only wait. Fewer than {@code log10(limit)} waiting: the limit grows by half
+ * (by {@code log10(limit)} while latency falls from one round to the next: a system getting faster,
+ * say a fresh JVM's compiler at work, is not one that needs more fires); fewer than
+ * {@code 3·log10(limit)}: by {@code log10(limit)}; more than {@code 6·log10(limit)}: it
  * sheds half of those waiting (at least {@code log10(limit)}). A limit not half used does not grow (the load, not the limit, is
  * what holds the fires back).
  *
@@ -32,6 +34,7 @@ final class FireLimit {
   private final boolean adaptive;
   private double limit;
   private double unloaded = Double.MAX_VALUE;
+  private double lastMean = Double.MAX_VALUE;
   private int rounds;
   /** While probing: the limit to go back to (0: not probing), and the fires still to come back before it measures. */
   private double probingFrom;
@@ -80,17 +83,18 @@ final class FireLimit {
     } else {
       // at the floor, every probe's round is a measure of the unloaded latency already
       unloaded = rounds % PROBE_EVERY_ROUNDS == 0 ? mean : Math.min(unloaded, mean);
-      limit = next(limit, unloaded, mean, used);
+      limit = next(limit, unloaded, mean, used, mean < 0.9 * lastMean);
     }
+    lastMean = mean;
   }
 
-  private double next(double limit, double unloaded, double mean, boolean used) {
+  private double next(double limit, double unloaded, double mean, boolean used, boolean falling) {
     double log = Math.max(1, Math.log10(limit));
     double queued = limit * (1 - unloaded / mean);
     double next = limit;
     if (queued > 6 * log) {
       next = limit - Math.max(log, queued / 2);
-    } else if (used && queued < log) {
+    } else if (used && queued < log && !falling) {
       next = limit * 1.5;
     } else if (used && queued < 3 * log) {
       next = limit + log;

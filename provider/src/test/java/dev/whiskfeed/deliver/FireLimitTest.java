@@ -34,6 +34,20 @@ class FireLimitTest {
   }
 
   @Test
+  void latencyFallingRoundAfterRoundGrowsTheLimitGently() {
+    // a fresh JVM: every round faster than the last (the compiler at work), nothing waiting
+    FireLimit limit = new FireLimit(256, true);
+    double[] ms = {40};
+    for (int r = 0; r < 10; r++) {
+      int n = limit.current();
+      long held = (long) (ms[0] * MS);
+      for (int i = 0; i < n; i++) limit.held(held, n);
+      ms[0] *= 0.8;
+    }
+    assertThat(limit.current()).as("32 and ten steps of log10").isLessThan(60);
+  }
+
+  @Test
   void aLimitTheLoadDoesNotUseDoesNotGrow() {
     FireLimit limit = new FireLimit(256, true);
     for (int i = 0; i < 1000; i++) limit.held(5 * MS, 3);
