@@ -134,6 +134,11 @@ final class ProviderVerticle extends VerticleBase {
     engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
         new DeliveryLog(), new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
             config.maxConcurrentFires(), config.firesPerMinute()), new DeliveryMeters(meters, clock), clock);
+    io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.in.flight", engine, DeliveryEngine::inFlight)
+        .description("fires sent and not yet settled (their outcomes not yet written)").register(meters);
+    io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.limit", engine, DeliveryEngine::fireLimit)
+        .description("fires this instance may have in flight now: follows their latency, at most "
+            + "WHISKFEED_MAX_CONCURRENT_FIRES").register(meters);
     feeds.onEventWritten(engine::wake);
     alarms = new AlarmScheduler(vertx, control, codec, fires, clock, config.instanceId());
     alarms.onEventsWritten(engine::wake);

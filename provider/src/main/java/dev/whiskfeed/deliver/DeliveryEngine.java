@@ -117,6 +117,11 @@ public final class DeliveryEngine {
     return slots.inFlight();
   }
 
+  /** The fires that may be in flight now ({@link FireLimit}). */
+  public int fireLimit() {
+    return slots.limit();
+  }
+
   public Collection<StoreWorker> workers() {
     return workers.all();
   }

@@ -63,6 +63,10 @@ final class FireSlots {
     return inFlight;
   }
 
+  int limit() {
+    return limit.current();
+  }
+
   /** Drops the waiting fires (their events are handed back with every lease at a stop). */
   void clearWaiting() {
     waiting.clear();

@@ -199,6 +199,8 @@ class OperationsIT extends WithStandInOpenWhisk {
     await().atMost(Duration.ofSeconds(15)).until(() -> metric("whiskfeed_leases_held", "store", "control") == 2
         && metric("whiskfeed_store_leases", "store", "control") == 2
         && metric("whiskfeed_store_oldest_deliverable_age_seconds", "store", "control") > 0);
+    assertThat(metric("whiskfeed_fires_in_flight")).as("both fires wait for the controller").isEqualTo(2);
+    assertThat(metric("whiskfeed_fires_limit")).isBetween(8.0, 256.0);
     openwhisk.delayAll(Duration.ZERO);
     await().atMost(Duration.ofSeconds(20)).until(() -> metric("whiskfeed_store_backlog", "store", "control") == 0
         && metric("whiskfeed_leases_held", "store", "control") == 0);
