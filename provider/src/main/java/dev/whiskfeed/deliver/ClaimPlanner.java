@@ -32,6 +32,8 @@ import java.util.function.LongSupplier;
 final class ClaimPlanner {
   static final int CLAIM_LIMIT = 2000;
   static final long EXCLUSION_PAUSE_NS = 250_000_000L;
+  /** A claim of less than a quarter of the room is made only this long after the last claim. */
+  static final long SLIVER_AFTER_NS = 100_000_000L;
   static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
   /** Claims between full ones also read the events due in this last window (ms). */
   static final long RECENT_WINDOW_MS = 2_000;
@@ -64,6 +66,7 @@ final class ClaimPlanner {
   private Instant floor;
   private long lastFullClaim;
   private boolean fullNext = true;
+  private long lastPlanned = Long.MIN_VALUE / 2;
 
   ClaimPlanner(LongSupplier nanos) {
     this.nanos = nanos;
@@ -83,16 +86,16 @@ final class ClaimPlanner {
   }
 
   /**
-   * The room an instance holding {@code held} of at most {@code maxHeld} events has for a claim: none
-   * until a quarter of it is free. Fire slots free a few events at a time, and a claim of a few
-   * costs the store nearly what a claim of hundreds does; while three quarters are held, there is
-   * work enough waiting for the slots. EngineBench (batchSize 1, fires in flight following their
-   * latency): claims of the 10-30 events each outcome write freed took the provider's backends
-   * from 55-79 to 120-126 µs of CPU per event.
+   * Whether a claim of the {@code free} room (of {@code maxHeld}) is worth making now: once a quarter
+   * is free, or once {@link #SLIVER_AFTER_NS} passed since the last claim. Fire slots free a few
+   * events at a time, and a claim of a few costs the store nearly what a claim of hundreds does;
+   * while three quarters are held there is work enough waiting for the slots, but a new event of
+   * another feed (or an alarm) must not wait for a slow backlog to free a quarter. EngineBench
+   * (batchSize 1, fires in flight following their latency): claims of the 10-30 events each
+   * outcome write freed took the provider's backends from 55-79 to 120-126 µs of CPU per event.
    */
-  static int room(int maxHeld, int held) {
-    int free = Math.max(0, maxHeld - held);
-    return free >= maxHeld / 4 ? free : 0;
+  boolean worthClaiming(int free, int maxHeld) {
+    return free > 0 && (free >= maxHeld / 4 || nanos.getAsLong() - lastPlanned >= SLIVER_AFTER_NS);
   }
 
   /** How many events the next claim may take, given the engine's {@code room}. */
@@ -108,6 +111,7 @@ final class ClaimPlanner {
   /** Plans a claim of up to {@code limit} events of {@code claimable} (feeds not paced out, breakers closed). */
   Claim plan(int limit, long[] claimable) {
     long now = nanos.getAsLong();
+    lastPlanned = now;
     long[] others = excludedLast || dominant.length == 0 || now - noExclusionUntil < 0 ? claimable
         : without(claimable, dominant);
     boolean excluding = others.length > 0 && others.length < claimable.length;

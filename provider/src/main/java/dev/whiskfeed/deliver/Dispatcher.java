@@ -9,6 +9,9 @@ interface Dispatcher {
   /** How many more events this worker may take now (free fire slots, bounded by what is held). */
   int room(int held);
 
+  /** The most events this instance holds at once ({@link ClaimPlanner#maxHeld}). */
+  int maxHeld();
+
   void dispatch(StoreWorker worker, Map<Long, List<ClaimedEvent>> byFeed);
 
   /** Feeds whose fires keep failing: left out of claims, but for one probe event at a time. */

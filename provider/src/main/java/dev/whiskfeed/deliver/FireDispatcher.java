@@ -48,8 +48,13 @@ final class FireDispatcher implements Dispatcher {
   @Override
   public int room(int held) {
     // what waits for its namespace's pace is not counted: it is bounded per feed by claimable
-    int maxHeld = ClaimPlanner.maxHeld(maxConcurrentFires, registry.largestBatch());
-    return running.getAsBoolean() ? ClaimPlanner.room(maxHeld, Math.max(0, held - pacing.waitingEvents())) : 0;
+    int maxHeld = maxHeld();
+    return running.getAsBoolean() ? Math.max(0, maxHeld - Math.max(0, held - pacing.waitingEvents())) : 0;
+  }
+
+  @Override
+  public int maxHeld() {
+    return ClaimPlanner.maxHeld(maxConcurrentFires, registry.largestBatch());
   }
 
   @Override

@@ -101,7 +101,8 @@ final class StoreWorker implements StoreLeases.Listener {
   }
 
   private void claim() {
-    int room = ClaimPlanner.limit(dispatcher.room(leases.size()));
+    int free = dispatcher.room(leases.size());
+    int room = planner.worthClaiming(free, dispatcher.maxHeld()) ? ClaimPlanner.limit(free) : 0;
     long[] deliverable = registry.deliverable(store.name(), false);
     long[] ordered = registry.deliverable(store.name(), true);
     if (room <= 0) {

@@ -177,10 +177,15 @@ class ClaimPlannerTest {
   }
 
   @Test
-  void aClaimWaitsUntilAQuarterOfWhatMayBeHeldIsFree() {
-    assertThat(ClaimPlanner.room(1000, 0)).isEqualTo(1000);
-    assertThat(ClaimPlanner.room(1000, 750)).isEqualTo(250);
-    assertThat(ClaimPlanner.room(1000, 751)).isZero();
-    assertThat(ClaimPlanner.room(1000, 1200)).isZero();
+  void aSliverOfRoomWaitsForAQuarterOrATenthOfASecondSinceTheLastClaim() {
+    assertThat(planner.worthClaiming(1000, 1000)).as("no claim yet").isTrue();
+    planner.plan(1000, new long[] {1});
+    assertThat(planner.worthClaiming(250, 1000)).isTrue();
+    assertThat(planner.worthClaiming(249, 1000)).as("a few events freed by one outcome write").isFalse();
+    now += ClaimPlanner.SLIVER_AFTER_NS - 1;
+    assertThat(planner.worthClaiming(249, 1000)).isFalse();
+    now += 1;
+    assertThat(planner.worthClaiming(1, 1000)).as("another feed's new event waits no longer").isTrue();
+    assertThat(planner.worthClaiming(0, 1000)).isFalse();
   }
 }

@@ -27,7 +27,7 @@ class FireDispatcherTest {
   private final List<Runnable> timers = new ArrayList<>();
   private final FeedRegistry registry = FixedFeeds.registry(FEED);
   private final FireDispatcher dispatcher = new FireDispatcher(registry, new Breakers(() -> now, ms -> { },
-      Duration.ofSeconds(30)), new Pacer(1, () -> 1, () -> now), new FireSlots(new FireLimit(8, false),
+      Duration.ofSeconds(30)), new Pacer(1, () -> 1, () -> now), new FireSlots(new FireLimit(8, 8),
       started::add, () -> { }), (t, dead) -> { }, (ms, action) -> {
         timerMs.add(ms);
         timers.add(action);
@@ -44,8 +44,8 @@ class FireDispatcherTest {
   void aWorkerMayHoldTheEnginesShareButNotWhileTheEngineIsStopped() {
     int maxHeld = ClaimPlanner.maxHeld(8, registry.largestBatch());
     assertThat(dispatcher.room(0)).isEqualTo(maxHeld);
-    assertThat(dispatcher.room(maxHeld / 2)).isEqualTo(maxHeld - maxHeld / 2);
-    assertThat(dispatcher.room(maxHeld - 10)).as("a sliver is not worth a claim").isZero();
+    assertThat(dispatcher.maxHeld()).isEqualTo(maxHeld);
+    assertThat(dispatcher.room(maxHeld - 10)).isEqualTo(10);
     assertThat(dispatcher.room(maxHeld + 10)).isZero();
     running = false;
     assertThat(dispatcher.room(0)).isZero();
@@ -60,8 +60,7 @@ class FireDispatcherTest {
     assertThat(started).hasSize(2);
     assertThat(dispatcher.pacing().waitingEvents()).isEqualTo(3);
     int maxHeld = ClaimPlanner.maxHeld(8, registry.largestBatch());
-    assertThat(dispatcher.room(maxHeld - maxHeld / 4)).as("what waits for the pace is not counted")
-        .isEqualTo(maxHeld / 4 + 3);
+    assertThat(dispatcher.room(maxHeld)).as("what waits for the pace is not counted").isEqualTo(3);
     assertThat(dispatcher.claimable(new long[] {FEED.id(), 8})).as("a full fire waits").containsExactly(8);
   }
 

@@ -75,6 +75,11 @@ class StoreWorkersTest {
     }
 
     @Override
+    public int maxHeld() {
+      return 1000;
+    }
+
+    @Override
     public void dispatch(StoreWorker worker, Map<Long, List<ClaimedEvent>> byFeed) {
       throw new AssertionError("nothing is claimed");
     }
