@@ -133,7 +133,7 @@ final class ProviderVerticle extends VerticleBase {
     FeedRegistry registry = new FeedRegistry(new TargetLoader(control, feedRepository, codec, stores));
     engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
         new DeliveryLog(), new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
-            config.maxConcurrentFires(), config.firesPerMinute()), new DeliveryMeters(meters, clock), clock);
+            config.maxConcurrentFires(), config.minConcurrentFires(), config.firesPerMinute()), new DeliveryMeters(meters, clock), clock);
     io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.in.flight", engine, DeliveryEngine::inFlight)
         .description("fires sent and not yet settled (their outcomes not yet written)").register(meters);
     io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.limit", engine, DeliveryEngine::fireLimit)

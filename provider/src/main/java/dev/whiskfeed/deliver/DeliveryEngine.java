@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
-  /** {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}). */
+  /**
+   * {@code min/maxConcurrentFires}: the bounds of the fires in flight ({@link FireLimit}; equal: fixed);
+   * {@code firesPerMinute}: each namespace's pace over all instances, 0 for adaptive ({@link Pacer}).
+   */
   public record Settings(String holder, Duration lease, Duration pollInterval, int maxConcurrentFires,
-                         int firesPerMinute) {}
+                         int minConcurrentFires, int firesPerMinute) {}
 
   private final Vertx vertx;
   private final EventStores stores;
@@ -72,9 +75,8 @@ public final class DeliveryEngine {
     this.breakers = new Breakers(System::nanoTime, ms -> vertx.setTimer(Math.max(1, ms), id -> wake()), settings.lease());
     this.instances = new InstanceCount(vertx, control, new InstanceRegistry(), settings.holder());
     Pacer pacer = new Pacer(settings.firesPerMinute(), instances, System::nanoTime);
-    // -Dwhiskfeed.fires.adaptive=false: always maxConcurrentFires in flight (benchmarks' A/B)
-    this.slots = new FireSlots(new FireLimit(settings.maxConcurrentFires(),
-        !"false".equals(System.getProperty("whiskfeed.fires.adaptive"))), this::start, workers::roomFreed);
+    this.slots = new FireSlots(new FireLimit(settings.minConcurrentFires(), settings.maxConcurrentFires()), this::start,
+        workers::roomFreed);
     AutoDisable disabler = new AutoDisable(registry, (id, reason) -> feeds.disable(control, id, reason));
     this.maxTriggers = new MaxTriggers(id -> feeds.reserveFire(control, id), fire -> send(fire, true), fire -> {
       fire.handBack();

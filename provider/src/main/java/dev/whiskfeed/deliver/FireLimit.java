@@ -20,9 +20,10 @@ package dev.whiskfeed.deliver;
  *
  * <p>Latency that grows with the load cannot be told from latency that rose for good (a slower
  * OpenWhisk) but by trying fewer fires: every {@link #PROBE_EVERY_ROUNDS} rounds the limit drops to
- * {@link #MIN} until the fires sent before have come back, one round at that limit measures the
- * unloaded latency afresh, and the limit goes back to where it was. Between {@link #MIN} (or the
- * maximum, if lower) and the configured maximum; it starts at {@link #START}. Pure; event loop only.
+ * its minimum until the fires sent before have come back, one round at that limit measures the
+ * unloaded latency afresh, and the limit goes back to where it was. Between the configured minimum
+ * ({@code WHISKFEED_MIN_CONCURRENT_FIRES}, default {@link #MIN}) and maximum; it starts at
+ * {@link #START} (or within the bounds); a minimum equal to the maximum fixes it. Pure; event loop only.
  */
 final class FireLimit {
   static final int MIN = 8;
@@ -31,7 +32,6 @@ final class FireLimit {
 
   private final int max;
   private final int min;
-  private final boolean adaptive;
   private double limit;
   private double unloaded = Double.MAX_VALUE;
   private double lastMean = Double.MAX_VALUE;
@@ -43,12 +43,11 @@ final class FireLimit {
   private int roundFires;
   private int roundMostInFlight;
 
-  /** @param adaptive false: always {@code max}, as before the limit followed latency */
-  FireLimit(int max, boolean adaptive) {
+  /** Bounds {@code min} (at most {@code max}) and {@code max}: equal, the limit never moves. */
+  FireLimit(int min, int max) {
     this.max = max;
-    this.min = Math.min(MIN, max);
-    this.adaptive = adaptive;
-    this.limit = adaptive ? Math.min(max, START) : max;
+    this.min = Math.min(min, max);
+    this.limit = Math.max(this.min, Math.min(max, START));
   }
 
   /** The fires that may be in flight now. */
@@ -58,7 +57,7 @@ final class FireLimit {
 
   /** A fire gave back its slot after holding it {@code heldNanos}; {@code inFlight} counted it. */
   void held(long heldNanos, int inFlight) {
-    if (!adaptive) return;
+    if (min == max) return;
     if (probeSkip > 0) {
       probeSkip--;
       return;

@@ -57,6 +57,9 @@ class EngineBench {
     // e.g. -Dbench.maxFires=64: the fire slots (WHISKFEED_MAX_CONCURRENT_FIRES)
     String maxFires = System.getProperty("bench.maxFires", "");
     if (!maxFires.isBlank()) env.put("WHISKFEED_MAX_CONCURRENT_FIRES", maxFires);
+    // e.g. -Dbench.minFires=256: a fixed number of fires in flight (WHISKFEED_MIN_CONCURRENT_FIRES)
+    String minFires = System.getProperty("bench.minFires", "");
+    if (!minFires.isBlank()) env.put("WHISKFEED_MIN_CONCURRENT_FIRES", minFires);
     try (Provider provider = TestProvider.start(db, receiver.url(), env)) {
       Api api = new Api(provider.port(), KEY);
       for (int f = 0; f < feeds; f++) {

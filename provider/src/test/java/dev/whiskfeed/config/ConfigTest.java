@@ -24,6 +24,8 @@ class ConfigTest {
     assertThat(c.sources()).isEmpty();
     assertThat(c.adminToken()).isEmpty();
     assertThat(c.firesPerMinute()).as("adaptive").isZero();
+    assertThat(c.maxConcurrentFires()).isEqualTo(256);
+    assertThat(c.minConcurrentFires()).as("the fires in flight follow latency from 8 up").isEqualTo(8);
     assertThat(Config.from(Map.of("WHISKFEED_FIRES_PER_MINUTE", "60")).firesPerMinute()).isEqualTo(60);
   }
 
@@ -57,6 +59,8 @@ class ConfigTest {
       "WHISKFEED_FIRES_PER_MINUTE|-1",
       "WHISKFEED_FIRES_PER_MINUTE|sixty",
       "WHISKFEED_FIRES_PER_MINUTE|1.5",
+      "WHISKFEED_MIN_CONCURRENT_FIRES|0",
+      "WHISKFEED_MIN_CONCURRENT_FIRES|eight",
   })
   void aBadValueStopsStartUpNamingTheVariable(String name, String value) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(name, value));

@@ -18,7 +18,7 @@ class FireLimitTest {
 
   @Test
   void aSlowOpenWhiskWhoseLatencyDoesNotGrowGetsEverySlot() {
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     assertThat(limit.current()).isEqualTo(FireLimit.START);
     rounds(limit, 10, n -> 2_000 * MS);
     assertThat(limit.current()).isEqualTo(256);
@@ -28,7 +28,7 @@ class FireLimitTest {
   void whereMoreSlotsOnlyAddWaitingTheLimitSettlesNearWhatTheThroughputNeeds() {
     // 20 fires in flight carry all the throughput there is (10,000/s at 2 ms); every slot beyond
     // them adds a tenth of a millisecond of waiting
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     rounds(limit, 300, n -> (long) (Math.max(2.0, n / 10.0) * MS));
     assertThat(limit.current()).isBetween(20, 40);
   }
@@ -36,7 +36,7 @@ class FireLimitTest {
   @Test
   void latencyFallingRoundAfterRoundGrowsTheLimitGently() {
     // a fresh JVM: every round faster than the last (the compiler at work), nothing waiting
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     double[] ms = {40};
     for (int r = 0; r < 10; r++) {
       int n = limit.current();
@@ -49,14 +49,14 @@ class FireLimitTest {
 
   @Test
   void aLimitTheLoadDoesNotUseDoesNotGrow() {
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     for (int i = 0; i < 1000; i++) limit.held(5 * MS, 3);
     assertThat(limit.current()).isEqualTo(FireLimit.START);
   }
 
   @Test
   void latencyThatRoseForGoodBecomesTheNewNormal() {
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     rounds(limit, 20, n -> MS);
     // OpenWhisk got slower for good, the same at any number of fires: after the baseline is
     // measured afresh, the limit grows back
@@ -72,19 +72,27 @@ class FireLimitTest {
   @Test
   void staysWithinItsBounds() {
     // every fire in flight adds a millisecond to each: more slots never carry more
-    FireLimit limit = new FireLimit(256, true);
+    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
     rounds(limit, 500, n -> n * MS);
     assertThat(limit.current()).isBetween(FireLimit.MIN, 16);
 
-    FireLimit small = new FireLimit(4, true);
+    FireLimit small = new FireLimit(FireLimit.MIN, 4);
     assertThat(small.current()).isEqualTo(4);
     rounds(small, 50, n -> 10L * n * MS);
     assertThat(small.current()).isEqualTo(4);
   }
 
   @Test
+  void aHigherMinimumIsAFloorForTheProbeAndTheShrinkingAlike() {
+    FireLimit limit = new FireLimit(64, 256);
+    assertThat(limit.current()).as("starts within its bounds").isEqualTo(64);
+    rounds(limit, 500, n -> n * MS);
+    assertThat(limit.current()).isBetween(64, 100);
+  }
+
+  @Test
   void aFixedLimitNeverMoves() {
-    FireLimit limit = new FireLimit(256, false);
+    FireLimit limit = new FireLimit(256, 256);
     rounds(limit, 20, n -> n * MS);
     assertThat(limit.current()).isEqualTo(256);
   }

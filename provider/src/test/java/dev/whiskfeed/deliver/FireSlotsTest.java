@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FireSlotsTest {
   private final List<Fire> started = new ArrayList<>();
   private int freed;
-  private final FireSlots slots = new FireSlots(new FireLimit(2, false), started::add, () -> freed++);
+  private final FireSlots slots = new FireSlots(new FireLimit(2, 2), started::add, () -> freed++);
 
   @Test
   void firesStartWhileSlotsAreFreeAndTheRestWait() {
@@ -74,7 +74,7 @@ class FireSlotsTest {
   @Test
   void aLimitThatGrewStartsSeveralWaitingFiresAtOnce() {
     List<Fire> went = new ArrayList<>();
-    FireSlots adaptive = new FireSlots(new FireLimit(256, true), went::add, () -> { });
+    FireSlots adaptive = new FireSlots(new FireLimit(FireLimit.MIN, 256), went::add, () -> { });
     for (int i = 0; i < FireLimit.START + 20; i++) adaptive.take(fire(1));
     assertThat(went).hasSize(FireLimit.START);
     // a whole round of fires came back as fast as the first: the limit grows by half, and the
