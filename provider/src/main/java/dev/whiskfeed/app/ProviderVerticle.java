@@ -43,6 +43,7 @@ import dev.whiskfeed.store.AdminRepository;
 import dev.whiskfeed.store.JobLease;
 import dev.whiskfeed.store.Retention;
 import dev.whiskfeed.store.StoreStats;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -134,9 +135,9 @@ final class ProviderVerticle extends VerticleBase {
     engine = new DeliveryEngine(vertx, stores, registry, fires, new ClaimRepository(), feedRepository,
         new DeliveryLog(), new DeliveryEngine.Settings(config.instanceId(), config.lease(), config.pollInterval(),
             config.maxConcurrentFires(), config.minConcurrentFires(), config.firesPerMinute()), new DeliveryMeters(meters, clock), clock);
-    io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.in.flight", engine, DeliveryEngine::inFlight)
+    Gauge.builder("whiskfeed.fires.in.flight", engine, DeliveryEngine::inFlight)
         .description("fires sent and not yet settled (their outcomes not yet written)").register(meters);
-    io.micrometer.core.instrument.Gauge.builder("whiskfeed.fires.limit", engine, DeliveryEngine::fireLimit)
+    Gauge.builder("whiskfeed.fires.limit", engine, DeliveryEngine::fireLimit)
         .description("fires this instance may have in flight now: follows their latency, at most "
             + "WHISKFEED_MAX_CONCURRENT_FIRES").register(meters);
     feeds.onEventWritten(engine::wake);
