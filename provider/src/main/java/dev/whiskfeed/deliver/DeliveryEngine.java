@@ -167,7 +167,9 @@ public final class DeliveryEngine {
 
   private void send(Fire fire, boolean reserved) {
     long t0 = System.nanoTime();
+    slots.sent();
     fireOnce(fire).onComplete(ar -> {
+      slots.answered();
       int latencyMs = (int) ((System.nanoTime() - t0) / 1_000_000);
       FireOutcome outcome = ar.succeeded() ? ar.result() : FireOutcome.failure(ar.cause());
       settle(fire, outcome, reserved, latencyMs);

@@ -17,6 +17,9 @@ interface Dispatcher {
   /** Feeds whose fires keep failing: left out of claims, but for one probe event at a time. */
   Breakers breakers();
 
+  /** Fires sent whose answer has not come yet, across all stores: their outcomes are on their way. */
+  int unanswered();
+
   /** {@code feeds} without those that have a full fire waiting for their namespace's pace. */
   long[] claimable(long[] feeds);
 }

@@ -58,6 +58,11 @@ final class FireDispatcher implements Dispatcher {
   }
 
   @Override
+  public int unanswered() {
+    return slots.unanswered();
+  }
+
+  @Override
   public long[] claimable(long[] feeds) {
     return pacing.claimable(feeds);
   }

@@ -15,6 +15,7 @@ final class FireSlots {
   private final Runnable freed;
   private final FairQueue<Fire> waiting = new FairQueue<>();
   private int inFlight;
+  private int unanswered;
 
   /**
    * @param start starts a fire that has a slot; the fire gives it back through {@link #release}
@@ -61,6 +62,21 @@ final class FireSlots {
 
   int inFlight() {
     return inFlight;
+  }
+
+  /** A fire went out: it awaits OpenWhisk's answer. */
+  void sent() {
+    unanswered++;
+  }
+
+  /** A fire's answer (or failure) came. */
+  void answered() {
+    unanswered--;
+  }
+
+  /** Fires sent whose answer has not come yet (each still holds its slot). */
+  int unanswered() {
+    return unanswered;
   }
 
   int limit() {

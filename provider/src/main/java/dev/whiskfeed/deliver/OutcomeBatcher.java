@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The outcomes of one store's events on their way into the store, written in batches of one
- * statement each: an outcome recorded while no write is in flight goes at once; those recorded while
- * one is in flight gather and go together when it committed. So the batches grow with the load and
- * the database's latency, and a quiet store's outcome waits for nothing.
+ * statement each: those recorded while a write is in flight gather and go together after it
+ * committed. With no write in flight, what is queued goes at once when no fire awaits its answer;
+ * otherwise it waits up to {@link #LINGER_MS} for those answers to join it. So the
+ * batches grow with the load and the database's latency, a quiet store's outcome waits for nothing,
+ * and a busy one does not spend a statement (its parse, plan and commit) on every few outcomes:
+ * with a few dozen fires in flight, one at a time made batches of about five outcomes.
  *
  * <p>A failed write is tried again after a backoff ({@link #FIRST_RETRY_MS}, doubling, at most
  * {@link #MAX_RETRY_MS}), its outcomes ahead of those recorded since: none is dropped. Should an
@@ -25,6 +29,8 @@ import java.util.function.Function;
 final class OutcomeBatcher {
   static final long FIRST_RETRY_MS = 50;
   static final long MAX_RETRY_MS = 5_000;
+  /** The longest an outcome waits for the answers of fires in flight before it is written. */
+  static final long LINGER_MS = 1;
 
   /** Runs {@code action} in {@code ms} (a Vert.x timer; a test runs it when it likes). */
   interface Timers {
@@ -42,6 +48,7 @@ final class OutcomeBatcher {
 
   private final Function<List<Ack>, Future<?>> write;
   private final Timers timers;
+  private final IntSupplier unanswered;
   private final Listener listener;
   /** Outcomes recorded and not yet in a write, oldest first. */
   private final List<Ack> queued = new ArrayList<>();
@@ -49,12 +56,18 @@ final class OutcomeBatcher {
   private final Map<UUID, Promise<Void>> unwritten = new HashMap<>();
   /** A write is in flight, or waits for its retry. */
   private boolean writing;
+  /** Queued outcomes wait for the answers of fires in flight (a timer ends the wait). */
+  private boolean lingering;
   private long retryMs;
 
-  /** @param write writes one batch as one statement */
-  OutcomeBatcher(Function<List<Ack>, Future<?>> write, Timers timers, Listener listener) {
+  /**
+   * @param write writes one batch as one statement
+   * @param unanswered fires sent whose answer has not come yet (any store's): their outcomes are on their way
+   */
+  OutcomeBatcher(Function<List<Ack>, Future<?>> write, Timers timers, IntSupplier unanswered, Listener listener) {
     this.write = write;
     this.timers = timers;
+    this.unanswered = unanswered;
     this.listener = listener;
   }
 
@@ -106,6 +119,21 @@ final class OutcomeBatcher {
   }
 
   private void flush() {
+    if (writing || queued.isEmpty()) return;
+    if (unanswered.getAsInt() > 0) {
+      if (!lingering) {
+        lingering = true;
+        timers.after(LINGER_MS, () -> {
+          lingering = false;
+          write();
+        });
+      }
+      return;
+    }
+    write();
+  }
+
+  private void write() {
     if (writing || queued.isEmpty()) return;
     writing = true;
     List<Ack> batch = new ArrayList<>(queued);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -74,13 +75,13 @@ final class StoreLeases {
   private final OutcomeBatcher outcomes;
 
   StoreLeases(Statements statements, String holder, long leaseMs, LongSupplier nanos, OutcomeBatcher.Timers timers,
-              Listener listener) {
+              IntSupplier unanswered, Listener listener) {
     this.statements = statements;
     this.holder = holder;
     this.nanos = nanos;
     this.listener = listener;
     this.held = new HeldLeases(nanos, leaseMs);
-    this.outcomes = new OutcomeBatcher(statements::ack, timers, new OutcomeBatcher.Listener() {
+    this.outcomes = new OutcomeBatcher(statements::ack, timers, unanswered, new OutcomeBatcher.Listener() {
       @Override
       public void failed(Throwable cause) {
         // kept and written again shortly; should the lease run out first, another claim fires the

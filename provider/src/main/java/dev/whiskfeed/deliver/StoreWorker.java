@@ -62,7 +62,7 @@ final class StoreWorker implements StoreLeases.Listener {
     OutcomeBatcher.Timers timers = (ms, action) -> vertx.setTimer(ms, id -> action.run());
     this.doorbell = new DoorbellArming(() -> Doorbell.arm(store.pool()), timers, this::wake);
     this.reach = new StoreReachability(store.name(), doorbell::forget);
-    this.leases = new StoreLeases(statements, holder, leaseMs, System::nanoTime, timers, this);
+    this.leases = new StoreLeases(statements, holder, leaseMs, System::nanoTime, timers, dispatcher::unanswered, this);
   }
 
   EventStore store() {

@@ -20,6 +20,8 @@ class OutcomeBatcherTest {
   private final List<Runnable> timers = new ArrayList<>();
   private final List<Throwable> failures = new ArrayList<>();
   private final List<String> written = new ArrayList<>();
+  /** Fires sent whose answer has not come (the engine's count). */
+  private int unanswered;
 
   private final OutcomeBatcher batcher = new OutcomeBatcher(batch -> {
     writes.add(List.copyOf(batch));
@@ -29,7 +31,7 @@ class OutcomeBatcherTest {
   }, (ms, action) -> {
     timerMs.add(ms);
     timers.add(action);
-  }, new OutcomeBatcher.Listener() {
+  }, () -> unanswered, new OutcomeBatcher.Listener() {
     @Override
     public void failed(Throwable cause) {
       failures.add(cause);
@@ -46,6 +48,35 @@ class OutcomeBatcherTest {
     Ack a = delivered();
     batcher.add(a);
     assertThat(writes).containsExactly(List.of(a));
+  }
+
+  @Test
+  void whileOtherFiresAwaitTheirAnswersAnOutcomeWaitsAMillisecondForThemToJoinIt() {
+    unanswered = 3;
+    Ack a = delivered();
+    batcher.add(a);
+    assertThat(writes).isEmpty();
+    assertThat(timerMs).containsExactly(OutcomeBatcher.LINGER_MS);
+    Ack b = delivered();
+    batcher.add(b); // no second timer
+    assertThat(timers).hasSize(1);
+
+    timers.get(0).run();
+    assertThat(writes).containsExactly(List.of(a, b));
+  }
+
+  @Test
+  void theLastAnswerAwaitedEndsTheWaitAtOnce() {
+    unanswered = 1;
+    Ack a = delivered();
+    batcher.add(a);
+    unanswered = 0;
+    Ack b = delivered();
+    batcher.add(b);
+    assertThat(writes).containsExactly(List.of(a, b));
+
+    timers.get(0).run(); // the wait's timer finds nothing left to write
+    assertThat(writes).hasSize(1);
   }
 
   @Test

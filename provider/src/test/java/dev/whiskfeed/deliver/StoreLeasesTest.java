@@ -48,7 +48,7 @@ class StoreLeasesTest {
       releases++;
       return Future.succeededFuture(0);
     }
-  }, "me", 30_000, () -> now, (ms, action) -> { }, new StoreLeases.Listener() {
+  }, "me", 30_000, () -> now, (ms, action) -> { }, () -> 0, new StoreLeases.Listener() {
     @Override
     public void lost(Throwable cause) {
       heard.add("lost " + cause.getMessage());

@@ -90,6 +90,11 @@ class StoreWorkersTest {
     }
 
     @Override
+    public int unanswered() {
+      return 0;
+    }
+
+    @Override
     public long[] claimable(long[] feeds) {
       throw new AssertionError("nothing is claimed");
     }
