@@ -1,0 +1,222 @@
+package dev.whiskfeed.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the event store's shape costs Postgres per delivered event, outside the provider: the same
+ * backlog written, then claimed and acknowledged in batches by one connection, as fast as it goes,
+ * for four shapes of the store (issue 19, item 1), alternating per round:
+ * <ul>
+ *   <li>{@code today}: one events table; a lease writes the row in place (heap-only), an outcome
+ *       writes a new row version with new entries in three indexes (events migrations V1–V5);
+ *   <li>{@code pending+outcome}: a narrow pending table holds due time and lease (and the claim
+ *       indexes); an outcome deletes the pending row and writes the events row heap-only;
+ *   <li>{@code pending, delete}: the same, but a delivered event's outcome only deletes its pending
+ *       row (delivered = no pending row; nothing written to the events row);
+ *   <li>{@code no lease write}: the same, and the claim writes nothing per event (a lease recorded
+ *       per claim, not per event; here not recorded at all, the floor of the shape).
+ * </ul>
+ * Figures: the backend's CPU per row written, and per event claimed and acknowledged (read from
+ * /proc), with the wall time of the claims and the acknowledgements. Claims read from a floor (the
+ * oldest event the last claim took), as the provider's do. Asserts nothing. Run:
+ * {@code mvn -B -q -pl provider -am verify -Pbench -Dit.test=StoreDesignBench -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}
+ * ({@code -Dbench.rows=100000 -Dbench.batch=100 -Dbench.rounds=3}).
+ */
+class StoreDesignBench {
+  static final int ROWS = Integer.getInteger("bench.rows", 100_000);
+  static final int BATCH = Integer.getInteger("bench.batch", 100);
+  static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
+  private static final String EVENTS = """
+      CREATE SCHEMA w;
+      CREATE SEQUENCE w.ids;
+      CREATE TABLE w.events (
+        id uuid PRIMARY KEY DEFAULT ('00000000000000ab' || lpad(to_hex(nextval('w.ids')), 16, '0'))::uuid,
+        seq bigint GENERATED ALWAYS AS IDENTITY, feed_id bigint NOT NULL, op text NOT NULL, payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        state text NOT NULL DEFAULT 'pending', attempts int NOT NULL DEFAULT 0, throttled int NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp(), locked_by text, locked_until timestamptz,
+        last_status int, last_error text, activation_id text, delivered_at timestamptz) WITH (fillfactor = 50);
+      CREATE INDEX events_feed ON w.events (feed_id, seq);
+      """;
+  private static final String TODAY_INDEXES = """
+      CREATE INDEX events_claim ON w.events (next_attempt_at, feed_id) WHERE state = 'pending';
+      CREATE INDEX events_done ON w.events (delivered_at) WHERE state <> 'pending';
+      CREATE INDEX events_pending ON w.events (feed_id, seq) WHERE state = 'pending';
+      """;
+  private static final String PENDING_TABLE = """
+      CREATE INDEX events_created ON w.events (created_at);
+      CREATE TABLE w.pending (feed_id bigint NOT NULL, seq bigint NOT NULL, id uuid NOT NULL,
+        next_attempt_at timestamptz NOT NULL, locked_by text, locked_until timestamptz,
+        PRIMARY KEY (feed_id, seq)) WITH (fillfactor = 50);
+      CREATE INDEX pending_claim ON w.pending (next_attempt_at, feed_id);
+      """;
+  private static final String ASYNC = " AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'";
+  private static final String COLUMNS = " e.id, e.seq, e.feed_id, e.op, (e.payload -> 'table')::text,"
+      + " (e.payload -> 'data')::text, e.created_at, e.attempts";
+  private static final String PAYLOAD = "jsonb_build_object('table', 'public.orders', 'data', jsonb_build_object("
+      + "'new', jsonb_build_object('id', g, 'customer', 'customer ' || g, 'total', g * 1.5, 'note', repeat('x', 120)),"
+      + " 'old', null))";
+  private static final String INSERT = "INSERT INTO w.events (feed_id, op, payload) SELECT 1 + g % 10, 'INSERT', "
+      + PAYLOAD + " FROM generate_series(1, ?) g";
+
+  /** One shape: its DDL, how it writes a statement's events, claims (holder, feeds, floor, limit) and acknowledges (ids, holder). */
+  record Shape(String ddl, String insert, String claim, String ack) {}
+
+  static final Map<String, Shape> SHAPES = new LinkedHashMap<>();
+
+  static {
+    String todayClaim = "UPDATE w.events e SET locked_by = ?, locked_until = now() + interval '30 s' FROM ("
+        + "SELECT id FROM w.events WHERE state = 'pending' AND next_attempt_at <= now() AND feed_id = ANY(?)"
+        + " AND next_attempt_at >= ? AND (locked_until IS NULL OR locked_until <= now())"
+        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) c WHERE e.id = c.id" + ASYNC + " RETURNING" + COLUMNS;
+    String todayAck = "UPDATE w.events e SET state = 'delivered', attempts = e.attempts + 1, locked_by = NULL,"
+        + " locked_until = NULL, last_status = 202, activation_id = 'abcdef0123456789abcdef0123456789',"
+        + " delivered_at = now() WHERE e.id = ANY(?) AND e.locked_by = ?" + ASYNC;
+    SHAPES.put("today", new Shape(EVENTS + TODAY_INDEXES, INSERT, todayClaim, todayAck));
+
+    String pendingInsert = "WITH e AS (" + INSERT + " RETURNING feed_id, seq, id, next_attempt_at)"
+        + " INSERT INTO w.pending (feed_id, seq, id, next_attempt_at) SELECT * FROM e";
+    String leaseClaim = "WITH c AS (UPDATE w.pending p SET locked_by = ?, locked_until = now() + interval '30 s' FROM ("
+        + "SELECT feed_id, seq FROM w.pending WHERE next_attempt_at <= now() AND feed_id = ANY(?)"
+        + " AND next_attempt_at >= ? AND (locked_until IS NULL OR locked_until <= now())"
+        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) c"
+        + " WHERE p.feed_id = c.feed_id AND p.seq = c.seq" + ASYNC + " RETURNING p.id)"
+        + " SELECT" + COLUMNS + " FROM c JOIN w.events e ON e.id = c.id";
+    String outcomeAck = "WITH u AS (SELECT e.id, e.feed_id, e.seq FROM w.events e WHERE e.id = ANY(?)),"
+        + " d AS (DELETE FROM w.pending p USING u WHERE p.feed_id = u.feed_id AND p.seq = u.seq AND p.locked_by = ?"
+        + ASYNC + " RETURNING p.id)"
+        + " UPDATE w.events e SET state = 'delivered', attempts = e.attempts + 1, last_status = 202,"
+        + " activation_id = 'abcdef0123456789abcdef0123456789', delivered_at = now() FROM d WHERE e.id = d.id";
+    SHAPES.put("pending+outcome", new Shape(EVENTS + PENDING_TABLE, pendingInsert, leaseClaim, outcomeAck));
+
+    String deleteAck = "DELETE FROM w.pending p USING w.events e WHERE e.id = ANY(?) AND p.feed_id = e.feed_id"
+        + " AND p.seq = e.seq AND p.locked_by = ?" + ASYNC;
+    SHAPES.put("pending, delete", new Shape(EVENTS + PENDING_TABLE, pendingInsert, leaseClaim, deleteAck));
+
+    String readClaim = "SELECT" + COLUMNS + " FROM (SELECT id FROM w.pending WHERE ? <> '' AND next_attempt_at <= now()"
+        + " AND feed_id = ANY(?) AND next_attempt_at >= ? ORDER BY next_attempt_at LIMIT ?) c"
+        + " JOIN w.events e ON e.id = c.id";
+    String unleasedAck = "DELETE FROM w.pending p USING w.events e WHERE e.id = ANY(?) AND p.feed_id = e.feed_id"
+        + " AND p.seq = e.seq AND ? <> ''" + ASYNC;
+    SHAPES.put("no lease write", new Shape(EVENTS + PENDING_TABLE, pendingInsert, readClaim, unleasedAck));
+  }
+
+  record Figures(double insertUs, double deliverUs, double claimWallUs, double ackWallUs, double eventsPerSec) {}
+
+  @Test
+  void storeDesigns() throws Exception {
+    Path dir = Files.createTempDirectory("store-design");
+    Map<String, List<Figures>> results = new LinkedHashMap<>();
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
+        .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on").setServerConfig("wal_level", "logical").start()) {
+      for (int round = 0; round < ROUNDS; round++) {
+        for (Map.Entry<String, Shape> shape : SHAPES.entrySet()) {
+          try (Connection c = pg.getPostgresDatabase().getConnection()) {
+            results.computeIfAbsent(shape.getKey(), k -> new ArrayList<>()).add(run(c, shape.getValue()));
+          }
+        }
+      }
+    }
+    StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "store-design: %d events of 10 feeds, "
+        + "claims and acknowledgements of %d, %d rounds, medians (min-max); backend CPU per row/event%n",
+        ROWS, BATCH, ROUNDS));
+    results.forEach((name, figures) -> report.append(String.format(Locale.ROOT,
+        "BENCH %-16s write %s µs/row | claim+ack %s µs/event (wall: claim %s, ack %s) | %s events/s%n", name,
+        spread(figures, Figures::insertUs), spread(figures, Figures::deliverUs), spread(figures, Figures::claimWallUs),
+        spread(figures, Figures::ackWallUs), spread(figures, Figures::eventsPerSec))));
+    System.out.print(report);
+    Files.writeString(Path.of("target", "store-design.txt"), report.toString());
+  }
+
+  private static Figures run(Connection c, Shape shape) throws Exception {
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS w CASCADE");
+      s.execute(shape.ddl());
+    }
+    long cpu0 = backendCpuNanos(c);
+    try (PreparedStatement insert = c.prepareStatement(shape.insert())) {
+      for (int i = 0; i < ROWS / 1000; i++) {
+        insert.setInt(1, 1000);
+        insert.execute();
+      }
+    }
+    double insertUs = (backendCpuNanos(c) - cpu0) / 1e3 / ROWS;
+    try (Statement s = c.createStatement()) {
+      s.execute("VACUUM ANALYZE w.events");
+      if (shape.ddl().contains("w.pending")) s.execute("VACUUM ANALYZE w.pending");
+    }
+    Array feeds = c.createArrayOf("bigint", new Long[] {1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L});
+    PreparedStatement claim = c.prepareStatement(shape.claim());
+    PreparedStatement ack = c.prepareStatement(shape.ack());
+    Timestamp floor = new Timestamp(0);
+    long claimNanos = 0;
+    long ackNanos = 0;
+    int done = 0;
+    long t0 = System.nanoTime();
+    cpu0 = backendCpuNanos(c);
+    while (true) {
+      long start = System.nanoTime();
+      claim.setString(1, "bench");
+      claim.setArray(2, feeds);
+      claim.setTimestamp(3, floor);
+      claim.setInt(4, BATCH);
+      List<UUID> ids = new ArrayList<>(BATCH);
+      Timestamp oldest = null;
+      try (ResultSet r = claim.executeQuery()) {
+        while (r.next()) {
+          ids.add((UUID) r.getObject(1));
+          r.getString(6);
+          Timestamp created = r.getTimestamp(7);
+          if (oldest == null || created.before(oldest)) oldest = created;
+        }
+      }
+      claimNanos += System.nanoTime() - start;
+      if (ids.isEmpty()) break;
+      // never-tried events are due from their creation: the claim's oldest is the next floor
+      floor = new Timestamp(oldest.getTime() - 1);
+      start = System.nanoTime();
+      ack.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      ack.setString(2, "bench");
+      ack.executeUpdate();
+      ackNanos += System.nanoTime() - start;
+      done += ids.size();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return new Figures(insertUs, (backendCpuNanos(c) - cpu0) / 1e3 / done, claimNanos / 1e3 / done,
+        ackNanos / 1e3 / done, done / seconds);
+  }
+
+  private static long backendCpuNanos(Connection c) throws Exception {
+    long pid;
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+      r.next();
+      pid = r.getLong(1);
+    }
+    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
+  }
+
+  private static String spread(List<Figures> figures, java.util.function.ToDoubleFunction<Figures> f) {
+    double[] v = figures.stream().mapToDouble(f).sorted().toArray();
+    String pattern = v[v.length / 2] >= 1000 ? "%,.0f (%,.0f-%,.0f)" : "%.1f (%.1f-%.1f)";
+    return String.format(Locale.ROOT, pattern, v[v.length / 2], v[0], v[v.length - 1]);
+  }
+}
