@@ -110,8 +110,12 @@ class ChangesBench {
   }
 
   private static Provider provider(TestDatabase db, Receiver receiver) {
-    return TestProvider.start(db, receiver.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
+    Map<String, String> env = new java.util.HashMap<>(Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
         "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"));
+    // e.g. -Dbench.minFires=256: a fixed number of fires in flight (WHISKFEED_MIN_CONCURRENT_FIRES)
+    String minFires = System.getProperty("bench.minFires", "");
+    if (!minFires.isBlank()) env.put("WHISKFEED_MIN_CONCURRENT_FIRES", minFires);
+    return TestProvider.start(db, receiver.url(), env);
   }
 
   private void changesFeed(Api api, String trigger, String table, int batchSize) {
