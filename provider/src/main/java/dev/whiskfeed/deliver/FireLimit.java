@@ -22,11 +22,10 @@ package dev.whiskfeed.deliver;
  * OpenWhisk) but by trying fewer fires: every {@link #PROBE_EVERY_ROUNDS} rounds the limit drops to
  * its minimum until the fires sent before have come back, one round at that limit measures the
  * unloaded latency afresh, and the limit goes back to where it was. Between the configured minimum
- * ({@code WHISKFEED_MIN_CONCURRENT_FIRES}, default {@link #MIN}) and maximum; it starts at
+ * ({@code WHISKFEED_MIN_CONCURRENT_FIRES}; its default is {@code Config}'s) and maximum; it starts at
  * {@link #START} (or within the bounds); a minimum equal to the maximum fixes it. Pure; event loop only.
  */
 final class FireLimit {
-  static final int MIN = 8;
   static final int START = 32;
   static final int PROBE_EVERY_ROUNDS = 100;
 

@@ -6,6 +6,9 @@ import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
 
 class FireLimitTest {
+  /** The floor the provider runs with by default ({@code WHISKFEED_MIN_CONCURRENT_FIRES}). */
+  private static final int FLOOR = 8;
+
   private static final long MS = 1_000_000;
 
   /** Runs {@code rounds} rounds of fires, every slot in use, each held as long as {@code heldAt(limit)} says. */
@@ -18,7 +21,7 @@ class FireLimitTest {
 
   @Test
   void aSlowOpenWhiskWhoseLatencyDoesNotGrowGetsEverySlot() {
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     assertThat(limit.current()).isEqualTo(FireLimit.START);
     rounds(limit, 10, n -> 2_000 * MS);
     assertThat(limit.current()).isEqualTo(256);
@@ -28,7 +31,7 @@ class FireLimitTest {
   void whereMoreSlotsOnlyAddWaitingTheLimitSettlesNearWhatTheThroughputNeeds() {
     // 20 fires in flight carry all the throughput there is (10,000/s at 2 ms); every slot beyond
     // them adds a tenth of a millisecond of waiting
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     rounds(limit, 300, n -> (long) (Math.max(2.0, n / 10.0) * MS));
     assertThat(limit.current()).isBetween(20, 40);
   }
@@ -36,7 +39,7 @@ class FireLimitTest {
   @Test
   void latencyFallingRoundAfterRoundGrowsTheLimitGently() {
     // a fresh JVM: every round faster than the last (the compiler at work), nothing waiting
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     double[] ms = {40};
     for (int r = 0; r < 10; r++) {
       int n = limit.current();
@@ -49,14 +52,14 @@ class FireLimitTest {
 
   @Test
   void aLimitTheLoadDoesNotUseDoesNotGrow() {
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     for (int i = 0; i < 1000; i++) limit.held(5 * MS, 3);
     assertThat(limit.current()).isEqualTo(FireLimit.START);
   }
 
   @Test
   void latencyThatRoseForGoodBecomesTheNewNormal() {
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     rounds(limit, 20, n -> MS);
     // OpenWhisk got slower for good, the same at any number of fires: after the baseline is
     // measured afresh, the limit grows back
@@ -66,17 +69,17 @@ class FireLimitTest {
       rounds(limit, 1, n -> 50 * MS);
       seen.add(limit.current());
     }
-    assertThat(seen).as("all slots, but while it probes").containsAnyOf(256).isSubsetOf(FireLimit.MIN, 256);
+    assertThat(seen).as("all slots, but while it probes").containsAnyOf(256).isSubsetOf(FLOOR, 256);
   }
 
   @Test
   void staysWithinItsBounds() {
     // every fire in flight adds a millisecond to each: more slots never carry more
-    FireLimit limit = new FireLimit(FireLimit.MIN, 256);
+    FireLimit limit = new FireLimit(FLOOR, 256);
     rounds(limit, 500, n -> n * MS);
-    assertThat(limit.current()).isBetween(FireLimit.MIN, 16);
+    assertThat(limit.current()).isBetween(FLOOR, 16);
 
-    FireLimit small = new FireLimit(FireLimit.MIN, 4);
+    FireLimit small = new FireLimit(FLOOR, 4);
     assertThat(small.current()).isEqualTo(4);
     rounds(small, 50, n -> 10L * n * MS);
     assertThat(small.current()).isEqualTo(4);

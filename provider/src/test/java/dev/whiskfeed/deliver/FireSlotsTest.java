@@ -74,7 +74,7 @@ class FireSlotsTest {
   @Test
   void aLimitThatGrewStartsSeveralWaitingFiresAtOnce() {
     List<Fire> went = new ArrayList<>();
-    FireSlots adaptive = new FireSlots(new FireLimit(FireLimit.MIN, 256), went::add, () -> { });
+    FireSlots adaptive = new FireSlots(new FireLimit(8, 256), went::add, () -> { });
     for (int i = 0; i < FireLimit.START + 20; i++) adaptive.take(fire(1));
     assertThat(went).hasSize(FireLimit.START);
     // a whole round of fires came back as fast as the first: the limit grows by half, and the
