@@ -205,13 +205,10 @@ class StoreDesignBench {
   }
 
   private static long backendCpuNanos(Connection c) throws Exception {
-    long pid;
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
       r.next();
-      pid = r.getLong(1);
+      return CpuMeter.backendsNanos(List.of(r.getInt(1)));
     }
-    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
   }
 
   private static String spread(List<Figures> figures, java.util.function.ToDoubleFunction<Figures> f) {
