@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the event store's shape costs Postgres per delivered event, outside the provider: the same
  * backlog written, then claimed and acknowledged in batches by one connection, as fast as it goes,
- * for four shapes of the store (issue 19, item 1), alternating per round:
+ * for seven shapes of the store (issue 19, item 1), alternating per round:
  * <ul>
  *   <li>{@code today}: one events table; a lease writes the row in place (heap-only), an outcome
  *       writes a new row version with new entries in three indexes (events migrations V1–V5);
@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code pending, delete}: the same, but a delivered event's outcome only deletes its pending
  *       row (delivered = no pending row; nothing written to the events row);
  *   <li>{@code no lease write}: the same, and the claim writes nothing per event (a lease recorded
- *       per claim, not per event; here not recorded at all, the floor of the shape).
+ *       per claim, not per event; here not recorded at all, the floor of the shape);
+ *   <li>{@code lease per claim}: today's events table, with a lease recorded per claim (one row in an
+ *       unlogged table listing the ids and their due times, taken under a claim lock) instead of per event;
+ *   <li>{@code pending+outcome, lease per claim} and {@code pending, lease per claim}: the pending
+ *       table's two acknowledgements with the lease per claim.
  * </ul>
  * Figures: the backend's CPU per row written, and per event claimed and acknowledged (read from
  * /proc), with the wall time of the claims and the acknowledgements. Claims read from a floor (the
@@ -116,6 +120,60 @@ class StoreDesignBench {
     String unleasedAck = "DELETE FROM w.pending p USING w.events e WHERE e.id = ANY(?) AND p.feed_id = e.feed_id"
         + " AND p.seq = e.seq AND ? <> ''" + ASYNC;
     SHAPES.put("no lease write", new Shape(EVENTS + PENDING_TABLE, pendingInsert, readClaim, unleasedAck));
+  }
+
+  // A lease recorded per claim: one row (holder, until when, the ids and when each was due) in an
+  // unlogged table. An event is held while a live lease lists it with the due time it still has:
+  // any outcome moves next_attempt_at, so a retried or released event is free again at once. The
+  // test is one hashed NOT IN, so the claim still walks the pending index in due order. Claims take
+  // the store's claim lock first, and each later statement of the function sees every claim before.
+  private static final String LEASES = """
+      CREATE UNLOGGED TABLE w.leases (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, holder text NOT NULL,
+        until timestamptz NOT NULL, ids uuid[] NOT NULL, dues timestamptz[] NOT NULL);
+      CREATE FUNCTION w.claim(p_holder text, p_feeds bigint[], p_floor timestamptz, p_n int)
+      RETURNS TABLE (id uuid, seq bigint, feed_id bigint, op text, p_table text, p_data text, created_at timestamptz,
+        attempts int, lease bigint) LANGUAGE plpgsql AS $f$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(4242);
+        DELETE FROM w.leases l WHERE l.until <= now();
+        RETURN QUERY WITH c AS (
+          SELECT x.id, x.next_attempt_at FROM %s x.next_attempt_at <= now() AND x.feed_id = ANY(p_feeds)
+            AND x.next_attempt_at >= p_floor
+            AND (x.id, x.next_attempt_at) NOT IN (SELECT h.id, h.due FROM w.leases l, unnest(l.ids, l.dues) h(id, due))
+          ORDER BY x.next_attempt_at LIMIT p_n),
+        ins AS (INSERT INTO w.leases (holder, until, ids, dues)
+                SELECT p_holder, now() + interval '30 s', array_agg(c.id), array_agg(c.next_attempt_at) FROM c
+                HAVING count(*) > 0 RETURNING w.leases.id)
+        SELECT e.id, e.seq, e.feed_id, e.op, (e.payload -> 'table')::text, (e.payload -> 'data')::text, e.created_at,
+               e.attempts, (SELECT ins.id FROM ins) FROM c JOIN w.events e ON e.id = c.id;
+      END $f$;
+      """;
+
+  static {
+    String leaseClaim = "SELECT id, seq, feed_id, op, p_table, p_data, created_at, attempts FROM w.claim(?, ?, ?, ?)";
+    String leaseAck = "WITH u AS (SELECT ?::uuid[] AS ids),"
+        + " d AS (DELETE FROM w.leases WHERE holder = ? RETURNING id)"
+        + " UPDATE w.events e SET state = 'delivered', attempts = e.attempts + 1, last_status = 202,"
+        + " activation_id = 'abcdef0123456789abcdef0123456789', delivered_at = now()"
+        + " WHERE e.id = ANY((SELECT ids FROM u)::uuid[]) AND e.state = 'pending' AND EXISTS (SELECT 1 FROM d)" + ASYNC;
+    SHAPES.put("lease per claim", new Shape(EVENTS + TODAY_INDEXES
+        + LEASES.formatted("w.events x WHERE x.state = 'pending' AND"), INSERT, leaseClaim, leaseAck));
+    String pendingInsert = "WITH e AS (" + INSERT + " RETURNING feed_id, seq, id, next_attempt_at)"
+        + " INSERT INTO w.pending (feed_id, seq, id, next_attempt_at) SELECT * FROM e";
+    String deleteAck = "WITH u AS (SELECT ?::uuid[] AS ids),"
+        + " d AS (DELETE FROM w.leases WHERE holder = ? RETURNING id)"
+        + " DELETE FROM w.pending p USING w.events e WHERE e.id = ANY((SELECT ids FROM u)::uuid[]) AND p.feed_id = e.feed_id"
+        + " AND p.seq = e.seq AND EXISTS (SELECT 1 FROM d)" + ASYNC;
+    String outcomeAckLeased = "WITH u AS (SELECT ?::uuid[] AS ids),"
+        + " d AS (DELETE FROM w.leases WHERE holder = ? RETURNING id),"
+        + " p AS (DELETE FROM w.pending p USING w.events e WHERE e.id = ANY((SELECT ids FROM u)::uuid[])"
+        + " AND p.feed_id = e.feed_id AND p.seq = e.seq AND EXISTS (SELECT 1 FROM d)" + ASYNC + " RETURNING p.id)"
+        + " UPDATE w.events e SET state = 'delivered', attempts = e.attempts + 1, last_status = 202,"
+        + " activation_id = 'abcdef0123456789abcdef0123456789', delivered_at = now() FROM p WHERE e.id = p.id";
+    SHAPES.put("pending+outcome, lease per claim", new Shape(EVENTS + PENDING_TABLE
+        + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, outcomeAckLeased));
+    SHAPES.put("pending, lease per claim", new Shape(EVENTS + PENDING_TABLE
+        + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, deleteAck));
   }
 
   record Figures(double insertUs, double deliverUs, double claimWallUs, double ackWallUs, double eventsPerSec) {}
