@@ -8,6 +8,7 @@ import dev.whiskfeed.store.Backfill;
 import dev.whiskfeed.store.BackfillRepository;
 import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.Doorbell;
+import dev.whiskfeed.store.EventRepository;
 import dev.whiskfeed.store.FeedRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -72,7 +73,7 @@ public final class Backfills {
   private static final String COMMITS = "SELECT xact_commit + xact_rollback AS n FROM pg_catalog.pg_stat_database"
       + " WHERE datname = pg_catalog.current_database()";
   // a deleted feed's id is never reused: what it left pending can go
-  private static final String DISCARD = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
+  private static final String DISCARD = EventRepository.DISCARD_PENDING;
 
   private final Vertx vertx;
   private final SourceDatabases sources;

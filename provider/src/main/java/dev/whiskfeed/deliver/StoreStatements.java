@@ -6,7 +6,7 @@ import dev.whiskfeed.store.ClaimedEvent;
 import dev.whiskfeed.store.EventStore;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.UUID;
+import java.util.Set;
 
 /**
  * The statements one worker runs against its store ({@link ClaimRepository}), as this instance's
@@ -34,13 +34,13 @@ record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry re
   }
 
   @Override
-  public Future<Integer> ack(List<Ack> batch) {
-    return claims.ack(store.pool(), holder, batch);
+  public Future<Integer> ack(List<Ack> batch, List<ClaimedEvent> events, long[] settledClaims) {
+    return claims.ack(store.pool(), holder, batch, events, settledClaims);
   }
 
   @Override
-  public Future<List<UUID>> renew(UUID[] ids) {
-    return claims.renew(store.pool(), holder, leaseMs, ids);
+  public Future<Set<Long>> renew(long[] known) {
+    return claims.renew(store.pool(), holder, leaseMs, known);
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The operator's SQL: feeds across namespaces, events across feeds, redelivery by time range, and a
  * feed's recent activity. Each activity question reads one index range of one feed: the oldest
- * pending event through {@code events_pending (feed_id, seq)}, the fire attempts of the last hour
+ * pending event through the pending key {@code (feed_id, seq)}, the fire attempts of the last hour
  * through {@code delivery_log_feed (feed_id, attempted_at)}.
  */
 public final class AdminRepository {
@@ -25,26 +25,38 @@ public final class AdminRepository {
         AND ($3::text IS NULL OR state = $3) AND id > $4
       ORDER BY id LIMIT $5""";
   private static final String FEED_NAMES = "SELECT id, namespace, trigger FROM whiskfeed.feeds";
+  // a pending event's due time is in its pending row, its lease in the claim holding it (events migration V6)
   private static final String EVENT_COLUMNS = "x.id, x.seq, x.feed_id, x.op, x.payload, x.created_at, x.state, "
-      + "x.attempts, x.next_attempt_at, x.locked_by, x.locked_until, x.last_status, x.last_error, x.activation_id, "
-      + "x.delivered_at";
-  // one index range per feed ((feed_id, state, seq) or (feed_id, seq)), newest first, merged
+      + "x.attempts, COALESCE(p.next_attempt_at, x.next_attempt_at) AS next_attempt_at, h.holder AS locked_by, "
+      + "h.until AS locked_until, "
+      + "x.last_status, x.last_error, x.activation_id, x.delivered_at";
+  private static final String EVENTS_OF_FEED = " FROM whiskfeed.events x "
+      + "LEFT JOIN whiskfeed.pending p ON p.feed_id = x.feed_id AND p.seq = x.seq "
+      + "LEFT JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at WHERE x.feed_id = f.id";
+  // one index range per feed ((feed_id, seq)), newest first, merged
   private static final String EVENTS_IN_STATE = "SELECT e.* FROM unnest($1::bigint[]) AS f(id) CROSS JOIN LATERAL ("
-      + "SELECT " + EVENT_COLUMNS + " FROM whiskfeed.events x WHERE x.feed_id = f.id AND x.state = $2 AND x.seq < $3 "
+      + "SELECT " + EVENT_COLUMNS + EVENTS_OF_FEED + " AND x.state = $2 AND x.seq < $3 "
       + "ORDER BY x.seq DESC LIMIT $4) e ORDER BY e.seq DESC LIMIT $4";
   private static final String EVENTS_ANY_STATE = "SELECT e.* FROM unnest($1::bigint[]) AS f(id) CROSS JOIN LATERAL ("
-      + "SELECT " + EVENT_COLUMNS + " FROM whiskfeed.events x WHERE x.feed_id = f.id AND x.seq < $2 "
+      + "SELECT " + EVENT_COLUMNS + EVENTS_OF_FEED + " AND x.seq < $2 "
       + "ORDER BY x.seq DESC LIMIT $3) e ORDER BY e.seq DESC LIMIT $3";
+  // the events back in the pending set in the same statement (events migration V6)
   private static final String REDELIVER_RANGE = """
-      UPDATE whiskfeed.events SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
-             locked_by = NULL, locked_until = NULL, last_error = NULL, delivered_at = NULL
-      WHERE feed_id = $1 AND state = $2
-        AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)""";
+      WITH upd AS (
+        UPDATE whiskfeed.events SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
+               last_error = NULL, delivered_at = NULL
+        WHERE feed_id = $1 AND state = $2
+          AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
+        RETURNING id, seq, feed_id, created_at, next_attempt_at
+      )
+      INSERT INTO whiskfeed.pending (feed_id, seq, id, created_at, next_attempt_at)
+      SELECT feed_id, seq, id, created_at, next_attempt_at FROM upd
+      ON CONFLICT (feed_id, seq) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at""";
 
-  // the first pending event in capture order: one entry of the partial pending index and its row
+  // the first pending event in capture order: one entry of the pending key
   private static final String OLDEST_PENDING = """
-      SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age_sec FROM whiskfeed.events
-      WHERE feed_id = $1 AND state = 'pending' ORDER BY seq LIMIT 1""";
+      SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age_sec FROM whiskfeed.pending
+      WHERE feed_id = $1 ORDER BY seq LIMIT 1""";
   private static final String ATTEMPTS_PER_MINUTE = """
       SELECT date_trunc('minute', attempted_at) AS minute,
              count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS fired,

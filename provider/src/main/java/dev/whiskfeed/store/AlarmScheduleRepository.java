@@ -35,8 +35,9 @@ public final class AlarmScheduleRepository {
   // maxTriggers: fires counted so far plus events written but not yet taken by a fire
   private static final String CLAIM_DUE = """
       SELECT s.feed_id, '/' || f.namespace || '/' || f.trigger AS feed, s.next_fire, f.state, f.config, (f.config->>'maxTriggers')::bigint AS max_triggers,
-        CASE WHEN (f.config->>'maxTriggers')::bigint > 0 THEN f.fires + (SELECT count(*) FROM whiskfeed.events e
-          WHERE e.feed_id = s.feed_id AND e.state = 'pending' AND e.locked_by IS NULL) ELSE 0 END AS used
+        CASE WHEN (f.config->>'maxTriggers')::bigint > 0 THEN f.fires + (SELECT count(*) FROM whiskfeed.pending p
+          WHERE p.feed_id = s.feed_id AND (p.id, p.next_attempt_at) NOT IN (SELECT h.id, h.due FROM whiskfeed.held h))
+          ELSE 0 END AS used
       FROM whiskfeed.alarm_schedules s JOIN whiskfeed.feeds f ON f.id = s.feed_id
       WHERE s.next_fire <= $1
       ORDER BY s.next_fire LIMIT $2

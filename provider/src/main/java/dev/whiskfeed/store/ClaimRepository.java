@@ -9,109 +9,125 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Leases on one store's events. An event is claimable when {@code state = 'pending' AND
- * next_attempt_at <= now()} (one range scan of the partial pending index, whatever the number of
- * delivered rows) and no lease holds it ({@code locked_until} is null or past). A lease writes only
- * {@code locked_by} and {@code locked_until}, which no index holds: the leased row is a heap-only
- * tuple on its own page (events migration V5), not a new entry in every index of the table.
+ * Leases on one store's events (events migration V6). A pending event has a row in the narrow
+ * {@code whiskfeed.pending}; it is claimable when due ({@code next_attempt_at <= now()}: one range
+ * scan of {@code pending_claim}, whatever the number of delivered events) and not held. A claim
+ * ({@code whiskfeed.claim}, one claimer of a store at a time) records what it took as one row of
+ * {@code whiskfeed.claims} and renews the holder's one row of {@code whiskfeed.leases}: nothing is
+ * written per event to take it. An outcome deletes the pending row (or moves its due time, which
+ * frees the event) and writes the events row, whose indexes hold none of the columns it changes: a
+ * heap-only update. A renewal writes the holder's lease row only, whatever it holds.
  */
 public final class ClaimRepository {
-  // the payload's parts as text, put into the fire's body as they are: numbers keep every digit
-  private static final String RETURNING = " RETURNING e.id, e.seq, e.feed_id, e.op, (e.payload -> 'table')::text AS p_table,"
-      + " (e.payload -> 'data')::text AS p_data, e.created_at, e.attempts, e.throttled, c.prev";
-
   // Leases and outcomes commit asynchronously (Database.ASYNC_COMMIT): a database crash can lose
   // the last fraction of a second of them, and those events are fired again, never lost.
   private static final String ASYNC_COMMIT = " AND " + Database.ASYNC_COMMIT;
 
-  private static final String CLAIM = """
-      UPDATE whiskfeed.events e
-      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond'
-      FROM (SELECT id, locked_by AS prev, next_attempt_at AS due_at FROM whiskfeed.events
-            WHERE state = 'pending' AND next_attempt_at <= now() AND feed_id = ANY($3)
-              AND (locked_until IS NULL OR locked_until <= now())
-            ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
-      WHERE e.id = c.id""" + ASYNC_COMMIT + RETURNING + ", c.due_at";
-
   /**
-   * A claim of the events due since a floor: the oldest event the last full claim took ({@code $5},
-   * NULL when it took none), or the last {@code $6} ms, whichever is earlier. Every lease and every
-   * outcome leaves a dead entry in the pending index where the event was due, until vacuum removes
-   * it, so a claim from the start of the index walks past every event delivered since the last
-   * vacuum: 231k entries, 4 ms a claim (100 ms and more planned as a bitmap scan), growing until
-   * autovacuum comes (once a minute at best). From the floor, a claim walks only what was claimed
-   * since the last full claim.
+   * Unordered claims: the first {@code $4} due events of the feeds {@code $3} in due order, due since
+   * the floor {@code $5} or the last {@code $6} ms, whichever is earlier (both NULL: all). Every
+   * outcome leaves a dead entry in the claim index where the event was due, until vacuum removes it,
+   * so a claim from the start of the index walks past every event delivered since the last vacuum
+   * (231k entries, 4 ms a claim, growing until autovacuum comes); from the floor, a claim walks only
+   * what was claimed since the last full claim.
    */
-  private static final String CLAIM_SINCE = CLAIM.replace("AND next_attempt_at <= now()",
-      "AND next_attempt_at <= now()\n              AND next_attempt_at >= LEAST($5::timestamptz, now() - $6 * interval '1 millisecond')");
+  private static final String CLAIM = "SELECT * FROM whiskfeed.claim($1, $2, $3, $4, $5, $6, NULL)";
 
   /**
    * Ordered feeds: the due prefix of the first {@code n} pending events of each feed, in seq order.
-   * A leased or retrying head is not due, so it holds back its own feed's later events (and only
-   * those). The heads are locked without SKIP LOCKED so two claimers can never take events of one
-   * feed out of order. The heads are found through {@code events_pending}, and the rows to lease by
-   * id ({@code = ANY}): planned once for any parameters, a join to them would read the whole table
-   * (77 ms per claim at 220k rows, against 1 ms).
+   * A held or retrying head is not due, so it holds back its own feed's later events (and only
+   * those); claims of a store never run at once, so two claimers cannot take one feed's events out of order.
    */
-  private static final String CLAIM_ORDERED = """
-      WITH heads AS (
-        SELECT h.id, h.feed_id, h.seq, h.locked_by AS prev,
-               h.next_attempt_at <= now() AND (h.locked_until IS NULL OR h.locked_until <= now()) AS due
-        FROM unnest($3::bigint[], $4::int[]) AS f(id, n)
-        CROSS JOIN LATERAL (
-          SELECT x.id, x.feed_id, x.seq, x.locked_by, x.locked_until, x.next_attempt_at FROM whiskfeed.events x
-          WHERE x.feed_id = f.id AND x.state = 'pending' ORDER BY x.seq LIMIT f.n FOR UPDATE) h
-      ), c AS (
-        SELECT id, prev, bool_and(due) OVER (PARTITION BY feed_id ORDER BY seq) AS ok FROM heads
-      )
-      UPDATE whiskfeed.events e
-      SET locked_by = $1, locked_until = now() + $2 * interval '1 millisecond'
-      WHERE e.id = ANY (ARRAY(SELECT id FROM c WHERE ok))""" + ASYNC_COMMIT
-      + RETURNING.replace("c.prev", "(SELECT c.prev FROM c WHERE c.id = e.id) AS prev");
+  private static final String CLAIM_ORDERED = "SELECT * FROM whiskfeed.claim($1, $2, $3, NULL, NULL, NULL, $4)";
 
+  /**
+   * Outcomes of events (with their pending key, {@code $12} and {@code $13}: the event row is not
+   * read) whose claim ({@code $10}, per event) is still {@code $9}'s (a lease that ran
+   * out may have been taken over, its claims deleted: those outcomes are dropped, and the new holder
+   * fires the events again): a final state deletes the pending row, a retry (or an event handed
+   * back) moves its due time, which frees it; then the events rows of exactly those take the
+   * outcome, carried by the rows the pending set returns (a join back to the outcomes, or an
+   * {@code e.id = ANY(array)} beside the key, was planned as a loop over both: 65 ms for an
+   * acknowledgement of 500). The claims none of whose events is held any more ({@code $11}) go in
+   * the same statement.
+   */
   private static final String ACK = """
-      UPDATE whiskfeed.events e SET
-        state = u.state,
-        attempts = e.attempts + u.inc,
-        throttled = e.throttled + u.thr,
-        next_attempt_at = now() + u.delay_ms * interval '1 millisecond',
-        locked_by = NULL, locked_until = NULL,
-        last_status = COALESCE(u.status, e.last_status),
-        last_error = CASE WHEN u.inc = 1 THEN u.err ELSE e.last_error END,
-        activation_id = COALESCE(u.act, e.activation_id),
-        delivered_at = CASE WHEN u.state = 'pending' THEN NULL ELSE now() END
-      FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::int[], $7::text[], $8::text[])
-           AS u(id, state, inc, thr, delay_ms, status, err, act)
-      WHERE e.id = u.id AND e.locked_by = $9""" + ASYNC_COMMIT;
+      WITH u AS (
+        SELECT u.*
+        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::bigint[], $6::int[], $7::text[], $8::text[],
+                    $10::bigint[], $12::bigint[], $13::bigint[])
+             AS u(id, state, inc, thr, delay_ms, status, err, act, claim, feed_id, seq)
+        WHERE u.claim IN (SELECT c.id FROM whiskfeed.claims c WHERE c.holder = $9)""" + ASYNC_COMMIT + """
 
-  // Renewal and the pull-forward skip rows another statement is changing (an ack in flight): they
-  // never wait for row locks, so they cannot deadlock with the acks, which lock rows in another order.
+      ), settled AS (
+        DELETE FROM whiskfeed.claims c WHERE c.holder = $9 AND c.id = ANY($11)
+      ), done AS (
+        DELETE FROM whiskfeed.pending p USING u
+        WHERE p.feed_id = u.feed_id AND p.seq = u.seq AND p.id = u.id AND u.state <> 'pending'
+        RETURNING u.*
+      ), back AS (
+        UPDATE whiskfeed.pending p SET next_attempt_at = now() + u.delay_ms * interval '1 millisecond'
+        FROM u WHERE p.feed_id = u.feed_id AND p.seq = u.seq AND p.id = u.id AND u.state = 'pending'
+        RETURNING u.*
+      ), w AS (
+        SELECT * FROM done UNION ALL SELECT * FROM back
+      )
+      UPDATE whiskfeed.events e SET
+        state = w.state,
+        attempts = e.attempts + w.inc,
+        throttled = e.throttled + w.thr,
+        next_attempt_at = now() + w.delay_ms * interval '1 millisecond',
+        last_status = COALESCE(w.status, e.last_status),
+        last_error = CASE WHEN w.inc = 1 THEN w.err ELSE e.last_error END,
+        activation_id = COALESCE(w.act, e.activation_id),
+        delivered_at = CASE WHEN w.state = 'pending' THEN NULL ELSE now() END
+      FROM w WHERE e.id = w.id""";
+
+  /**
+   * Renews every claim of the holder at once; answers those of the claims it knows ({@code $3}) still
+   * in the store (one whose lease ran out may have been taken over and deleted, even if a later claim
+   * of the holder made a new lease). A claim of the holder it does not know and older than a lease
+   * (its answer never reached the worker: a claim round failed in part, a statement timed out after
+   * its commit) is deleted, so it does not hold its events for as long as the holder lives.
+   */
   private static final String RENEW = """
-      UPDATE whiskfeed.events SET locked_until = now() + $2 * interval '1 millisecond'
-      WHERE id IN (SELECT id FROM whiskfeed.events
-                   WHERE id = ANY($3) AND locked_by = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)""" + ASYNC_COMMIT + """
-      RETURNING id""";
+      WITH l AS (
+        UPDATE whiskfeed.leases SET until = now() + $2 * interval '1 millisecond'
+        WHERE holder = $1""" + ASYNC_COMMIT + """
+
+        RETURNING holder
+      ), lost AS (
+        DELETE FROM whiskfeed.claims c
+        WHERE c.holder = $1 AND c.id <> ALL($3) AND c.made_at < now() - $2 * interval '1 millisecond'
+      )
+      SELECT c.id FROM whiskfeed.claims c JOIN l ON l.holder = c.holder WHERE c.id = ANY($3)""";
 
   // An event whose last answer was a 429 keeps its wait (Retry-After, or at least 60 s): a success
-  // of another fire says the endpoint works, not that the namespace's throttle has reset.
+  // of another fire says the endpoint works, not that the namespace's throttle has reset. An event
+  // waiting out a backoff is due later than any claim saw it, so it is not held.
   private static final String PULL_FORWARD = """
-      UPDATE whiskfeed.events SET next_attempt_at = now()
-      WHERE id IN (SELECT id FROM whiskfeed.events
-                   WHERE feed_id = $1 AND state = 'pending' AND locked_by IS NULL AND attempts > 0
-                     AND last_status IS DISTINCT FROM 429
-                     AND next_attempt_at > now() FOR UPDATE SKIP LOCKED)""";
+      UPDATE whiskfeed.pending SET next_attempt_at = now()
+      WHERE ctid = ANY (ARRAY(SELECT p.ctid FROM whiskfeed.pending p JOIN whiskfeed.events e ON e.id = p.id
+                              WHERE p.feed_id = $1 AND p.next_attempt_at > now()
+                                AND e.attempts > 0 AND e.last_status IS DISTINCT FROM 429
+                              FOR UPDATE OF p SKIP LOCKED))""";
 
+  /** Hands back everything the holder holds: the events it listed, released at once. */
   private static final String RELEASE_ALL = """
-      UPDATE whiskfeed.events SET locked_by = NULL, locked_until = NULL
-      WHERE locked_by = $1 AND state = 'pending'""";
+      WITH c AS (DELETE FROM whiskfeed.claims WHERE holder = $1 RETURNING cardinality(ids) AS n),
+           l AS (DELETE FROM whiskfeed.leases WHERE holder = $1)
+      SELECT COALESCE(sum(n), 0)::int AS n FROM c""";
 
   /** The first {@code limit} due events of {@code feedIds}, in due order. */
   public Future<List<ClaimedEvent>> claim(SqlClient c, String holder, long leaseMs, long[] feedIds, int limit) {
-    return c.preparedQuery(CLAIM).execute(Tuple.of(holder, leaseMs, boxed(feedIds), limit)).map(ClaimRepository::events);
+    return c.preparedQuery(CLAIM).execute(Tuple.of(holder, leaseMs, boxed(feedIds), limit, null, null))
+        .map(ClaimRepository::events);
   }
 
   /**
@@ -121,7 +137,7 @@ public final class ClaimRepository {
   public Future<List<ClaimedEvent>> claimSince(SqlClient c, String holder, long leaseMs, long[] feedIds, int limit,
                                                Instant floor, long windowMs) {
     OffsetDateTime since = floor == null ? null : floor.atOffset(ZoneOffset.UTC);
-    return c.preparedQuery(CLAIM_SINCE).execute(Tuple.of(holder, leaseMs, boxed(feedIds), limit, since, windowMs))
+    return c.preparedQuery(CLAIM).execute(Tuple.of(holder, leaseMs, boxed(feedIds), limit, since, windowMs))
         .map(ClaimRepository::events);
   }
 
@@ -132,7 +148,13 @@ public final class ClaimRepository {
         .map(ClaimRepository::events);
   }
 
-  public Future<Integer> ack(SqlClient c, String holder, List<Ack> acks) {
+  /**
+   * Writes {@code acks}, each of the event at the same index of {@code events}, as the claim that
+   * holds it took it (null: it matches no claim, the outcome is dropped); {@code settledClaims}:
+   * the holder's claims none of whose events it holds any more.
+   */
+  public Future<Integer> ack(SqlClient c, String holder, List<Ack> acks, List<ClaimedEvent> events,
+                             long[] settledClaims) {
     int n = acks.size();
     UUID[] ids = new UUID[n];
     String[] states = new String[n];
@@ -142,6 +164,9 @@ public final class ClaimRepository {
     Integer[] status = new Integer[n];
     String[] err = new String[n];
     String[] act = new String[n];
+    Long[] claims = new Long[n];
+    Long[] feeds = new Long[n];
+    Long[] seqs = new Long[n];
     for (int i = 0; i < n; i++) {
       Ack a = acks.get(i);
       ids[i] = a.id();
@@ -152,17 +177,22 @@ public final class ClaimRepository {
       status[i] = a.statusCode();
       err[i] = a.error();
       act[i] = a.activationId();
+      ClaimedEvent e = events.get(i);
+      claims[i] = e == null ? 0L : e.claim();
+      feeds[i] = e == null ? 0L : e.feedId();
+      seqs[i] = e == null ? 0L : e.seq();
     }
-    return c.preparedQuery(ACK).execute(Tuple.from(new Object[] {ids, states, inc, thr, delay, status, err, act, holder}))
+    return c.preparedQuery(ACK).execute(Tuple.from(new Object[] {ids, states, inc, thr, delay, status, err, act, holder,
+        claims, boxed(settledClaims), feeds, seqs}))
         .map(RowSet::rowCount);
   }
 
-  /** The ids whose lease was renewed: still held by {@code holder}, and not being written by another statement. */
-  public Future<List<UUID>> renew(SqlClient c, String holder, long leaseMs, UUID[] ids) {
-    return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, ids)).map(rows -> {
-      List<UUID> renewed = new ArrayList<>(rows.rowCount());
-      rows.forEach(r -> renewed.add(r.getUUID("id")));
-      return renewed;
+  /** Renews the holder's lease; which of the claims it knows are still in the store (renewed with it). */
+  public Future<Set<Long>> renew(SqlClient c, String holder, long leaseMs, long[] known) {
+    return c.preparedQuery(RENEW).execute(Tuple.of(holder, leaseMs, boxed(known))).map(rows -> {
+      Set<Long> alive = new HashSet<>();
+      rows.forEach(r -> alive.add(r.getLong("id")));
+      return alive;
     });
   }
 
@@ -171,8 +201,9 @@ public final class ClaimRepository {
     return c.preparedQuery(PULL_FORWARD).execute(Tuple.of(feedId)).map(RowSet::rowCount);
   }
 
+  /** Hands back every event the holder holds; how many its claims listed. */
   public Future<Integer> releaseAll(SqlClient c, String holder) {
-    return c.preparedQuery(RELEASE_ALL).execute(Tuple.of(holder)).map(RowSet::rowCount);
+    return c.preparedQuery(RELEASE_ALL).execute(Tuple.of(holder)).map(rows -> rows.iterator().next().getInteger("n"));
   }
 
   private static Long[] boxed(long[] ids) {

@@ -22,24 +22,52 @@ public final class EventRepository {
       SELECT id, (SELECT count(*) FROM rang) AS rang FROM ins""";
   private static final String COUNTS =
       "SELECT state, count(*) AS n FROM whiskfeed.events WHERE feed_id = $1 GROUP BY state";
+  // A pending event's due time is in its pending row, its lease in the claim that holds it (events
+  // migration V6).
+  private static final String PENDING_JOIN =
+      " LEFT JOIN whiskfeed.pending p ON p.feed_id = e.feed_id AND p.seq = e.seq"
+      + " LEFT JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at";
   private static final String LIST = """
-      SELECT id, seq, op, payload, created_at, state, attempts, next_attempt_at, locked_by, locked_until, last_status,
-             last_error, activation_id, delivered_at
-      FROM whiskfeed.events WHERE feed_id = $1 AND ($2::text IS NULL OR state = $2)
-      ORDER BY seq DESC LIMIT $3""";
+      SELECT e.id, e.seq, e.op, e.payload, e.created_at, e.state, e.attempts,
+             COALESCE(p.next_attempt_at, e.next_attempt_at) AS next_attempt_at, h.holder AS locked_by, h.until AS locked_until,
+             e.last_status, e.last_error, e.activation_id, e.delivered_at
+      FROM whiskfeed.events e""" + PENDING_JOIN + """
+
+      WHERE e.feed_id = $1 AND ($2::text IS NULL OR e.state = $2)
+      ORDER BY e.seq DESC LIMIT $3""";
+  // An event held by a claim is in flight and is not touched. The event row is locked first, so two
+  // redeliveries serialize; a claim that takes a pending event between the check and the write sees
+  // its due time moved (it is no longer held) and it may be fired twice, never lost.
   private static final String REDELIVER = """
-      UPDATE whiskfeed.events SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
-             locked_by = NULL, locked_until = NULL, last_error = NULL, delivered_at = NULL
-      WHERE id = $1 AND feed_id = $2 AND NOT (state = 'pending' AND locked_until > clock_timestamp())
+      WITH ev AS (
+        SELECT id, seq, feed_id FROM whiskfeed.events WHERE id = $1 AND feed_id = $2 FOR UPDATE
+      ), busy AS (
+        SELECT 1 FROM whiskfeed.pending p JOIN ev ON p.feed_id = ev.feed_id AND p.seq = ev.seq
+        JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at
+      ), upd AS (
+        UPDATE whiskfeed.events e SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
+               last_error = NULL, delivered_at = NULL
+        FROM ev WHERE e.id = ev.id AND NOT EXISTS (SELECT 1 FROM busy)
+        RETURNING e.id, e.seq, e.feed_id, e.created_at, e.next_attempt_at
+      )
+      INSERT INTO whiskfeed.pending (feed_id, seq, id, created_at, next_attempt_at)
+      SELECT feed_id, seq, id, created_at, next_attempt_at FROM upd
+      ON CONFLICT (feed_id, seq) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
       RETURNING id""";
   private static final String FIND = """
-      SELECT id, seq, feed_id, op, payload, created_at, state, attempts, next_attempt_at, locked_by, locked_until,
-             last_status, last_error, activation_id, delivered_at
-      FROM whiskfeed.events WHERE id = $1""";
+      SELECT e.id, e.seq, e.feed_id, e.op, e.payload, e.created_at, e.state, e.attempts,
+             COALESCE(p.next_attempt_at, e.next_attempt_at) AS next_attempt_at, h.holder AS locked_by, h.until AS locked_until,
+             e.last_status, e.last_error, e.activation_id, e.delivered_at
+      FROM whiskfeed.events e""" + PENDING_JOIN + """
+
+      WHERE e.id = $1""";
   private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
   private static final String OVER_BACKLOG = """
-      SELECT feed_id FROM whiskfeed.events WHERE state = 'pending' GROUP BY feed_id HAVING count(*) > $1""";
-  private static final String DISCARD_PENDING = "DELETE FROM whiskfeed.events WHERE feed_id = $1 AND state = 'pending'";
+      SELECT feed_id FROM whiskfeed.pending GROUP BY feed_id HAVING count(*) > $1""";
+  /** A feed's pending events, from the pending set and the events table (one statement). */
+  public static final String DISCARD_PENDING = """
+      WITH p AS (DELETE FROM whiskfeed.pending WHERE feed_id = $1 RETURNING id)
+      DELETE FROM whiskfeed.events WHERE id = ANY (ARRAY(SELECT id FROM p))""";
 
   public enum Redelivery { REDELIVERED, LEASED, NOT_FOUND }
 

@@ -10,21 +10,26 @@ import io.vertx.sqlclient.Tuple;
  * locks or runs long. Each batch picks the oldest rows through an index on age (the ORDER BY keeps
  * the planner off a sequential scan that would wade through the rows earlier batches deleted) and
  * deletes exactly those; the outer conditions are repeated so a row changed meanwhile (an event
- * redelivered back to pending) is left alone. States are literals, not parameters, so the planner
- * can prove the partial index {@code events_done} applies.
+ * redelivered back to pending) is left alone. Events are read in creation order ({@code
+ * events_created}): no index may hold {@code state} or {@code delivered_at}, which the
+ * acknowledgement writes (events migration V6). An event is delivered after it was created, so
+ * {@code created_at} before the cut-off is implied by {@code delivered_at} before it; the scan
+ * steps over what was created before the cut-off and is not yet done or not old enough.
  */
 public final class Retention {
   private static final String DELIVERED = """
       DELETE FROM whiskfeed.events WHERE ctid = ANY(ARRAY(
         SELECT ctid FROM whiskfeed.events
-        WHERE state = 'delivered' AND delivered_at < now() - $1 * interval '1 hour'
-        ORDER BY delivered_at LIMIT $2))
+        WHERE created_at < now() - $1 * interval '1 hour'
+          AND state = 'delivered' AND delivered_at < now() - $1 * interval '1 hour'
+        ORDER BY created_at LIMIT $2))
       AND state = 'delivered' AND delivered_at < now() - $1 * interval '1 hour'""";
   private static final String DEAD = """
       DELETE FROM whiskfeed.events WHERE ctid = ANY(ARRAY(
         SELECT ctid FROM whiskfeed.events
-        WHERE state = 'dead' AND delivered_at < now() - $1 * interval '1 hour'
-        ORDER BY delivered_at LIMIT $2))
+        WHERE created_at < now() - $1 * interval '1 hour'
+          AND state = 'dead' AND delivered_at < now() - $1 * interval '1 hour'
+        ORDER BY created_at LIMIT $2))
       AND state = 'dead' AND delivered_at < now() - $1 * interval '1 hour'""";
   private static final String DELIVERY_LOG = """
       DELETE FROM whiskfeed.delivery_log WHERE ctid = ANY(ARRAY(

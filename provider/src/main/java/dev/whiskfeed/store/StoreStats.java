@@ -8,8 +8,7 @@ import io.vertx.sqlclient.Tuple;
 /**
  * Cheap questions to one event store for health and metrics, asked every few seconds by every
  * instance: none may grow into a scan of the backlog when a store falls far behind. The backlog is
- * counted through the partial pending index (an index-only scan while the visibility map is
- * current) up to {@link #BACKLOG_CAP}. The age of the oldest pending event and the leases are read
+ * counted in the narrow pending table (events migration V6) up to {@link #BACKLOG_CAP}. The age of the oldest pending event and the leases are read
  * from the first {@link #DETAIL_ROWS} pending rows by due time, the ones a heap visit is needed for:
  * never-tried events are due from their creation, so the first due are the oldest, and a claim
  * takes the first due, so leased events come first too (a lease leaves {@code next_attempt_at}
@@ -22,14 +21,15 @@ public final class StoreStats {
   private static final String PING = "SELECT 1";
   private static final String PENDING = """
       SELECT
-        (SELECT count(*) FROM (SELECT 1 FROM whiskfeed.events WHERE state = 'pending' LIMIT $1) b) AS backlog,
+        (SELECT count(*) FROM (SELECT 1 FROM whiskfeed.pending LIMIT $1) b) AS backlog,
         COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at)), 0)::float8 AS oldest_age_sec,
         COALESCE(EXTRACT(EPOCH FROM now() - min(d.created_at) FILTER (WHERE f.id IS NOT NULL)), 0)::float8
           AS oldest_deliverable_age_sec,
-        count(*) FILTER (WHERE d.locked_until > now()) AS leased
-      FROM (SELECT created_at, feed_id, locked_until FROM whiskfeed.events WHERE state = 'pending'
+        count(h.id) AS leased
+      FROM (SELECT id, created_at, feed_id, next_attempt_at FROM whiskfeed.pending
             ORDER BY next_attempt_at LIMIT $2) d
-      LEFT JOIN (SELECT DISTINCT unnest($3::bigint[]) AS id) f ON f.id = d.feed_id""";
+      LEFT JOIN (SELECT DISTINCT unnest($3::bigint[]) AS id) f ON f.id = d.feed_id
+      LEFT JOIN (SELECT DISTINCT id, due FROM whiskfeed.held) h ON h.id = d.id AND h.due = d.next_attempt_at""";
 
   /**
    * Pending events of a store: how many ({@code capped} when there are at least {@link #BACKLOG_CAP}),

@@ -49,28 +49,32 @@ class GaugeCostBench {
       insertPending(db, pending, target);
       pending = target;
       db.execute("VACUUM ANALYZE whiskfeed.events");
+      db.execute("VACUUM ANALYZE whiskfeed.pending");
       print("%,d pending, %,d delivered, vacuumed: now %s; first version %s", pending, delivered,
           time(db, current(), "(int, int, bigint[])", currentArgs()),
           time(db, FIRST_VERSION, "(int)", "100000"));
       // a fifth of the backlog retried: due in a minute, some leased, pages not all-visible any more
-      db.execute("UPDATE whiskfeed.events SET attempts = 1, next_attempt_at = now() + interval '1 minute', "
-          + "locked_by = CASE WHEN seq % 10 = 0 THEN 'x' END, locked_until = CASE WHEN seq % 10 = 0 THEN now() + "
-          + "interval '1 minute' END WHERE state = 'pending' AND seq % 5 = 0");
+      db.execute("UPDATE whiskfeed.events SET attempts = 1 WHERE state = 'pending' AND seq % 5 = 0");
+      db.execute("UPDATE whiskfeed.pending SET next_attempt_at = now() + interval '1 minute' WHERE seq % 5 = 0");
+      db.execute("WITH l AS (INSERT INTO whiskfeed.leases VALUES ('x', now() + interval '1 minute')) "
+          + "INSERT INTO whiskfeed.claims (holder, ids, dues) SELECT 'x', array_agg(id), array_agg(next_attempt_at) "
+          + "FROM whiskfeed.pending WHERE seq % 10 = 0");
       print("%,d pending, %,d delivered, a fifth retried: now %s; first version %s", pending, delivered,
           time(db, current(), "(int, int, bigint[])", currentArgs()),
           time(db, FIRST_VERSION, "(int)", "100000"));
-      db.execute("UPDATE whiskfeed.events SET attempts = 0, next_attempt_at = created_at, locked_by = NULL, "
-          + "locked_until = NULL WHERE state = 'pending' AND attempts = 1");
+      db.execute("UPDATE whiskfeed.events SET attempts = 0 WHERE state = 'pending' AND attempts = 1");
+      db.execute("UPDATE whiskfeed.pending SET next_attempt_at = created_at WHERE seq % 5 = 0");
+      db.execute("WITH l AS (DELETE FROM whiskfeed.leases) DELETE FROM whiskfeed.claims");
     }
   }
 
-  /** StoreStats' query as first written: every pending row up to 100,000, read from the heap. */
+  /** StoreStats' query as first written (on today's tables): every pending row up to 100,000, and the leases. */
   static final String FIRST_VERSION = """
       SELECT count(*) AS backlog,
              COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest_age_sec,
-             count(*) FILTER (WHERE locked_until > now()) AS leased
-      FROM (SELECT created_at, locked_until FROM whiskfeed.events WHERE state = 'pending'
-            ORDER BY next_attempt_at LIMIT $1) p""";
+             count(h.id) AS leased
+      FROM (SELECT id, created_at, next_attempt_at FROM whiskfeed.pending ORDER BY next_attempt_at LIMIT $1) p
+      LEFT JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at""";
 
   private static void insertPending(TestDatabase db, long from, long to) {
     for (long a = from + 1; a <= to; a += CHUNK) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * backlog written, then claimed and acknowledged in batches by one connection, as fast as it goes,
  * for seven shapes of the store (issue 19, item 1), alternating per round:
  * <ul>
- *   <li>{@code today}: one events table; a lease writes the row in place (heap-only), an outcome
+ *   <li>{@code today}: the store before events migration V6, one events table; a lease writes the
+ *       row in place (heap-only), an outcome
  *       writes a new row version with new entries in three indexes (events migrations V1–V5);
  *   <li>{@code pending+outcome}: a narrow pending table holds due time and lease (and the claim
  *       indexes); an outcome deletes the pending row and writes the events row heap-only;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code lease per claim}: today's events table, with a lease recorded per claim (one row in an
  *       unlogged table listing the ids and their due times, taken under a claim lock) instead of per event;
  *   <li>{@code pending+outcome, lease per claim} and {@code pending, lease per claim}: the pending
- *       table's two acknowledgements with the lease per claim.
+ *       table's two acknowledgements with the lease per claim (the first is the store since events
+ *       migration V6).
  * </ul>
  * Figures: the backend's CPU per row written, and per event claimed and acknowledged (read from
  * /proc), with the wall time of the claims and the acknowledgements. Claims read from a floor (the

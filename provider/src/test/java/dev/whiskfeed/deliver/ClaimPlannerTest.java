@@ -173,7 +173,7 @@ class ClaimPlannerTest {
 
   private static ClaimedEvent event(long feed, int dueSecond) {
     return new ClaimedEvent(UUID.randomUUID(), dueSecond, feed, "INSERT", null, null, T0, 0, 0, null,
-        T0.plusSeconds(dueSecond));
+        T0.plusSeconds(dueSecond), 0);
   }
 
   @Test

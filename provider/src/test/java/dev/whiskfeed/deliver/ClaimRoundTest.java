@@ -109,6 +109,6 @@ class ClaimRoundTest {
   }
 
   private static ClaimedEvent event(long feed) {
-    return new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH);
+    return new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH, 0);
   }
 }

@@ -24,7 +24,7 @@ class EnvelopeTest {
 
   // table and data as Postgres prints jsonb
   private static ClaimedEvent event(String op, String table, String data, int attempts) {
-    return new ClaimedEvent(ID, 1, 7, op, table, data, CREATED, attempts, 0, null, null);
+    return new ClaimedEvent(ID, 1, 7, op, table, data, CREATED, attempts, 0, null, null, 0);
   }
 
   @Test

@@ -96,7 +96,7 @@ class FireDispatcherTest {
     List<ClaimedEvent> events = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       events.add(new ClaimedEvent(UUID.randomUUID(), i, FEED.id(), "INSERT", "{\"name\": \"orders\"}",
-          "{\"new\": {\"n\": " + i + "}, \"old\": null}", Instant.EPOCH, 0, 0, null, null));
+          "{\"new\": {\"n\": " + i + "}, \"old\": null}", Instant.EPOCH, 0, 0, null, null, 0));
     }
     return events;
   }

@@ -88,7 +88,7 @@ class FireSlotsTest {
     Target t = new Target(feed, "ns", "t" + feed, "webhook", "key", "active", "control", 0, 12, 1, 30, 1, 1_000_000,
         false);
     ClaimedEvent e = new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
-        Instant.EPOCH);
+        Instant.EPOCH, 0);
     return new Fire(null, t, List.of(e), List.of(Buffer.buffer("{}")));
   }
 }

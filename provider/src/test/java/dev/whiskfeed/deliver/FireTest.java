@@ -42,6 +42,6 @@ class FireTest {
   /** An event whose row holds a string of {@code chars} characters. */
   private static ClaimedEvent event(int chars) {
     return new ClaimedEvent(UUID.randomUUID(), 1, FEED.id(), "INSERT", "{\"name\": \"orders\", \"schema\": \"public\"}",
-        "{\"new\": {\"s\": \"" + "x".repeat(chars) + "\"}, \"old\": null}", Instant.EPOCH, 0, 0, null, null);
+        "{\"new\": {\"s\": \"" + "x".repeat(chars) + "\"}, \"old\": null}", Instant.EPOCH, 0, 0, null, null, 0);
   }
 }

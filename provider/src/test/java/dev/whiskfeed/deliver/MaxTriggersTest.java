@@ -80,7 +80,7 @@ class MaxTriggersTest {
 
   private static Fire fire() {
     ClaimedEvent e = new ClaimedEvent(UUID.randomUUID(), 1, FEED.id(), "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
-        Instant.EPOCH);
+        Instant.EPOCH, 0);
     return new Fire(null, FEED, List.of(e), List.of(Buffer.buffer("{}")));
   }
 }

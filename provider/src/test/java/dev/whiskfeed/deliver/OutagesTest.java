@@ -105,7 +105,7 @@ class OutagesTest {
   private static List<ClaimedEvent> events(int n) {
     List<ClaimedEvent> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH));
+      out.add(new ClaimedEvent(UUID.randomUUID(), i, 7, "MANUAL", null, null, Instant.EPOCH, 0, 0, null, Instant.EPOCH, 0));
     }
     return out;
   }

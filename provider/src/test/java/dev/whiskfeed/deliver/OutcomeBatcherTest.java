@@ -193,6 +193,6 @@ class OutcomeBatcherTest {
 
   private static ClaimedEvent event(Ack a) {
     Instant now = Instant.parse("2026-11-22T06:00:00Z");
-    return new ClaimedEvent(a.id(), 1, 1, "INSERT", null, null, now, 0, 0, null, now);
+    return new ClaimedEvent(a.id(), 1, 1, "INSERT", null, null, now, 0, 0, null, now, 0);
   }
 }

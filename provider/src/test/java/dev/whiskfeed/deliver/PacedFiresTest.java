@@ -134,7 +134,7 @@ class PacedFiresTest {
     for (int i = 0; i < events; i++) {
       long n = ++seq;
       es.add(new ClaimedEvent(UUID.randomUUID(), n, t.id(), "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
-          Instant.EPOCH));
+          Instant.EPOCH, 0));
       parts.add(Buffer.buffer("{\"n\":" + n + "}"));
     }
     return new Fire(null, t, es, parts);

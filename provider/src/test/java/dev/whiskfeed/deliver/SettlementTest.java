@@ -138,6 +138,6 @@ class SettlementTest {
   }
 
   private static ClaimedEvent event(int attempts, int throttled) {
-    return new ClaimedEvent(UUID.randomUUID(), 1, FEED.id(), "INSERT", null, null, NOW, attempts, throttled, null, NOW);
+    return new ClaimedEvent(UUID.randomUUID(), 1, FEED.id(), "INSERT", null, null, NOW, attempts, throttled, null, NOW, 0);
   }
 }

@@ -8,8 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -20,25 +22,29 @@ class StoreLeasesTest {
 
   private long now = 1_000 * MS;
   private final List<List<Ack>> acks = new ArrayList<>();
+  private final List<List<Long>> ackClaims = new ArrayList<>();
+  private final List<Set<Long>> settledClaims = new ArrayList<>();
   private final List<Promise<Integer>> ackAnswers = new ArrayList<>();
-  private final List<List<UUID>> renewals = new ArrayList<>();
-  private final List<Promise<List<UUID>>> renewAnswers = new ArrayList<>();
+  private final List<Set<Long>> renewedKnown = new ArrayList<>();
+  private final List<Promise<Set<Long>>> renewAnswers = new ArrayList<>();
   private final List<String> heard = new ArrayList<>();
   private int releases;
 
   private final StoreLeases leases = new StoreLeases(new StoreLeases.Statements() {
     @Override
-    public Future<?> ack(List<Ack> batch) {
+    public Future<?> ack(List<Ack> batch, List<ClaimedEvent> events, long[] settled) {
       acks.add(List.copyOf(batch));
+      ackClaims.add(events.stream().map(ClaimedEvent::claim).toList());
+      settledClaims.add(Arrays.stream(settled).boxed().collect(Collectors.toSet()));
       Promise<Integer> answer = Promise.promise();
       ackAnswers.add(answer);
       return answer.future();
     }
 
     @Override
-    public Future<List<UUID>> renew(UUID[] ids) {
-      renewals.add(List.of(ids));
-      Promise<List<UUID>> answer = Promise.promise();
+    public Future<Set<Long>> renew(long[] known) {
+      renewedKnown.add(Arrays.stream(known).boxed().collect(Collectors.toSet()));
+      Promise<Set<Long>> answer = Promise.promise();
       renewAnswers.add(answer);
       return answer.future();
     }
@@ -138,26 +144,64 @@ class StoreLeasesTest {
   }
 
   @Test
-  void renewalCoversTheHeldAndTheQueuedOutcomesAsOfWhenItWasSent() {
+  void renewalRenewsTheEventsOfTheClaimsStillInTheStoreAsOfWhenItWasSent() {
     leases.renew();
-    assertThat(renewals).as("nothing held").isEmpty();
+    assertThat(renewedKnown).as("nothing held: the renewal still runs, to delete claims it does not know")
+        .containsExactly(Set.of());
+    renewAnswers.get(0).complete(Set.of());
 
-    ClaimedEvent held = event(1, null);
-    ClaimedEvent inFlight = event(1, null);
-    ClaimedEvent queued = event(1, null);
-    leases.take(List.of(held, inFlight, queued), now);
-    leases.ack(Ack.delivered(inFlight.id(), 200, "a1"));
-    leases.ack(Ack.delivered(queued.id(), 200, "a2"));
+    ClaimedEvent kept = event(1, null, 5);
+    ClaimedEvent takenOver = event(1, null, 6);
+    leases.take(List.of(kept, takenOver), now);
     now += 15_000 * MS;
     leases.renew();
-    assertThat(renewals).containsExactly(List.of(held.id(), queued.id()));
+    assertThat(renewedKnown.get(1)).containsExactlyInAnyOrder(5L, 6L);
 
     now += 10_000 * MS;
-    renewAnswers.get(0).complete(List.of(held.id()));
-    assertThat(leases.safe(held.id())).as("renewed as of 10 s ago").isTrue();
+    renewAnswers.get(1).complete(Set.of(5L));
+    assertThat(leases.safe(kept.id())).as("renewed as of 10 s ago").isTrue();
+    assertThat(leases.safe(takenOver.id())).as("its claim is gone: another holder took it over").isFalse();
     leases.renew();
-    renewAnswers.get(1).fail(new RuntimeException("timeout"));
+    renewAnswers.get(2).fail(new RuntimeException("timeout"));
     assertThat(heard).containsExactly("lost timeout");
+  }
+
+  @Test
+  void eachOutcomeCarriesItsClaimAndAClaimGoesWithTheWriteThatSettlesItsLastEvent() {
+    ClaimedEvent a = event(1, null, 5);
+    ClaimedEvent b = event(1, null, 5);
+    ClaimedEvent c = event(2, null, 6);
+    leases.take(List.of(a, b, c), now);
+    leases.ack(Ack.delivered(a.id(), 200, "a1"));
+    assertThat(ackClaims.get(0)).containsExactly(5L);
+    assertThat(settledClaims.get(0)).as("b of claim 5 is still held").isEmpty();
+    ackAnswers.get(0).complete(1);
+
+    leases.ack(Ack.retry(b.id(), 1_000, 500, false, "boom"));
+    leases.ack(Ack.delivered(c.id(), 200, "a3"));
+    assertThat(ackClaims.get(1)).containsExactly(5L);
+    assertThat(settledClaims.get(1)).containsExactly(5L);
+    ackAnswers.get(1).fail(new RuntimeException("down"));
+    assertThat(heard).containsExactly("connected", "drained", "lost down");
+  }
+
+  @Test
+  void aClaimThatTookOnlyEventsHeldAlreadyGoesWithTheNextWriteAndTheyMoveToIt() {
+    ClaimedEvent first = event(1, null, 5);
+    ClaimedEvent other = event(1, null, 5);
+    leases.take(List.of(first, other), now);
+    ClaimedEvent again = new ClaimedEvent(first.id(), 1, 1, "MANUAL", null, null, Instant.EPOCH, 0, 0, null,
+        Instant.EPOCH, 7);
+    ClaimedEvent listedOnly = event(1, null, 8);
+    leases.take(List.of(again), now);
+    leases.take(List.of(listedOnly), now);
+    leases.ack(Ack.delivered(listedOnly.id(), 200, "a0"));
+    assertThat(settledClaims.get(0)).as("claim 8 settled; claim 7 holds first now").containsExactly(8L);
+    ackAnswers.get(0).complete(1);
+
+    leases.ack(Ack.delivered(first.id(), 200, "a1"));
+    assertThat(ackClaims.get(1)).containsExactly(7L);
+    assertThat(settledClaims.get(1)).containsExactly(7L);
   }
 
   @Test
@@ -175,7 +219,11 @@ class StoreLeasesTest {
   }
 
   private static ClaimedEvent event(long feed, String previousHolder) {
+    return event(feed, previousHolder, 1);
+  }
+
+  private static ClaimedEvent event(long feed, String previousHolder, long claim) {
     return new ClaimedEvent(UUID.randomUUID(), 1, feed, "MANUAL", null, null, Instant.EPOCH, 0, 0, previousHolder,
-        Instant.EPOCH);
+        Instant.EPOCH, claim);
   }
 }

@@ -312,6 +312,7 @@ class AdminIT extends WithStandInOpenWhisk {
     api.pause("guest", "quiet");
     api.event("guest", "quiet", new JsonObject());
     db.execute("UPDATE whiskfeed.events SET created_at = now() - interval '90 seconds' WHERE state = 'pending'");
+    db.execute("UPDATE whiskfeed.pending SET created_at = now() - interval '90 seconds'");
     api.event("guest", "quiet", new JsonObject());
     JsonObject quiet = activity("/guest/quiet");
     assertThat(quiet.getDouble("oldestPendingAgeSec")).isBetween(89.0, 150.0);

@@ -205,7 +205,8 @@ class AlarmInstancesIT extends WithStandInOpenWhisk {
       AlarmScheduler cutOff = instance("cut-off", pools, URI.create("http://127.0.0.1:9")); // discard port: refused
       clock.set(Instant.parse("2030-01-01T00:10:00Z"));
       assertThat(get(cutOff.runDue())).isEqualTo(1);
-      db.execute("UPDATE whiskfeed.events SET state = 'delivered', delivered_at = now()"); // as if fired
+      db.execute("WITH p AS (DELETE FROM whiskfeed.pending) " // as if fired
+          + "UPDATE whiskfeed.events SET state = 'delivered', delivered_at = now()");
       get(cutOff.runDue()); // leases the deletion, which then fails
       await().atMost(Duration.ofSeconds(10)).until(() ->
           db.queryLong("SELECT count(*) FROM whiskfeed.alarm_schedules WHERE locked_by = 'cut-off'") == 1);

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -52,14 +53,18 @@ class BookkeepingCommitIT {
       assertThat(claimed.value()).extracting(ClaimedEvent::id).containsExactly(id);
       assertThat(claimed.syncCommit()).isEqualTo("off");
 
-      Result<List<UUID>> renewed = inTransaction(pool, c -> claims.renew(c, "h1", 30_000, new UUID[] {id}));
-      assertThat(renewed.value()).containsExactly(id);
+      long claim = claimed.value().get(0).claim();
+      Result<Set<Long>> renewed = inTransaction(pool, c -> claims.renew(c, "h1", 30_000, new long[] {claim}));
+      assertThat(renewed.value()).containsExactly(claim);
       assertThat(renewed.syncCommit()).isEqualTo("off");
 
-      Result<Integer> acked = inTransaction(pool, c -> claims.ack(c, "h1", List.of(Ack.delivered(id, 202, "a1"))));
+      Result<Integer> acked = inTransaction(pool, c -> claims.ack(c, "h1", List.of(Ack.delivered(id, 202, "a1")),
+          claimed.value(), new long[] {claim}));
       assertThat(acked.value()).isEqualTo(1);
       assertThat(acked.syncCommit()).isEqualTo("off");
       assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(1);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.pending")).isZero();
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).as("the settled claim went with it").isZero();
     } finally {
       pool.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

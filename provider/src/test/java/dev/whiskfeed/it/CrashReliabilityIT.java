@@ -53,7 +53,7 @@ class CrashReliabilityIT extends WithStandInOpenWhisk {
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
           .until(() -> openwhisk.fireCount() >= load / 3);
       first.kill();
-      leasedAtKill = ids(db, "locked_by = 'crash-first' AND state = 'pending'");
+      leasedAtKill = ids(db, "id IN (SELECT id FROM (" + Held.PENDING + ") x WHERE holder = 'crash-first')");
     }
     int firedBeforeKill = openwhisk.fireCount();
     long deliveredBeforeKill = Reliability.count(db, "state = 'delivered'");

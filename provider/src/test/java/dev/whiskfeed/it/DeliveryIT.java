@@ -179,7 +179,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
       lock.setAutoCommit(false);
       lock.createStatement().execute("SELECT 1 FROM whiskfeed.events WHERE id = '" + first + "' FOR UPDATE");
       await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM pg_stat_activity "
-          + "WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE whiskfeed.events e SET%state = u.state%'") == 1);
+          + "WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE whiskfeed.events e SET%state = w.state%'") == 1);
       event("t", new JsonObject().put("n", 2));
       // the recovering success is delivered and counted: the pull-forward it starts comes after
       await().atMost(Duration.ofSeconds(10)).until(() -> read("t").getJsonObject("stats").getLong("fires") == 1);
@@ -362,9 +362,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
     long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds");
     // what a killed instance leaves behind: events due since their creation and leased to it, nobody
     // renewing (a lease leaves next_attempt_at where it was)
-    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, locked_by, locked_until) "
-        + "SELECT ?, 'MANUAL', jsonb_build_object('data', jsonb_build_object('n', g)), 'killed-instance', "
-        + "now() + interval '2 seconds' FROM generate_series(1, 20) g", feedId);
+    Held.insertHeldBy(db, feedId, 20, "killed-instance", "clock_timestamp()", "now() + interval '2 seconds'");
     await().during(Duration.ofMillis(1200)).atMost(Duration.ofMillis(1500)).until(() -> openwhisk.fireCount() == 0);
     await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() == 20);
     // the outcome is written after the answer arrives
@@ -384,18 +382,27 @@ class DeliveryIT extends WithStandInOpenWhisk {
     db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT ?, 'MANUAL', "
         + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, 20) g", feedId);
     await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() >= 1);
-    // one fire at a time, 300 ms each: the provider holds the rest in its queue. Locked rows keep
-    // its renewals from reaching them until the leases run out; then "another instance" takes over.
+    // one fire at a time, 300 ms each: the provider holds the rest in its queue. Its lease row,
+    // locked, keeps its renewals (and claims) waiting until the lease runs out (it hands back what
+    // it may no longer fire safely); then "another instance" takes over every pending event nobody
+    // holds, as a claim does (events migration V6).
     List<String> taken = new ArrayList<>();
     java.time.Instant takenAt;
     try (java.sql.Connection c = db.connect()) {
       c.setAutoCommit(false);
       try (java.sql.Statement s = c.createStatement()) {
-        s.execute("SELECT id FROM whiskfeed.events WHERE state = 'pending' FOR UPDATE");
+        s.execute("SELECT holder FROM whiskfeed.leases FOR UPDATE");
         await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3)).until(() -> true);
-        try (java.sql.ResultSet rs = s.executeQuery("UPDATE whiskfeed.events SET locked_by = 'other-instance', "
-            + "locked_until = now() + interval '1 hour' "
-            + "WHERE state = 'pending' AND locked_until < clock_timestamp() RETURNING id")) {
+        try (java.sql.ResultSet rs = s.executeQuery("WITH gone AS (DELETE FROM whiskfeed.leases "
+            + "WHERE until < clock_timestamp() RETURNING holder), "
+            + "c AS (DELETE FROM whiskfeed.claims c USING gone WHERE c.holder = gone.holder), "
+            + "t AS (SELECT p.id, p.next_attempt_at FROM whiskfeed.pending p "
+            + "WHERE (p.id, p.next_attempt_at) NOT IN (SELECT h.id, h.due FROM whiskfeed.held h "
+            + "WHERE h.until > clock_timestamp())), "
+            + "l AS (INSERT INTO whiskfeed.leases VALUES ('other-instance', now() + interval '1 hour')), "
+            + "o AS (INSERT INTO whiskfeed.claims (holder, ids, dues) "
+            + "SELECT 'other-instance', array_agg(id), array_agg(next_attempt_at) FROM t) "
+            + "SELECT id FROM t")) {
           while (rs.next()) taken.add(rs.getString(1));
         }
       }
@@ -428,6 +435,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
         assertThat(l.get(i).receivedAt()).as("fires of one event: %s", l).isAfterOrEqualTo(l.get(i - 1).answeredAt());
       }
     });
-    assertThat(db.queryLong("SELECT count(DISTINCT locked_by) FROM whiskfeed.events")).isZero();
+    assertThat(db.queryLong("SELECT count(DISTINCT holder) FROM whiskfeed.claims"))
+        .as("the second instance's stop handed back all it claimed").isLessThanOrEqualTo(1);
   }
 }

@@ -113,9 +113,7 @@ class OperationsIT extends WithStandInOpenWhisk {
     long feedId = db.queryLong("SELECT id FROM whiskfeed.feeds WHERE trigger = 't'");
     try (LogCapture logs = new LogCapture()) {
       // claimed by an instance that died: its lease ran out a second ago
-      db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, next_attempt_at, locked_by, locked_until) "
-          + "VALUES (?, 'MANUAL', '{}', now() - interval '1 second', 'crashed-instance', now() - interval '1 second')",
-          feedId);
+      Held.insertHeldBy(db, feedId, 1, "crashed-instance", "now() - interval '1 second'", "now() - interval '1 second'");
       await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() == 1);
       String eventId = openwhisk.fires("guest", "t").get(0).json().getString("id");
       await().atMost(Duration.ofSeconds(5)).until(() -> logs.text().contains("\"lease.expired\""));

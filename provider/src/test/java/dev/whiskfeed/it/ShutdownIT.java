@@ -60,8 +60,7 @@ class ShutdownIT {
       for (int i = 0; i < EVENTS; i++) ids.add(api.event("guest", "t", new JsonObject().put("n", i)).json().getString("eventId"));
       // two fires in flight (WHISKFEED_MAX_CONCURRENT_FIRES=2), the other events claimed and waiting for a slot
       await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires().size() == 2);
-      await().atMost(Duration.ofSeconds(5)).until(() -> db.queryLong(
-          "SELECT count(*) FROM whiskfeed.events WHERE locked_by IS NOT NULL") == EVENTS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> Held.count(db) == EVENTS);
 
       long t0 = System.nanoTime();
       process.destroy(); // SIGTERM
@@ -75,7 +74,8 @@ class ShutdownIT {
       // the fires in flight were answered and acknowledged; every other lease was handed back
       assertThat(openwhisk.fires().stream().filter(Recorded::answered).count()).isEqualTo(2);
       assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(2);
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE locked_by IS NOT NULL")).isZero();
+      assertThat(Held.count(db)).isZero();
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isZero();
 
       openwhisk.defaultReply("guest", "t", Reply.accepted());
       try (Provider next = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_LEASE_SEC", "" + LEASE_SEC))) {

@@ -326,8 +326,9 @@ class TenancyIT extends WithStandInOpenWhisk {
     assertThat(status("t").getString("captureStoppedAt")).isNotNull();
     assertThat(f.captureTriggers()).isZero();
     // the backlog back under the cap (else the next round disables the feed again before it drains)
-    db.execute("DELETE FROM whiskfeed.events WHERE id IN (SELECT id FROM whiskfeed.events WHERE feed_id = "
-        + feedId("t") + " LIMIT 1)");
+    db.execute("WITH p AS (DELETE FROM whiskfeed.pending WHERE (feed_id, seq) IN (SELECT feed_id, seq FROM "
+        + "whiskfeed.pending WHERE feed_id = " + feedId("t") + " LIMIT 1) RETURNING id) "
+        + "DELETE FROM whiskfeed.events WHERE id IN (SELECT id FROM p)");
 
     assertThat(admin("t", "enable").status()).isEqualTo(200);
     assertThat(f.captureTriggers()).isPositive();

@@ -104,7 +104,7 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
         await().atMost(Duration.ofSeconds(120)).until(() -> Reliability.count(db, "state = 'delivered'") >= load);
       } finally {
         System.out.println("wal-crash: rows=" + db.queryLong("SELECT count(*) FROM public.orders") + " events="
-            + Reliability.count(db, "true") + " " + db.query("SELECT state, attempts, locked_by, last_error, "
+            + Reliability.count(db, "true") + " " + db.query("SELECT state, attempts, last_error, "
             + "next_attempt_at::text AS due FROM whiskfeed.events WHERE state <> 'delivered' LIMIT 5"));
       }
       reportEveryChangeStoredOnceAndDelivered(db, load, t0, "wal-crash", "SIGKILL-mid-stream+restart",

@@ -1,0 +1,144 @@
+package dev.whiskfeed.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whiskfeed.config.DbUrl;
+import dev.whiskfeed.store.Ack;
+import dev.whiskfeed.store.ClaimRepository;
+import dev.whiskfeed.store.ClaimedEvent;
+import dev.whiskfeed.store.Database;
+import dev.whiskfeed.store.Migrations;
+import dev.whiskfeed.testing.PgExtension;
+import dev.whiskfeed.testing.TestDatabase;
+import dev.whiskfeed.testing.TestPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Leases recorded per claim (events migration V6), against a real Postgres: what a claim takes,
+ * what it leaves to the others, and when a lease stops holding.
+ */
+@ExtendWith(PgExtension.class)
+class ClaimLeasesIT {
+  private static final long[] FEED = {7};
+  private final ClaimRepository claims = new ClaimRepository();
+  private TestDatabase db;
+  private Vertx vertx;
+  private Pool pool;
+
+  @BeforeEach
+  void store(TestPostgres pg) {
+    db = pg.newDatabase("claimleases");
+    DbUrl url = DbUrl.parse(db.url());
+    Migrations.migrateEventStore(url);
+    vertx = Vertx.vertx();
+    pool = Database.pool(vertx, url, 4);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    pool.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void claimersRunningAtOnceNeverTakeOneEventTwiceAndTogetherTakeAll() throws Exception {
+    insert(2_000);
+    List<Future<List<ClaimedEvent>>> rounds = new ArrayList<>();
+    for (int i = 0; i < 8; i++) rounds.add(claims.claim(pool, "h" + (i % 2), 30_000, FEED, 300));
+    Set<UUID> taken = new HashSet<>();
+    int total = 0;
+    for (Future<List<ClaimedEvent>> round : rounds) {
+      for (ClaimedEvent e : get(round)) {
+        taken.add(e.id());
+        total++;
+      }
+    }
+    assertThat(total).isEqualTo(2_000);
+    assertThat(taken).hasSize(2_000);
+    assertThat(get(claims.claim(pool, "h2", 30_000, FEED, 300))).as("everything is held").isEmpty();
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isEqualTo(7);
+  }
+
+  @Test
+  void anOutcomeFreesItsEventAtOnceWhileItsClaimStillHoldsTheOthers() throws Exception {
+    insert(3);
+    List<ClaimedEvent> first = get(claims.claim(pool, "h1", 30_000, FEED, 10));
+    assertThat(first).hasSize(3);
+    ClaimedEvent handedBack = first.get(0);
+    assertThat(get(claims.ack(pool, "h1", List.of(Ack.release(handedBack.id())), List.of(handedBack), new long[0])))
+        .isEqualTo(1);
+
+    List<ClaimedEvent> second = get(claims.claim(pool, "h2", 30_000, FEED, 10));
+    assertThat(second).extracting(ClaimedEvent::id).containsExactly(handedBack.id());
+    assertThat(second.get(0).previousHolder()).as("not a take-over: h1's lease lives").isNull();
+    assertThat(db.queryLong("SELECT count(*) FROM (" + Held.PENDING + ") x WHERE holder = 'h1'")).isEqualTo(2);
+  }
+
+  @Test
+  void aClaimWhoseLeaseRanOutIsTakenOverAndItsFormerHoldersOutcomesAndRenewalsNoLongerCount() throws Exception {
+    insert(2);
+    List<ClaimedEvent> first = get(claims.claim(pool, "h1", 200, FEED, 10));
+    long firstClaim = first.get(0).claim();
+    TimeUnit.MILLISECONDS.sleep(300);
+
+    List<ClaimedEvent> second = get(claims.claim(pool, "h2", 30_000, FEED, 10));
+    assertThat(second).extracting(ClaimedEvent::id).containsExactlyInAnyOrderElementsOf(
+        first.stream().map(ClaimedEvent::id).toList());
+    assertThat(second).extracting(ClaimedEvent::previousHolder).containsOnly("h1");
+
+    ClaimedEvent late = first.get(0);
+    assertThat(get(claims.ack(pool, "h1", List.of(Ack.delivered(late.id(), 202, "a1")), List.of(late),
+        new long[] {firstClaim}))).as("h1's claim is gone: its outcome is dropped").isZero();
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isZero();
+    assertThat(get(claims.renew(pool, "h1", 30_000, new long[] {firstClaim}))).isEmpty();
+
+    ClaimedEvent now = second.get(0);
+    assertThat(get(claims.ack(pool, "h2", List.of(Ack.delivered(now.id(), 202, "a2")), List.of(now), new long[0])))
+        .isEqualTo(1);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(1);
+  }
+
+  @Test
+  void aRenewalKeepsTheClaimsItKnowsAndDeletesAnOldOneItDoesNot() throws Exception {
+    insert(2);
+    ClaimedEvent known = get(claims.claim(pool, "h1", 300, FEED, 1)).get(0);
+    ClaimedEvent lost = get(claims.claim(pool, "h1", 300, FEED, 1)).get(0);
+    TimeUnit.MILLISECONDS.sleep(350);
+
+    assertThat(get(claims.renew(pool, "h1", 300, new long[] {known.claim()}))).containsExactly(known.claim());
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isEqualTo(1);
+    List<ClaimedEvent> other = get(claims.claim(pool, "h2", 30_000, FEED, 10));
+    assertThat(other).as("the claim whose answer never reached h1 held its event until then")
+        .extracting(ClaimedEvent::id).containsExactly(lost.id());
+  }
+
+  @Test
+  void releasingHandsBackEverythingAtOnce() throws Exception {
+    insert(5);
+    assertThat(get(claims.claim(pool, "h1", 30_000, FEED, 10))).hasSize(5);
+    assertThat(get(claims.releaseAll(pool, "h1"))).isEqualTo(5);
+    assertThat(Held.count(db)).isZero();
+    assertThat(get(claims.claim(pool, "h2", 30_000, FEED, 10))).hasSize(5);
+  }
+
+  private void insert(int n) {
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT 7, 'MANUAL', "
+        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, ?) g", n);
+  }
+
+  private static <T> T get(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
