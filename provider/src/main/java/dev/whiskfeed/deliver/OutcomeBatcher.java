@@ -83,11 +83,6 @@ final class OutcomeBatcher {
     return unwritten.containsKey(id);
   }
 
-  /** The events whose outcomes wait for a write (not those in the write in flight): their leases still matter. */
-  List<UUID> queued() {
-    return queued.stream().map(Ack::id).toList();
-  }
-
   /** Completes when the outcomes recorded so far for {@code events} are in the store. */
   Future<Void> written(List<ClaimedEvent> events) {
     List<Future<Void>> pending = new ArrayList<>();
