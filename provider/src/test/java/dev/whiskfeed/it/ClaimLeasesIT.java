@@ -1,6 +1,7 @@
 package dev.whiskfeed.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.store.Ack;
@@ -14,6 +15,7 @@ import dev.whiskfeed.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,7 +93,8 @@ class ClaimLeasesIT {
     insert(2);
     List<ClaimedEvent> first = get(claims.claim(pool, "h1", 200, FEED, 10));
     long firstClaim = first.get(0).claim();
-    TimeUnit.MILLISECONDS.sleep(300);
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        db.queryLong("SELECT count(*) FROM whiskfeed.leases WHERE holder = 'h1' AND until <= clock_timestamp()") == 1);
 
     List<ClaimedEvent> second = get(claims.claim(pool, "h2", 30_000, FEED, 10));
     assertThat(second).extracting(ClaimedEvent::id).containsExactlyInAnyOrderElementsOf(
@@ -115,7 +118,9 @@ class ClaimLeasesIT {
     insert(2);
     ClaimedEvent known = get(claims.claim(pool, "h1", 300, FEED, 1)).get(0);
     ClaimedEvent lost = get(claims.claim(pool, "h1", 300, FEED, 1)).get(0);
-    TimeUnit.MILLISECONDS.sleep(350);
+    // both claims older than the lease, by the database's clock
+    await().atMost(Duration.ofSeconds(5)).until(() -> db.queryLong(
+        "SELECT count(*) FROM whiskfeed.claims WHERE made_at < clock_timestamp() - interval '300 milliseconds'") == 2);
 
     assertThat(get(claims.renew(pool, "h1", 300, new long[] {known.claim()}))).containsExactly(known.claim());
     assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isEqualTo(1);
