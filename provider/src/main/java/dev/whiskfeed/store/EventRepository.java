@@ -64,10 +64,12 @@ public final class EventRepository {
   private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
   private static final String OVER_BACKLOG = """
       SELECT feed_id FROM whiskfeed.pending GROUP BY feed_id HAVING count(*) > $1""";
-  /** A feed's pending events, from the pending set and the events table (one statement). */
+  /**
+   * A feed's pending events, found through the pending set; the set's delete trigger (events
+   * migration V6) takes their pending rows with them.
+   */
   public static final String DISCARD_PENDING = """
-      WITH p AS (DELETE FROM whiskfeed.pending WHERE feed_id = $1 RETURNING id)
-      DELETE FROM whiskfeed.events WHERE id = ANY (ARRAY(SELECT id FROM p))""";
+      DELETE FROM whiskfeed.events WHERE id = ANY (ARRAY(SELECT id FROM whiskfeed.pending WHERE feed_id = $1))""";
 
   public enum Redelivery { REDELIVERED, LEASED, NOT_FOUND }
 
