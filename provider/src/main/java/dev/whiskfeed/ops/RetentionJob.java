@@ -145,7 +145,9 @@ public final class RetentionJob {
 
   private Future<Map<String, Long>> purgeStore(EventStore store) {
     Map<String, Long> counts = new LinkedHashMap<>();
+    // fires after the events they delivered: an event whose fire is gone counts as delivered long ago
     Future<Void> chain = purge(store, Retention.Kind.DELIVERED_EVENTS, settings.retention(), counts)
+        .compose(v -> purge(store, Retention.Kind.FIRES, settings.retention(), counts))
         .compose(v -> purge(store, Retention.Kind.DEAD_EVENTS, settings.deadRetention(), counts));
     if (store.isControl()) chain = chain.compose(v -> purge(store, Retention.Kind.DELIVERY_LOG, settings.retention(), counts));
     return chain.map(counts).recover(e -> {

@@ -25,14 +25,11 @@ public final class AdminRepository {
         AND ($3::text IS NULL OR state = $3) AND id > $4
       ORDER BY id LIMIT $5""";
   private static final String FEED_NAMES = "SELECT id, namespace, trigger FROM whiskfeed.feeds";
-  // a pending event's due time is in its pending row, its lease in the claim holding it (events migration V6)
+  // what an event is follows from where it is (events migration V7: whiskfeed.event_status)
   private static final String EVENT_COLUMNS = "x.id, x.seq, x.feed_id, x.op, x.payload, x.created_at, x.state, "
-      + "x.attempts, COALESCE(p.next_attempt_at, x.next_attempt_at) AS next_attempt_at, h.holder AS locked_by, "
-      + "h.until AS locked_until, "
+      + "x.attempts, x.next_attempt_at, x.locked_by, x.locked_until, "
       + "x.last_status, x.last_error, x.activation_id, x.delivered_at";
-  private static final String EVENTS_OF_FEED = " FROM whiskfeed.events x "
-      + "LEFT JOIN whiskfeed.pending p ON p.feed_id = x.feed_id AND p.seq = x.seq "
-      + "LEFT JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at WHERE x.feed_id = f.id";
+  private static final String EVENTS_OF_FEED = " FROM whiskfeed.event_status x WHERE x.feed_id = f.id";
   // one index range per feed ((feed_id, seq)), newest first, merged
   private static final String EVENTS_IN_STATE = "SELECT e.* FROM unnest($1::bigint[]) AS f(id) CROSS JOIN LATERAL ("
       + "SELECT " + EVENT_COLUMNS + EVENTS_OF_FEED + " AND x.state = $2 AND x.seq < $3 "
@@ -40,14 +37,16 @@ public final class AdminRepository {
   private static final String EVENTS_ANY_STATE = "SELECT e.* FROM unnest($1::bigint[]) AS f(id) CROSS JOIN LATERAL ("
       + "SELECT " + EVENT_COLUMNS + EVENTS_OF_FEED + " AND x.seq < $2 "
       + "ORDER BY x.seq DESC LIMIT $3) e ORDER BY e.seq DESC LIMIT $3";
-  // the events back in the pending set in the same statement (events migration V6)
+  // the events back in the pending set in the same statement (events migration V6), chosen by what
+  // they are now (V7)
   private static final String REDELIVER_RANGE = """
       WITH upd AS (
-        UPDATE whiskfeed.events SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
+        UPDATE whiskfeed.events e SET state = 'pending', attempts = 0, throttled = 0, next_attempt_at = clock_timestamp(),
                last_error = NULL, delivered_at = NULL
-        WHERE feed_id = $1 AND state = $2
-          AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4)
-        RETURNING id, seq, feed_id, created_at, next_attempt_at
+        FROM whiskfeed.event_status x
+        WHERE x.feed_id = $1 AND x.state = $2 AND e.id = x.id
+          AND ($3::timestamptz IS NULL OR x.created_at >= $3) AND ($4::timestamptz IS NULL OR x.created_at < $4)
+        RETURNING e.id, e.seq, e.feed_id, e.created_at, e.next_attempt_at
       )
       INSERT INTO whiskfeed.pending (feed_id, seq, id, created_at, next_attempt_at)
       SELECT feed_id, seq, id, created_at, next_attempt_at FROM upd

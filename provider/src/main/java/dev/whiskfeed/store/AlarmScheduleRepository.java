@@ -57,12 +57,15 @@ public final class AlarmScheduleRepository {
       FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[]) AS u(feed_id, next_fire, final_event)
       WHERE s.feed_id = u.feed_id""";
 
-  // schedules whose last event is no longer pending (delivered, dead, or gone) and not leased
+  // schedules whose last event is no longer pending (delivered, dead, or gone: no pending row, events
+  // migration V7) and not leased
   private static final String CLAIM_ENDED = """
-      SELECT s.feed_id, '/' || f.namespace || '/' || f.trigger AS feed, e.state AS event_state, f.config
+      SELECT s.feed_id, '/' || f.namespace || '/' || f.trigger AS feed,
+             CASE WHEN e.id IS NULL THEN NULL WHEN e.state = 'dead' THEN 'dead' ELSE 'delivered' END AS event_state, f.config
       FROM whiskfeed.alarm_schedules s JOIN whiskfeed.feeds f ON f.id = s.feed_id
       LEFT JOIN whiskfeed.events e ON e.id = s.final_event
-      WHERE s.final_event IS NOT NULL AND (e.id IS NULL OR e.state <> 'pending')
+      WHERE s.final_event IS NOT NULL
+        AND (e.id IS NULL OR NOT EXISTS (SELECT 1 FROM whiskfeed.pending p WHERE p.feed_id = e.feed_id AND p.seq = e.seq))
         AND (s.locked_until IS NULL OR s.locked_until <= $1)
       LIMIT $2
       FOR UPDATE OF s SKIP LOCKED""";

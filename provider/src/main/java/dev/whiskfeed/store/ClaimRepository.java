@@ -21,7 +21,8 @@ import java.util.UUID;
  * ({@code whiskfeed.claim}, one claimer of a store at a time) records what it took as one row of
  * {@code whiskfeed.claims} and renews the holder's one row of {@code whiskfeed.leases}: nothing is
  * written per event to take it. An outcome deletes the pending row (or moves its due time, which
- * frees the event) and writes the events row, whose indexes hold none of the columns it changes: a
+ * frees the event); a delivery appends its fire to {@code whiskfeed.fired}, one row per fire, and
+ * any other outcome writes the events row, whose indexes hold none of the columns it changes: a
  * heap-only update. A renewal writes the holder's lease row only, whatever it holds.
  */
 public final class ClaimRepository {
@@ -51,11 +52,14 @@ public final class ClaimRepository {
    * read) whose claim ({@code $10}, per event) is still {@code $9}'s (a lease that ran
    * out may have been taken over, its claims deleted: those outcomes are dropped, and the new holder
    * fires the events again): a final state deletes the pending row, a retry (or an event handed
-   * back) moves its due time, which frees it; then the events rows of exactly those take the
-   * outcome, carried by the rows the pending set returns (a join back to the outcomes, or an
-   * {@code e.id = ANY(array)} beside the key, was planned as a loop over both: 65 ms for an
-   * acknowledgement of 500). The claims none of whose events is held any more ({@code $11}) go in
-   * the same statement.
+   * back) moves its due time, which frees it. A delivered event writes nothing more of its own:
+   * its fire appends one row to {@code whiskfeed.fired} (events migration V7; the events of one
+   * fire share their activation). The events rows of the other outcomes take them, carried by the
+   * rows the pending set returns (a join back to the outcomes, or an {@code e.id = ANY(array)}
+   * beside the key, was planned as a loop over both: 65 ms for an acknowledgement of 500); their
+   * {@code next_attempt_at} says when the outcome was written, so no earlier fire is read as a
+   * later delivery. The claims none of whose events is held any more ({@code $11}) go in the same
+   * statement.
    */
   private static final String ACK = """
       WITH u AS (
@@ -75,19 +79,25 @@ public final class ClaimRepository {
         UPDATE whiskfeed.pending p SET next_attempt_at = now() + u.delay_ms * interval '1 millisecond'
         FROM u WHERE p.feed_id = u.feed_id AND p.seq = u.seq AND p.id = u.id AND u.state = 'pending'
         RETURNING u.*
+      ), fired AS (
+        INSERT INTO whiskfeed.fired (feed_id, first_seq, seqs, at, status_code, activation_id)
+        SELECT d.feed_id, min(d.seq), array_agg(d.seq), now(), d.status, d.act
+        FROM done d WHERE d.state = 'delivered' GROUP BY d.feed_id, d.status, d.act
       ), w AS (
-        SELECT * FROM done UNION ALL SELECT * FROM back
-      )
-      UPDATE whiskfeed.events e SET
+        SELECT * FROM done WHERE state <> 'delivered' UNION ALL SELECT * FROM back
+      ), rows AS (
+        UPDATE whiskfeed.events e SET
         state = w.state,
         attempts = e.attempts + w.inc,
         throttled = e.throttled + w.thr,
-        next_attempt_at = now() + w.delay_ms * interval '1 millisecond',
+        next_attempt_at = now(),
         last_status = COALESCE(w.status, e.last_status),
         last_error = CASE WHEN w.inc = 1 THEN w.err ELSE e.last_error END,
         activation_id = COALESCE(w.act, e.activation_id),
         delivered_at = CASE WHEN w.state = 'pending' THEN NULL ELSE now() END
-      FROM w WHERE e.id = w.id""";
+        FROM w WHERE e.id = w.id
+      )
+      SELECT (SELECT count(*) FROM done) + (SELECT count(*) FROM back) AS n""";
 
   /**
    * Renews every claim of the holder at once; answers those of the claims it knows ({@code $3}) still
@@ -151,7 +161,7 @@ public final class ClaimRepository {
   /**
    * Writes {@code acks}, each of the event at the same index of {@code events}, as the claim that
    * holds it took it (null: it matches no claim, the outcome is dropped); {@code settledClaims}:
-   * the holder's claims none of whose events it holds any more.
+   * the holder's claims none of whose events it holds any more. Answers how many outcomes were written.
    */
   public Future<Integer> ack(SqlClient c, String holder, List<Ack> acks, List<ClaimedEvent> events,
                              long[] settledClaims) {
@@ -184,7 +194,7 @@ public final class ClaimRepository {
     }
     return c.preparedQuery(ACK).execute(Tuple.from(new Object[] {ids, states, inc, thr, delay, status, err, act, holder,
         claims, boxed(settledClaims), feeds, seqs}))
-        .map(RowSet::rowCount);
+        .map(rows -> rows.iterator().next().getInteger("n"));
   }
 
   /** Renews the holder's lease; which of the claims it knows are still in the store (renewed with it). */

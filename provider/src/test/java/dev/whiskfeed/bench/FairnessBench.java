@@ -52,7 +52,7 @@ class FairnessBench {
           Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
           api.unpause("bench", "backlog");
           Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
-              db.queryLong("SELECT count(*) FROM whiskfeed.events e JOIN whiskfeed.feeds f ON f.id = e.feed_id "
+              db.queryLong("SELECT count(*) FROM whiskfeed.event_status e JOIN whiskfeed.feeds f ON f.id = e.feed_id "
                   + "WHERE f.trigger = 'backlog' AND e.state = 'delivered'") == backlog);
           Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
           api.pause("bench", "tick");
@@ -63,7 +63,7 @@ class FairnessBench {
                      count(*) FILTER (WHERE e.state = 'delivered'
                                       AND e.delivered_at <= (e.payload->>'scheduledAt')::timestamptz + interval '1 second') AS on_time,
                      coalesce(max(extract(epoch FROM e.delivered_at - (e.payload->>'scheduledAt')::timestamptz) * 1000), -1)::bigint AS worst_ms
-              FROM whiskfeed.events e JOIN whiskfeed.feeds f ON f.id = e.feed_id
+              FROM whiskfeed.event_status e JOIN whiskfeed.feeds f ON f.id = e.feed_id
               WHERE f.trigger = 'tick' AND (e.payload->>'scheduledAt')::timestamptz BETWEEN ?::timestamptz AND ?::timestamptz""",
               from.toString(), to.toString()).get(0);
           long onTime = ((Number) r.get("on_time")).longValue();

@@ -176,6 +176,31 @@ class StoreDesignBench {
         + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, outcomeAckLeased));
     SHAPES.put("pending, lease per claim", new Shape(EVENTS + PENDING_TABLE
         + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, deleteAck));
+    // delivered = pending row deleted, and what the events listing shows of it (when, which
+    // activation) appended to a narrow history: one row per event, or one per fire (a fire's events
+    // share their activation; here a fire is one feed's events of the acknowledgement)
+    String historyDdl = "CREATE TABLE w.delivered (feed_id bigint NOT NULL, seq bigint NOT NULL,"
+        + " at timestamptz NOT NULL, activation_id text, PRIMARY KEY (feed_id, seq));";
+    String historyAck = "WITH u AS (SELECT ?::uuid[] AS ids),"
+        + " d AS (DELETE FROM w.leases WHERE holder = ? RETURNING id),"
+        + " p AS (DELETE FROM w.pending p USING w.events e WHERE e.id = ANY((SELECT ids FROM u)::uuid[])"
+        + " AND p.feed_id = e.feed_id AND p.seq = e.seq AND EXISTS (SELECT 1 FROM d)" + ASYNC + " RETURNING p.feed_id, p.seq)"
+        + " INSERT INTO w.delivered SELECT p.feed_id, p.seq, now(), 'abcdef0123456789abcdef0123456789' FROM p";
+    SHAPES.put("pending, lease per claim, history per event", new Shape(EVENTS + PENDING_TABLE + historyDdl
+        + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, historyAck));
+    String firesDdl = "CREATE TABLE w.fired (feed_id bigint NOT NULL, seqs bigint[] NOT NULL,"
+        + " at timestamptz NOT NULL, activation_id text); CREATE INDEX fired_feed ON w.fired (feed_id, at);";
+    String firesAck = "WITH u AS (SELECT ?::uuid[] AS ids),"
+        + " d AS (DELETE FROM w.leases WHERE holder = ? RETURNING id),"
+        + " p AS (DELETE FROM w.pending p USING w.events e WHERE e.id = ANY((SELECT ids FROM u)::uuid[])"
+        + " AND p.feed_id = e.feed_id AND p.seq = e.seq AND EXISTS (SELECT 1 FROM d)" + ASYNC + " RETURNING p.feed_id, p.seq)"
+        + " INSERT INTO w.fired SELECT p.feed_id, array_agg(p.seq), now(), 'abcdef0123456789abcdef0123456789'"
+        + " FROM p GROUP BY p.feed_id";
+    SHAPES.put("pending, lease per claim, history per fire", new Shape(EVENTS + PENDING_TABLE + firesDdl
+        + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, firesAck));
+    // -Dbench.shapes="a;b": only these shapes (names as above)
+    String only = System.getProperty("bench.shapes", "");
+    if (!only.isBlank()) SHAPES.keySet().retainAll(java.util.Arrays.asList(only.split(";")));
   }
 
   record Figures(double insertUs, double deliverUs, double claimWallUs, double ackWallUs, double eventsPerSec) {}

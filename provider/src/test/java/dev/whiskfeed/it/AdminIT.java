@@ -195,7 +195,7 @@ class AdminIT extends WithStandInOpenWhisk {
     for (int i = 0; i < 4; i++) ids.add(api.event("guest", "a", new JsonObject().put("n", i)).json().getString("eventId"));
     for (int i = 0; i < 3; i++) api.event("other", "b", new JsonObject().put("n", i));
     await().atMost(Duration.ofSeconds(15)).until(() -> db.queryLong(
-        "SELECT count(*) FROM whiskfeed.events WHERE state = 'dead'") == 7);
+        "SELECT count(*) FROM whiskfeed.event_status WHERE state = 'dead'") == 7);
 
     // all dead events, newest first, in pages
     List<JsonObject> listed = new ArrayList<>();

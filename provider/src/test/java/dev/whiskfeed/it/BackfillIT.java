@@ -118,7 +118,7 @@ class BackfillIT extends WithStandInOpenWhisk {
     // DELETE stops it: the provider stops at once (no chunk waits), and nothing is left of it
     f.delete("t");
     assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.backfills")).isZero();
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'")).isZero();
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending'")).isZero();
   }
 
   @Test

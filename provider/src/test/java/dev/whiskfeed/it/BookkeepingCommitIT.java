@@ -62,7 +62,7 @@ class BookkeepingCommitIT {
           claimed.value(), new long[] {claim}));
       assertThat(acked.value()).isEqualTo(1);
       assertThat(acked.syncCommit()).isEqualTo("off");
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(1);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'")).isEqualTo(1);
       assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.pending")).isZero();
       assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).as("the settled claim went with it").isZero();
     } finally {

@@ -131,7 +131,7 @@ class ChangesFeedIT extends WithStandInOpenWhisk {
     f.stop();
     db.execute("INSERT INTO public.orders (id) VALUES (7)");
     // a trigger stored the event with the row; the slot keeps the change until the provider reads it
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'")).isEqualTo(wal() ? 0 : 1);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending'")).isEqualTo(wal() ? 0 : 1);
     f.start();
     assertThat(f.awaitFires("t", 1)).extracting(ChangesFixture::rowId).containsExactly(7L);
   }

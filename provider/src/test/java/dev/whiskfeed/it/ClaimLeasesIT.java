@@ -104,13 +104,13 @@ class ClaimLeasesIT {
     ClaimedEvent late = first.get(0);
     assertThat(get(claims.ack(pool, "h1", List.of(Ack.delivered(late.id(), 202, "a1")), List.of(late),
         new long[] {firstClaim}))).as("h1's claim is gone: its outcome is dropped").isZero();
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isZero();
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'")).isZero();
     assertThat(get(claims.renew(pool, "h1", 30_000, new long[] {firstClaim}))).isEmpty();
 
     ClaimedEvent now = second.get(0);
     assertThat(get(claims.ack(pool, "h2", List.of(Ack.delivered(now.id(), 202, "a2")), List.of(now), new long[0])))
         .isEqualTo(1);
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(1);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'")).isEqualTo(1);
   }
 
   @Test

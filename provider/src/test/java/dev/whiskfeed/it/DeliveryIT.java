@@ -179,7 +179,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
       lock.setAutoCommit(false);
       lock.createStatement().execute("SELECT 1 FROM whiskfeed.events WHERE id = '" + first + "' FOR UPDATE");
       await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM pg_stat_activity "
-          + "WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE whiskfeed.events e SET%state = w.state%'") == 1);
+          + "WHERE wait_event_type = 'Lock' AND query LIKE 'WITH u AS%unnest($1::uuid[], $2::text[]%'") == 1);
       event("t", new JsonObject().put("n", 2));
       // the recovering success is delivered and counted: the pull-forward it starts comes after
       await().atMost(Duration.ofSeconds(10)).until(() -> read("t").getJsonObject("stats").getLong("fires") == 1);
@@ -228,7 +228,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
     await().atMost(Duration.ofSeconds(5)).until(() -> openwhisk.fires("guest", "t").size() >= openAfter);
     await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() ->
         openwhisk.fires("guest", "t").size() <= openAfter + 2 + 4);
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending' AND attempts = 0"))
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending' AND attempts = 0"))
         .as("events that waited without an attempt").isGreaterThanOrEqualTo(200 - openAfter - 2 - 4);
     assertThat(read("t").getJsonObject("stats").getLong("dead")).isZero();
 
@@ -367,7 +367,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
     await().atMost(Duration.ofSeconds(10)).until(() -> openwhisk.fires("guest", "t").size() == 20);
     // the outcome is written after the answer arrives
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == 20);
+        db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == 20);
   }
 
   @Test
@@ -424,7 +424,7 @@ class DeliveryIT extends WithStandInOpenWhisk {
       db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT ?, 'MANUAL', "
           + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, 2000) g", feedId);
       await().atMost(Duration.ofSeconds(60)).until(() ->
-          db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == 2000);
+          db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == 2000);
     }
     Map<String, List<Recorded>> byEvent = new HashMap<>();
     openwhisk.fires("guest", "t").forEach(f -> byEvent.computeIfAbsent(f.header("x-whiskfeed-event-id"),

@@ -181,7 +181,7 @@ class HasuraPayloadIT extends WithStandInOpenWhisk {
     assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
     db.execute("INSERT INTO public.users (id) VALUES (4), (5)");
     await().atMost(ChangesFixture.WAIT)
-        .until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'") == 2);
+        .until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending'") == 2);
     assertThat(f.api.unpause("guest", "t").status()).isEqualTo(200);
     await().atMost(ChangesFixture.WAIT).until(() -> batched("t").size() == 2);
     assertThat(f.fires("t").stream().filter(e -> e.containsKey("events"))).allMatch(e -> !e.containsKey("event"));

@@ -615,7 +615,7 @@ class HostileInputIT {
   static final List<String> SNAPSHOT = List.of(
       "SELECT id, namespace, trigger, kind, config::text, secrets::text, auth_key, state, reason::text, date_changed, "
           + "hook_token_hash, hook_token_sealed, version FROM whiskfeed.feeds ORDER BY id",
-      "SELECT id, feed_id, op, payload::text, state, attempts, next_attempt_at FROM whiskfeed.events ORDER BY seq",
+      "SELECT id, feed_id, op, payload::text, state, attempts, next_attempt_at FROM whiskfeed.event_status ORDER BY seq",
       "SELECT feed_id, next_fire FROM whiskfeed.alarm_schedules ORDER BY feed_id",
       "SELECT tgname::text, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2",
       "SELECT schemaname::text, tablename::text FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "

@@ -66,7 +66,7 @@ class IsolationIT extends WithStandInOpenWhisk {
     ok(a.create("nsa", "mine", new JsonObject().put("kind", "webhook")));
     String eventId = b.event("nsb", "orders", new JsonObject().put("n", 1)).json().getString("eventId");
     await().atMost(Duration.ofSeconds(10)).until(() ->
-        db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == 1);
+        db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == 1);
     return eventId;
   }
 
@@ -243,7 +243,7 @@ class IsolationIT extends WithStandInOpenWhisk {
   private String feedsAndEvents() {
     return db.query("SELECT id, namespace, trigger, config::text, secrets::text, auth_key, state, version, hook_token_hash, hook_token_sealed "
         + "FROM whiskfeed.feeds ORDER BY id") + "\n" + db.query("SELECT id, feed_id, payload::text, state, attempts, "
-        + "next_attempt_at, delivered_at FROM whiskfeed.events ORDER BY seq");
+        + "next_attempt_at, delivered_at FROM whiskfeed.event_status ORDER BY seq");
   }
 
   private static void ok(Api.Response r) {

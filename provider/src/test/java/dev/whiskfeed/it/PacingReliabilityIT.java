@@ -92,7 +92,7 @@ class PacingReliabilityIT extends WithStandInOpenWhisk {
       }
       long sentMs = (System.nanoTime() - t0) / 1_000_000;
       await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(100)).until(() ->
-          db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == total);
+          db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == total);
       long drainMs = (System.nanoTime() - t0) / 1_000_000;
 
       List<Recorded> fires = openwhisk.fires("guest", "paced");

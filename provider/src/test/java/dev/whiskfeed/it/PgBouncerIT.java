@@ -130,7 +130,7 @@ class PgBouncerIT extends WithStandInOpenWhisk {
     assertThat(f.read("t").getJsonObject("status").getString("state")).isEqualTo("active");
     // the events were stored in the source through the pooler and acknowledged there
     await().atMost(ChangesFixture.WAIT).until(() -> orders.queryLong(
-        "SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'") == 0);
+        "SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending'") == 0);
 
     String providerLog = log.text();
     assertThat(providerLog).doesNotContain("prepared statement").doesNotContain("unsupported startup parameter")

@@ -66,7 +66,7 @@ final class Reliability {
   }
 
   static long count(TestDatabase db, String where) {
-    return db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE " + where);
+    return db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE " + where);
   }
 
   /** Prints the case's figures as one line and appends it to {@code target/reliability.txt}. */

@@ -41,6 +41,9 @@ class RetentionIT {
     insert(store, tag + "-delivered-recent", "delivered", "6 days", 3);
     insert(store, tag + "-dead-old", "dead", "31 days", 4);
     insert(store, tag + "-dead-recent", "dead", "8 days", 2);
+    // delivered since events migration V7: no pending row, and a fire that carried them
+    deliveredByFire(store, tag + "-fired-old", "8 days", 6);
+    deliveredByFire(store, tag + "-fired-recent", "6 days", 2);
     // pending events are never retention's business, however old
     store.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, created_at, next_attempt_at) "
         + "SELECT 1, 'MANUAL', jsonb_build_object('tag', ?::text), now() - interval '40 days', now() + interval '1 day' "
@@ -51,6 +54,16 @@ class RetentionIT {
     store.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, created_at, state, attempts, delivered_at) "
         + "SELECT 1, 'MANUAL', jsonb_build_object('tag', ?::text), now() - ?::interval - interval '1 hour', ?, 1, "
         + "now() - ?::interval FROM generate_series(1, ?)", tag, age, state, age, n);
+  }
+
+  private static void deliveredByFire(TestDatabase store, String tag, String age, int n) {
+    store.execute("INSERT INTO whiskfeed.events (feed_id, op, payload, created_at, next_attempt_at) "
+        + "SELECT 1, 'MANUAL', jsonb_build_object('tag', ?::text), now() - ?::interval - interval '1 hour', "
+        + "now() - ?::interval - interval '1 hour' FROM generate_series(1, ?)", tag, age, age, n);
+    store.execute("WITH e AS (SELECT seq FROM whiskfeed.events WHERE payload->>'tag' = ?), "
+        + "d AS (DELETE FROM whiskfeed.pending p USING e WHERE p.feed_id = 1 AND p.seq = e.seq) "
+        + "INSERT INTO whiskfeed.fired (feed_id, first_seq, seqs, at, status_code, activation_id) "
+        + "SELECT 1, min(seq), array_agg(seq), now() - ?::interval, 202, 'a' FROM e", tag, age);
   }
 
   private static Map<String, Object> tags(TestDatabase store) {
@@ -80,13 +93,18 @@ class RetentionIT {
       for (TestDatabase store : List.of(control, source)) {
         String t = store == control ? "c" : "s";
         assertThat(tags(store)).isEqualTo(Map.of(t + "-delivered-recent", 3L, t + "-dead-recent", 2L,
-            t + "-pending-old", 2L));
+            t + "-pending-old", 2L, t + "-fired-recent", 2L));
+        // the old fire went with its events; the recent one still says when its events were delivered
+        assertThat(store.queryLong("SELECT count(*) FROM whiskfeed.fired")).isEqualTo(1);
+        assertThat(store.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered' "
+            + "AND delivered_at < now() - interval '5 days' AND activation_id = 'a' AND attempts = 1")).isEqualTo(2);
       }
       assertThat(control.queryLong("SELECT count(*) FROM whiskfeed.delivery_log")).isEqualTo(2);
       assertThat(control.queryLong("SELECT count(*) FROM whiskfeed.delivery_log WHERE attempted_at > now() - "
           + "interval '2 days'")).isEqualTo(2);
       String metrics = Ops.get(provider.port(), "/metrics", null).body();
-      assertThat(Ops.metric(metrics, "whiskfeed_retention_deleted_total", "store", "source:src")).isEqualTo(16);
+      assertThat(Ops.metric(metrics, "whiskfeed_retention_deleted_total", "store", "source:src"))
+          .as("12 delivered, 6 delivered by the old fire, the fire, 4 dead").isEqualTo(23);
       assertThat(Ops.metric(metrics, "whiskfeed_retention_deleted_total", "store", "control", "what", "delivery_log"))
           .isEqualTo(7);
     }
@@ -109,8 +127,8 @@ class RetentionIT {
       RetentionJob job = new RetentionJob(vertx, stores, new JobLease(), new Retention(), new SimpleMeterRegistry(),
           settings);
       Map<String, Map<String, Long>> deleted = onContext(vertx, job::runIfDue);
-      assertThat(deleted).isEqualTo(Map.of("control", Map.of("delivered_events", 23L, "dead_events", 7L,
-          "delivery_log", 0L)));
+      assertThat(deleted).isEqualTo(Map.of("control", Map.of("delivered_events", 23L, "fires", 0L,
+          "dead_events", 7L, "delivery_log", 0L)));
       assertThat(tags(control)).isEqualTo(Map.of("young", 5L));
       // ran a moment ago: not due again, on this instance or any other
       assertThat(onContext(vertx, job::runIfDue)).isNull();

@@ -73,14 +73,14 @@ class ShutdownIT {
 
       // the fires in flight were answered and acknowledged; every other lease was handed back
       assertThat(openwhisk.fires().stream().filter(Recorded::answered).count()).isEqualTo(2);
-      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'")).isEqualTo(2);
+      assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'")).isEqualTo(2);
       assertThat(Held.count(db)).isZero();
       assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isZero();
 
       openwhisk.defaultReply("guest", "t", Reply.accepted());
       try (Provider next = TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_LEASE_SEC", "" + LEASE_SEC))) {
         await().atMost(Duration.ofSeconds(15)).until(() -> db.queryLong(
-            "SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == EVENTS);
+            "SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == EVENTS);
       }
       List<String> fired = openwhisk.fires().stream().map(f -> f.json().getString("id")).toList();
       assertThat(new HashSet<>(fired)).isEqualTo(ids);

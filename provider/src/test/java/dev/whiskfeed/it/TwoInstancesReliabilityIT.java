@@ -112,7 +112,7 @@ class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
   }
 
   static long pendingAlarms(TestDatabase db) {
-    return db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE op = 'ALARM' AND state = 'pending'");
+    return db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE op = 'ALARM' AND state = 'pending'");
   }
 
   static long written(TestDatabase db) {

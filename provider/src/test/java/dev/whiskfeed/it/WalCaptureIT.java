@@ -141,10 +141,10 @@ class WalCaptureIT extends WithStandInOpenWhisk {
     db.execute("INSERT INTO public.orders VALUES (1, 'while paused')");
     String paused = String.valueOf(db.query("SELECT pg_current_wal_insert_lsn()::text AS l").get(0).get("l"));
     await().atMost(WAIT).until(() -> confirmedPast(paused));
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'pending'"))
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'pending'"))
         .as("events stored once the slot passed %s; slots: %s; events: %s", paused,
             db.query("SELECT slot_name, database, active, confirmed_flush_lsn::text FROM pg_replication_slots"),
-            db.query("SELECT id, feed_id, state, attempts FROM whiskfeed.events"))
+            db.query("SELECT id, feed_id, state, attempts FROM whiskfeed.event_status"))
         .isEqualTo(1);
     assertThat(openwhisk.fires("guest", "t")).isEmpty();
     assertThat(f.api.unpause("guest", "t").status()).isEqualTo(200);

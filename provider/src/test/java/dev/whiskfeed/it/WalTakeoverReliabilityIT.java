@@ -105,7 +105,7 @@ class WalTakeoverReliabilityIT extends WithStandInOpenWhisk {
       } finally {
         System.out.println("wal-crash: rows=" + db.queryLong("SELECT count(*) FROM public.orders") + " events="
             + Reliability.count(db, "true") + " " + db.query("SELECT state, attempts, last_error, "
-            + "next_attempt_at::text AS due FROM whiskfeed.events WHERE state <> 'delivered' LIMIT 5"));
+            + "next_attempt_at::text AS due FROM whiskfeed.event_status WHERE state <> 'delivered' LIMIT 5"));
       }
       reportEveryChangeStoredOnceAndDelivered(db, load, t0, "wal-crash", "SIGKILL-mid-stream+restart",
           "storedAtKill=" + storedAtKill);

@@ -44,7 +44,7 @@ class WebhookCrashIT extends WithStandInOpenWhisk {
       eventId = answer.json().getString("eventId");
       process.kill();
     }
-    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE id = ?::uuid AND state = 'pending'", eventId))
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE id = ?::uuid AND state = 'pending'", eventId))
         .isEqualTo(1);
     assertThat(openwhisk.fires("guest", "crash")).allMatch(f -> !f.answered() || f.status() == Recorded.DROPPED);
 
@@ -58,7 +58,7 @@ class WebhookCrashIT extends WithStandInOpenWhisk {
       assertThat(envelope.getJsonObject("event").getJsonObject("data").getJsonObject("body"))
           .isEqualTo(new JsonObject().put("order", 42));
       await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(
-          "SELECT count(*) FROM whiskfeed.events WHERE id = ?::uuid AND state = 'delivered'", eventId) == 1);
+          "SELECT count(*) FROM whiskfeed.event_status WHERE id = ?::uuid AND state = 'delivered'", eventId) == 1);
     } finally {
       restarted.close();
       Files.deleteIfExists(log);

@@ -338,7 +338,7 @@ class WebhookIT extends WithStandInOpenWhisk {
     List<String> fired = ids(openwhisk.fires("guest", "burst"));
     assertThat(fired).hasSize(200).doesNotHaveDuplicates();
     assertThat(new HashSet<>(fired)).isEqualTo(accepted);
-    await().atMost(FIRED).until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE state = 'delivered'") == 200);
+    await().atMost(FIRED).until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE state = 'delivered'") == 200);
     // every body reached its own event
     Set<Integer> ns = new HashSet<>();
     openwhisk.fires("guest", "burst").forEach(f -> {
