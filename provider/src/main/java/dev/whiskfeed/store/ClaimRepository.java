@@ -21,8 +21,8 @@ import java.util.UUID;
  * ({@code whiskfeed.claim}, one claimer of a store at a time) records what it took as one row of
  * {@code whiskfeed.claims} and renews the holder's one row of {@code whiskfeed.leases}: nothing is
  * written per event to take it. An outcome deletes the pending row (or moves its due time, which
- * frees the event); a delivery appends its fire to {@code whiskfeed.fired}, one row per fire, and
- * any other outcome writes the events row, whose indexes hold none of the columns it changes: a
+ * frees the event); a fire of several events appends one row to {@code whiskfeed.fired}, and any
+ * other outcome writes the events row, whose indexes hold none of the columns it changes: a
  * heap-only update. A renewal writes the holder's lease row only, whatever it holds.
  */
 public final class ClaimRepository {
@@ -52,9 +52,12 @@ public final class ClaimRepository {
    * read) whose claim ({@code $10}, per event) is still {@code $9}'s (a lease that ran
    * out may have been taken over, its claims deleted: those outcomes are dropped, and the new holder
    * fires the events again): a final state deletes the pending row, a retry (or an event handed
-   * back) moves its due time, which frees it. A delivered event writes nothing more of its own:
-   * its fire appends one row to {@code whiskfeed.fired} (events migration V7; the events of one
-   * fire share their activation). The events rows of the other outcomes take them, carried by the
+   * back) moves its due time, which frees it. An event delivered in a fire of several writes
+   * nothing more of its own: the fire appends one row to {@code whiskfeed.fired} (events migration
+   * V7; the events of one fire share their activation). An event delivered alone writes its row
+   * (when, which activation) and keeps its state 'pending' (V7: no state written, so the update stays
+   * heap-only; it is delivered for having no pending row). The events rows of the other outcomes
+   * take them, carried by the
    * rows the pending set returns (a join back to the outcomes, or an {@code e.id = ANY(array)}
    * beside the key, was planned as a loop over both: 65 ms for an acknowledgement of 500); their
    * {@code next_attempt_at} says when the outcome was written, so no earlier fire is read as a
@@ -79,15 +82,19 @@ public final class ClaimRepository {
         UPDATE whiskfeed.pending p SET next_attempt_at = now() + u.delay_ms * interval '1 millisecond'
         FROM u WHERE p.feed_id = u.feed_id AND p.seq = u.seq AND p.id = u.id AND u.state = 'pending'
         RETURNING u.*
+      ), delivered AS (
+        SELECT d.*, count(*) OVER (PARTITION BY d.feed_id, d.status, d.act) AS n FROM done d WHERE d.state = 'delivered'
       ), fired AS (
         INSERT INTO whiskfeed.fired (feed_id, first_seq, seqs, at, status_code, activation_id)
         SELECT d.feed_id, min(d.seq), array_agg(d.seq), now(), d.status, d.act
-        FROM done d WHERE d.state = 'delivered' GROUP BY d.feed_id, d.status, d.act
+        FROM delivered d WHERE d.n > 1 GROUP BY d.feed_id, d.status, d.act
       ), w AS (
-        SELECT * FROM done WHERE state <> 'delivered' UNION ALL SELECT * FROM back
+        SELECT id, state, inc, thr, delay_ms, status, err, act FROM done WHERE state <> 'delivered'
+        UNION ALL SELECT id, state, inc, thr, delay_ms, status, err, act FROM delivered WHERE n = 1
+        UNION ALL SELECT id, state, inc, thr, delay_ms, status, err, act FROM back
       ), rows AS (
         UPDATE whiskfeed.events e SET
-        state = w.state,
+        state = CASE WHEN w.state = 'delivered' THEN 'pending' ELSE w.state END,
         attempts = e.attempts + w.inc,
         throttled = e.throttled + w.thr,
         next_attempt_at = now(),
