@@ -16,9 +16,12 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li><b>How much.</b> At most {@link #CLAIM_LIMIT} events, and no more than the engine has room for.
  *   <li><b>Full or since the floor.</b> A full claim reads every due event, at most once every
- *       {@link #FULL_CLAIM_EVERY_NS}; the claims in between read from its floor (the oldest event it
- *       took; {@link ClaimRepository#claimSince}). What a full claim leaves behind (a long transaction's
- *       rows committed after it, events of feeds it left out) waits for the next one at most that long.
+ *       {@link #FULL_CLAIM_EVERY_NS}; the claims in between read from the floor (the newest due time
+ *       the last claim took, or the last {@link #RECENT_WINDOW_MS}; {@link ClaimRepository#claimSince}):
+ *       a claim takes due events in due order, so what is due before the newest it took was taken or
+ *       is held, and the next claim need not walk past it again. What a claim leaves behind (a long
+ *       transaction's rows committed after it, events of feeds it left out, events of a lease that
+ *       ran out) waits for the next full claim at most that long.
  *   <li><b>Which feeds.</b> Claims are first come, first served; while one feed has a backlog (it took
  *       at least half of a full claim), every other claim leaves it out, so the other feeds' events are
  *       not claimed only after the whole backlog. A claim that left it out and found nothing else means
@@ -130,8 +133,9 @@ final class ClaimPlanner {
    */
   Looked claimed(Claim c, List<ClaimedEvent> unordered, int total) {
     boolean readFeeds = c.feeds().length > 0;
-    // a claim that left feeds out says nothing of where their due events start
-    if (c.full() && !c.excluding() && readFeeds) floor = oldestDue(unordered);
+    // a claim that left feeds out says nothing of where their due events start; a full claim that
+    // found nothing leaves only the recent window
+    if (!c.excluding() && readFeeds && (c.full() || !unordered.isEmpty())) floor = newestDue(unordered);
     long fullClaimInMs = !c.full() && readFeeds && unordered.isEmpty()
         ? Math.max(1, (lastFullClaim + FULL_CLAIM_EVERY_NS - c.at()) / 1_000_000) : -1;
     boolean filled = total >= c.limit();
@@ -143,12 +147,12 @@ final class ClaimPlanner {
     return new Looked(lookAgain, filled && c.limit() < CLAIM_LIMIT, fullClaimInMs);
   }
 
-  private static Instant oldestDue(List<ClaimedEvent> claimed) {
-    Instant oldest = null;
+  private static Instant newestDue(List<ClaimedEvent> claimed) {
+    Instant newest = null;
     for (ClaimedEvent e : claimed) {
-      if (e.dueAt() != null && (oldest == null || e.dueAt().isBefore(oldest))) oldest = e.dueAt();
+      if (e.dueAt() != null && (newest == null || e.dueAt().isAfter(newest))) newest = e.dueAt();
     }
-    return oldest;
+    return newest;
   }
 
   /** The feeds that took at least half of {@code claimed}. */

@@ -42,10 +42,22 @@ class ClaimPlannerTest {
     now += 999 * MS;
     ClaimPlanner.Claim between = planner.plan(100, FEEDS);
     assertThat(between.full()).isFalse();
-    assertThat(between.floor()).isEqualTo(T0.plusSeconds(10));
+    // what was due before the newest it took was taken or is held
+    assertThat(between.floor()).isEqualTo(T0.plusSeconds(30));
+    planner.claimed(between, List.of(event(1, 40), event(2, 35)), 2);
+    assertThat(planner.plan(100, FEEDS).floor()).isEqualTo(T0.plusSeconds(40));
 
     now += MS;
     assertThat(planner.plan(100, FEEDS).full()).isTrue();
+  }
+
+  @Test
+  void aClaimBetweenFullOnesThatFoundNothingKeepsTheFloor() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 10), event(2, 20)), 2);
+    now += 10 * MS;
+    planner.claimed(planner.plan(100, FEEDS), List.of(), 0);
+    now += 10 * MS;
+    assertThat(planner.plan(100, FEEDS).floor()).isEqualTo(T0.plusSeconds(20));
   }
 
   @Test
@@ -159,7 +171,7 @@ class ClaimPlannerTest {
     assertThat(excludingFull.excluding()).isTrue();
     planner.claimed(excludingFull, List.of(event(1, 50)), 1);
     now += 10 * MS;
-    assertThat(planner.plan(2, FEEDS).floor()).isEqualTo(T0.plusSeconds(10));
+    assertThat(planner.plan(2, FEEDS).floor()).isEqualTo(T0.plusSeconds(11));
   }
 
   @Test
