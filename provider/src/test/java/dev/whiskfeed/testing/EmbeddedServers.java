@@ -33,11 +33,24 @@ final class EmbeddedServers {
       builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300");
     }
+    java.util.List<String> preload = new java.util.ArrayList<>();
     if (Boolean.getBoolean("bench.statements")) {
       // where the server's time goes, printed by benchmarks run with -Dbench.statements=true
-      builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
-          .setServerConfig("pg_stat_statements.track", "all");
+      preload.add("pg_stat_statements");
+      builder.setServerConfig("pg_stat_statements.track", "all");
     }
+    String explainMs = System.getProperty("bench.explainMs", "");
+    if (!explainMs.isBlank()) {
+      // -Dbench.explainMs=20: the plan (with what each node did) of every statement slower than that,
+      // those inside functions too, in the server's log, kept in target/postgres-explain
+      preload.add("auto_explain");
+      builder.setServerConfig("logging_collector", "on")
+          .setServerConfig("log_directory", Path.of("target", "postgres-explain").toAbsolutePath().toString());
+      builder.setServerConfig("auto_explain.log_min_duration", explainMs)
+          .setServerConfig("auto_explain.log_analyze", "on").setServerConfig("auto_explain.log_buffers", "on")
+          .setServerConfig("auto_explain.log_nested_statements", "on");
+    }
+    if (!preload.isEmpty()) builder.setServerConfig("shared_preload_libraries", String.join(",", preload));
     // WAL capture (the default where the database allows it): every test database may hold a slot
     builder.setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "200")
         .setServerConfig("max_wal_senders", "40").setServerConfig("max_slot_wal_keep_size", "2GB");
