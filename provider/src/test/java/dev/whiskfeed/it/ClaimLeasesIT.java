@@ -130,6 +130,17 @@ class ClaimLeasesIT {
   }
 
   @Test
+  void aClaimFromAFloorSkipsWhatAClaimReachingIntoItsRangeHolds() throws Exception {
+    insert(10);
+    List<ClaimedEvent> first = get(claims.claim(pool, "h1", 30_000, FEED, 5));
+    // a floor inside the first claim's range: that claim's newest due time is after it (events migration V8)
+    java.time.Instant floor = first.stream().map(ClaimedEvent::dueAt).sorted().toList().get(2);
+    List<ClaimedEvent> second = get(claims.claimSince(pool, "h2", 30_000, FEED, 10, floor, 0));
+    assertThat(second).hasSize(5).extracting(ClaimedEvent::id)
+        .doesNotContainAnyElementsOf(first.stream().map(ClaimedEvent::id).toList());
+  }
+
+  @Test
   void releasingHandsBackEverythingAtOnce() throws Exception {
     insert(5);
     assertThat(get(claims.claim(pool, "h1", 30_000, FEED, 10))).hasSize(5);
