@@ -1,16 +1,15 @@
 -- Delivery core v2 (issue 19): a claim no longer reads every held event to find what it may take.
 --
 -- A claim skips the events held by live claims: it hashed the ids and due times of all of them, read
--- out of every live claim's arrays, on each claim. With an instance holding 5,000 events that was
--- 12 ms of a 40 ms claim of 2,000 (auto_explain, EngineBench at batchSize 100). A claim now records
+-- out of every live claim's arrays, on each claim. With an instance holding 5,000 events, auto_explain
+-- (timing every node, which inflates per-row nodes) put that at 12 ms of a 40 ms claim of 2,000 in
+-- EngineBench at batchSize 100. A claim now records
 -- the newest due time it took (top), and the unordered claim reads only the claims that reach into
 -- the range it scans (from its floor or recent window): no event of a claim whose newest due time
 -- is before that range can be among the rows the scan meets. Claims made before this migration
--- (top NULL) are read as before. The arrays are stored out of line uncompressed: compressing them
--- on every claim and decompressing them on every later one cost more than the bytes saved.
+-- (top NULL) are read as before.
 
 ALTER TABLE whiskfeed.claims ADD COLUMN top timestamptz;
-ALTER TABLE whiskfeed.claims ALTER COLUMN ids SET STORAGE EXTERNAL, ALTER COLUMN dues SET STORAGE EXTERNAL;
 
 -- As in events migration V6, with the held events read only from the claims that reach the range
 -- scanned.
