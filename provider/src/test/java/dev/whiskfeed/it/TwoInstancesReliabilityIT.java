@@ -59,7 +59,7 @@ class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
         a = ProviderProcess.start(envA, Path.of("target", "reliability-two-a-restarted.log"));
         await().atMost(Duration.ofSeconds(180)).until(writer::done);
         await().atMost(Duration.ofSeconds(180)).until(() ->
-            db.queryLong("SELECT count(*) FROM whiskfeed.events e JOIN whiskfeed.feeds f ON f.id = e.feed_id "
+            db.queryLong("SELECT count(*) FROM whiskfeed.event_status e JOIN whiskfeed.feeds f ON f.id = e.feed_id "
                 + "WHERE f.trigger = 'orders' AND e.state = 'delivered'") == load);
         long drainMs = (System.nanoTime() - t0) / 1_000_000;
 
