@@ -65,6 +65,17 @@ class EnvelopeTest {
   }
 
   @Test
+  void stringsTheEnvelopeWritesAreEscapedAndUtf8() {
+    String trigger = "q\"uo\\te\ttab \u00e9\u6f22 \uD83D\uDE00";
+    Target t = new Target(7, "guest", trigger, "changes", "key", "active", "control", 0, 12, 1, 60, 1, 1_000_000, false);
+    Buffer body = Envelope.of(event("INSERT", null, "{\"s\": \"\u00e9 \\\" x\"}", 0), t);
+    JsonObject sent = new JsonObject(body);
+    assertThat(sent.getJsonObject("trigger").getString("name")).isEqualTo("/guest/" + trigger);
+    assertThat(sent.getJsonObject("event").getJsonObject("data").getString("s")).isEqualTo("\u00e9 \" x");
+    assertThat(body.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("\u6f22 \uD83D\uDE00");
+  }
+
+  @Test
   void manualAndWebhookEventsCarryTheSameNullsAndNoTable() {
     for (String op : new String[] {"MANUAL", "WEBHOOK"}) {
       JsonObject envelope = new JsonObject(Envelope.of(event(op, null, "{\"n\": 1}", 0),
