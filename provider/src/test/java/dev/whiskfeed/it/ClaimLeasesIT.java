@@ -3,56 +3,26 @@ package dev.whiskfeed.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
-import dev.whiskfeed.store.Database;
-import dev.whiskfeed.store.Migrations;
-import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.TestDatabase;
-import dev.whiskfeed.testing.TestPostgres;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Leases recorded per claim (events migration V6), against a real Postgres: what a claim takes,
  * what it leaves to the others, and when a lease stops holding.
  */
-@ExtendWith(PgExtension.class)
-class ClaimLeasesIT {
-  private static final long[] FEED = {7};
+class ClaimLeasesIT extends WithEventStore {
+  private static final long[] FEED = {FEED_ID};
   private final ClaimRepository claims = new ClaimRepository();
-  private TestDatabase db;
-  private Vertx vertx;
-  private Pool pool;
 
-  @BeforeEach
-  void store(TestPostgres pg) {
-    db = pg.newDatabase("claimleases");
-    DbUrl url = DbUrl.parse(db.url());
-    Migrations.migrateEventStore(url);
-    vertx = Vertx.vertx();
-    pool = Database.pool(vertx, url, 4);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    pool.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void claimersRunningAtOnceNeverTakeOneEventTwiceAndTogetherTakeAll() throws Exception {
@@ -147,14 +117,5 @@ class ClaimLeasesIT {
     assertThat(get(claims.releaseAll(pool, "h1"))).isEqualTo(5);
     assertThat(Held.count(db)).isZero();
     assertThat(get(claims.claim(pool, "h2", 30_000, FEED, 10))).hasSize(5);
-  }
-
-  private void insert(int n) {
-    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT 7, 'MANUAL', "
-        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, ?) g", n);
-  }
-
-  private static <T> T get(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -2,27 +2,14 @@ package dev.whiskfeed.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.whiskfeed.config.DbUrl;
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
-import dev.whiskfeed.store.Database;
 import dev.whiskfeed.store.EventRepository;
-import dev.whiskfeed.store.Migrations;
-import dev.whiskfeed.testing.PgExtension;
-import dev.whiskfeed.testing.TestDatabase;
-import dev.whiskfeed.testing.TestPostgres;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What an event is, as the owner reads it, after each kind of outcome (events migration V7): a
@@ -30,29 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the event's row; either way the listing says delivered, when, by which activation, after how
  * many attempts, and READ counts it.
  */
-@ExtendWith(PgExtension.class)
-class EventStatusIT {
-  private static final long FEED = 7;
+class EventStatusIT extends WithEventStore {
+  private static final long FEED = FEED_ID;
   private final ClaimRepository claims = new ClaimRepository();
   private final EventRepository events = new EventRepository();
-  private TestDatabase db;
-  private Vertx vertx;
-  private Pool pool;
 
-  @BeforeEach
-  void store(TestPostgres pg) {
-    db = pg.newDatabase("eventstatus");
-    DbUrl url = DbUrl.parse(db.url());
-    Migrations.migrateEventStore(url);
-    vertx = Vertx.vertx();
-    pool = Database.pool(vertx, url, 4);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    pool.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void eventsDeliveredTogetherAloneAfterARetryAndDeadReadAsSuch() throws Exception {
@@ -127,14 +96,5 @@ class EventStatusIT {
 
   private Map<String, Long> counts() throws Exception {
     return get(events.counts(pool, FEED));
-  }
-
-  private void insert(int n) {
-    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT 7, 'MANUAL', "
-        + "jsonb_build_object('data', jsonb_build_object('n', g)) FROM generate_series(1, ?) g", n);
-  }
-
-  private static <T> T get(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
