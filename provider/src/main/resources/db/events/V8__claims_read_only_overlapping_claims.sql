@@ -25,10 +25,13 @@ DECLARE
   v_prev text[];
   v_from timestamptz := COALESCE(LEAST(p_floor, pg_catalog.now() - p_window_ms * interval '1 millisecond'), '-infinity');
 BEGIN
+  -- the range written out, not v_from: with a variable there the generic plan read the feeds' pending
+  -- rows by key, every delivered one since the last vacuum (0.7 ms a look after a 20k backlog)
   IF NOT EXISTS (
       SELECT 1 FROM whiskfeed.pending x
       WHERE x.next_attempt_at <= pg_catalog.now() AND x.feed_id = ANY(p_feeds)
-        AND (p_counts IS NOT NULL OR x.next_attempt_at >= v_from)) THEN
+        AND (p_counts IS NOT NULL OR x.next_attempt_at >= COALESCE(
+              LEAST(p_floor, pg_catalog.now() - p_window_ms * interval '1 millisecond'), '-infinity'))) THEN
     RETURN;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtextextended('whiskfeed.claim', 19));
@@ -47,7 +50,8 @@ BEGIN
     RETURN QUERY
     WITH c AS (
       SELECT x.id, x.next_attempt_at FROM whiskfeed.pending x
-      WHERE x.next_attempt_at <= now() AND x.feed_id = ANY(p_feeds) AND x.next_attempt_at >= v_from
+      WHERE x.next_attempt_at <= now() AND x.feed_id = ANY(p_feeds)
+        AND x.next_attempt_at >= COALESCE(LEAST(p_floor, now() - p_window_ms * interval '1 millisecond'), '-infinity')
         AND (x.id, x.next_attempt_at) NOT IN (
               SELECT h.id, h.due FROM whiskfeed.leases l JOIN whiskfeed.claims k ON k.holder = l.holder
               CROSS JOIN LATERAL unnest(k.ids, k.dues) AS h(id, due)
