@@ -41,22 +41,24 @@ CREATE INDEX fired_at ON whiskfeed.fired (at);
 -- retry writes it unchanged, so this index costs neither a heap-only update.
 CREATE INDEX events_dead ON whiskfeed.events (feed_id) WHERE state = 'dead';
 
+-- by_fire: delivered in a fire of several (no pending row, not dead, nothing written to its row)
 CREATE VIEW whiskfeed.event_status AS
   SELECT e.id, e.seq, e.feed_id, e.op, e.payload, e.created_at,
          CASE WHEN p.seq IS NOT NULL THEN 'pending' WHEN e.state = 'dead' THEN 'dead' ELSE 'delivered' END AS state,
-         e.attempts + CASE WHEN p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL THEN 1 ELSE 0 END AS attempts,
+         e.attempts + CASE WHEN b.by_fire THEN 1 ELSE 0 END AS attempts,
          e.throttled,
          COALESCE(p.next_attempt_at, e.next_attempt_at) AS next_attempt_at,
          h.holder AS locked_by, h.until AS locked_until,
-         CASE WHEN p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL THEN f.status_code ELSE e.last_status END AS last_status,
-         CASE WHEN p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL THEN NULL ELSE e.last_error END AS last_error,
-         CASE WHEN p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL THEN f.activation_id ELSE e.activation_id END AS activation_id,
-         CASE WHEN p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL THEN f.at ELSE e.delivered_at END AS delivered_at
+         CASE WHEN b.by_fire THEN f.status_code ELSE e.last_status END AS last_status,
+         CASE WHEN b.by_fire THEN NULL ELSE e.last_error END AS last_error,
+         CASE WHEN b.by_fire THEN f.activation_id ELSE e.activation_id END AS activation_id,
+         CASE WHEN b.by_fire THEN f.at ELSE e.delivered_at END AS delivered_at
   FROM whiskfeed.events e
   LEFT JOIN whiskfeed.pending p ON p.feed_id = e.feed_id AND p.seq = e.seq
   LEFT JOIN whiskfeed.held h ON h.id = p.id AND h.due = p.next_attempt_at
+  CROSS JOIN LATERAL (SELECT p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL AS by_fire) b
   LEFT JOIN LATERAL (
     SELECT x.at, x.status_code, x.activation_id FROM whiskfeed.fired x
-    WHERE p.seq IS NULL AND e.state = 'pending' AND e.delivered_at IS NULL
-      AND x.feed_id = e.feed_id AND x.first_seq <= e.seq AND e.seq = ANY (x.seqs) AND x.at >= e.next_attempt_at
+    WHERE b.by_fire AND x.feed_id = e.feed_id AND x.first_seq <= e.seq AND e.seq = ANY (x.seqs)
+      AND x.at >= e.next_attempt_at
     ORDER BY x.first_seq DESC LIMIT 1) f ON true;
