@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Started with the database, it also splits both sides: the JVM's time into its JIT compiler
  * threads and the writers' JDBC threads, the server's into the writers' backends (each transaction with its
  * capture) and the provider's backends ({@code application_name} whiskfeed: claims, outcomes,
- * bookkeeping; and the walsender of its WAL capture, {@code whiskfeed-wal:<instance>}), read from
+ * bookkeeping) and, apart, the walsender of its WAL capture ({@code whiskfeed-wal:<instance>}), read from
  * /proc/&lt;pid&gt;/stat of each backend.
  */
 final class CpuMeter {
@@ -34,10 +34,12 @@ final class CpuMeter {
   private final long writerBackendsStart = WRITER_BACKENDS_NANOS.get();
   private final long writerThreadsStart = WRITER_THREADS_NANOS.get();
   private final Map<Integer, Long> providerStart;
+  private final Map<Integer, Long> walsenderStart;
 
   private CpuMeter(TestDatabase db) {
     this.db = db;
-    this.providerStart = db == null ? Map.of() : providerBackends(db);
+    this.providerStart = db == null ? Map.of() : providerBackends(db, "application_name = 'whiskfeed'");
+    this.walsenderStart = db == null ? Map.of() : providerBackends(db, "application_name LIKE 'whiskfeed-wal:%'");
   }
 
   static CpuMeter start() {
@@ -58,14 +60,19 @@ final class CpuMeter {
     String out = String.format("CPU per event: JVM %.0f µs + rest of machine %.0f µs", jvm / 1e3 / events, rest / 1e3 / events);
     if (db == null) return out;
     long provider = 0;
-    for (Map.Entry<Integer, Long> now : providerBackends(db).entrySet()) {
+    for (Map.Entry<Integer, Long> now : providerBackends(db, "application_name = 'whiskfeed'").entrySet()) {
       provider += now.getValue() - providerStart.getOrDefault(now.getKey(), 0L);
+    }
+    long walsender = 0;
+    for (Map.Entry<Integer, Long> now : providerBackends(db, "application_name LIKE 'whiskfeed-wal:%'").entrySet()) {
+      walsender += now.getValue() - walsenderStart.getOrDefault(now.getKey(), 0L);
     }
     long writerBackends = WRITER_BACKENDS_NANOS.get() - writerBackendsStart;
     return out + String.format(" (JVM: JIT compiler %.0f, writers' JDBC threads %.0f; rest: writers' backends %.0f, "
-            + "provider's backends %.0f, other %.0f)", (compilerNanos() - compilerStart) / 1e3 / events,
+            + "provider's backends %.0f, its walsender %.0f, other %.0f)", (compilerNanos() - compilerStart) / 1e3 / events,
         (WRITER_THREADS_NANOS.get() - writerThreadsStart) / 1e3 / events, writerBackends / 1e3 / events,
-        provider / 1e3 / events, Math.max(0, rest - writerBackends - provider) / 1e3 / events);
+        provider / 1e3 / events, walsender / 1e3 / events,
+        Math.max(0, rest - writerBackends - provider - walsender) / 1e3 / events);
   }
 
   /** CPU so far of the Postgres backends with these process ids, in ns (0 for one that is gone). */
@@ -75,11 +82,11 @@ final class CpuMeter {
     return sum;
   }
 
-  private static Map<Integer, Long> providerBackends(TestDatabase db) {
+  /** The provider's backends whose {@code pg_stat_activity} row matches {@code which}, with their CPU so far. */
+  private static Map<Integer, Long> providerBackends(TestDatabase db, String which) {
     Map<Integer, Long> out = new HashMap<>();
     try {
-      db.query("SELECT pid FROM pg_stat_activity WHERE (application_name = 'whiskfeed' OR application_name LIKE 'whiskfeed-wal:%') "
-          + "AND datname = current_database()")
+      db.query("SELECT pid FROM pg_stat_activity WHERE " + which + " AND datname = current_database()")
           .forEach(r -> {
             int pid = ((Number) r.get("pid")).intValue();
             out.put(pid, processNanos(pid));

@@ -198,6 +198,25 @@ class StoreDesignBench {
         + " FROM p GROUP BY p.feed_id";
     SHAPES.put("pending, lease per claim, history per fire", new Shape(EVENTS + PENDING_TABLE + firesDdl
         + LEASES.formatted("w.pending x WHERE"), pendingInsert, leaseClaim, firesAck));
+    // the payload as written by the WAL capture (JSON text from the provider) into a jsonb column, a
+    // json column (checked, stored as text, printed as stored), or a text column for the table and a
+    // json column for the data (what the claim hands out, so nothing is extracted or printed)
+    String fromText = "WITH t AS (SELECT 1 + g %% 10 AS f, '{\"new\": {\"id\": ' || g || ', \"customer\": \"customer '"
+        + " || g || '\", \"total\": ' || g * 1.5 || ', \"note\": \"' || repeat('x', 120) || '\"}, \"old\": null}' AS d"
+        + " FROM generate_series(1, ?) g), e AS (INSERT INTO w.events (feed_id, op, %s) SELECT f, 'INSERT', %s FROM t"
+        + " RETURNING feed_id, seq, id, next_attempt_at)"
+        + " INSERT INTO w.pending (feed_id, seq, id, next_attempt_at) SELECT * FROM e";
+    String jsonbText = fromText.formatted("payload", "('{\"table\": \"public.orders\", \"data\": ' || d || '}')::jsonb");
+    String jsonText = fromText.formatted("payload", "('{\"table\": \"public.orders\", \"data\": ' || d || '}')::json");
+    String columnsText = fromText.formatted("tbl, data", "'public.orders', d::json");
+    String pendingDdl = PENDING_TABLE + LEASES.formatted("w.pending x WHERE") + firesDdl;
+    SHAPES.put("fire, jsonb from text", new Shape(EVENTS + pendingDdl, jsonbText, leaseClaim, firesAck));
+    SHAPES.put("fire, json from text", new Shape(EVENTS.replace("payload jsonb", "payload json") + pendingDdl
+        .replace("(e.payload -> 'table')::text", "(e.payload ->> 'table')").replace("(e.payload -> 'data')::text",
+            "(e.payload -> 'data')::text"), jsonText, leaseClaim, firesAck));
+    SHAPES.put("fire, table + json data", new Shape(EVENTS.replace("payload jsonb NOT NULL", "tbl text NOT NULL, data json")
+        + pendingDdl.replace("(e.payload -> 'table')::text", "e.tbl").replace("(e.payload -> 'data')::text", "e.data::text"),
+        columnsText, leaseClaim, firesAck));
     // -Dbench.shapes="a;b": only these shapes (names as above)
     String only = System.getProperty("bench.shapes", "");
     if (!only.isBlank()) SHAPES.keySet().retainAll(java.util.Arrays.asList(only.split(";")));
