@@ -110,6 +110,36 @@ class ClaimLeasesIT extends WithEventStore {
         .doesNotContainAnyElementsOf(first.stream().map(ClaimedEvent::id).toList());
   }
 
+  /**
+   * A claim first looks whether anything is due in its range, on the claim connection's generic
+   * plans. Planned as a scan of the pending table in storage order, that look walked every pending
+   * row deleted since the last vacuum, on every claim (events migration V9): its generic plan must
+   * read the claim index instead.
+   */
+  @Test
+  void theLookBeforeAClaimReadsTheClaimIndexAfterManyDeliveries() throws Exception {
+    insert(20_000);
+    db.execute("DELETE FROM whiskfeed.pending WHERE seq IN (SELECT seq FROM whiskfeed.pending ORDER BY seq LIMIT 10000)");
+    db.execute("ANALYZE whiskfeed.pending");
+    String source = (String) db.query("SELECT prosrc FROM pg_proc WHERE proname = 'claim' "
+        + "AND pronamespace = 'whiskfeed'::regnamespace").get(0).get("prosrc");
+    java.util.regex.Matcher look = java.util.regex.Pattern.compile(
+        "IF \\((SELECT x\\.next_attempt_at FROM whiskfeed\\.pending x.*?LIMIT 1)\\) IS NULL THEN",
+        java.util.regex.Pattern.DOTALL).matcher(source);
+    assertThat(look.find()).as("the claim function begins with its look").isTrue();
+    String query = look.group(1).replace("p_feeds", "$1").replace("p_floor", "$2").replace("p_window_ms", "$3")
+        .replace("p_counts", "$4");
+    StringBuilder plan = new StringBuilder();
+    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE look(bigint[], timestamptz, bigint, int[]) AS " + query);
+      try (java.sql.ResultSet r = st.executeQuery("EXPLAIN EXECUTE look('{7}', now(), 0, NULL)")) {
+        while (r.next()) plan.append(r.getString(1)).append('\n');
+      }
+    }
+    assertThat(plan).contains("pending_claim").doesNotContain("Seq Scan");
+  }
+
   @Test
   void releasingHandsBackEverythingAtOnce() throws Exception {
     insert(5);
