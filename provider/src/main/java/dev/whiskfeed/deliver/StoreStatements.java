@@ -13,8 +13,12 @@ import java.util.Set;
  * {@code holder}, with its lease. The unordered claim reads through the store's claim pool, the
  * rest through its pool.
  */
-record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry registry, String holder, long leaseMs)
-    implements ClaimRound.Statements, StoreLeases.Statements {
+record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry registry, String holder, long leaseMs,
+                       ClaimsVacuum vacuum) implements ClaimRound.Statements, StoreLeases.Statements {
+
+  StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry registry, String holder, long leaseMs) {
+    this(claims, store, registry, holder, leaseMs, new ClaimsVacuum(ClaimRepository.VACUUM_EVERY));
+  }
 
   @Override
   public Future<List<ClaimedEvent>> unordered(ClaimPlanner.Claim plan) {
@@ -35,7 +39,11 @@ record StoreStatements(ClaimRepository claims, EventStore store, FeedRegistry re
 
   @Override
   public Future<Integer> ack(List<Ack> batch, List<ClaimedEvent> events, long[] settledClaims) {
-    return claims.ack(store.pool(), holder, batch, events, settledClaims);
+    return claims.ack(store.pool(), holder, batch, events, settledClaims).onSuccess(n -> {
+      if (vacuum.settled(settledClaims.length)) {
+        claims.vacuumClaims(store.pool()).onComplete(done -> vacuum.finished());
+      }
+    });
   }
 
   @Override

@@ -24,11 +24,12 @@ final class Statements {
     if (!ON) return;
     List<Map<String, Object>> rows = db.query("""
         SELECT calls, round(total_exec_time)::bigint AS ms, round((total_exec_time / calls * 1000)::numeric, 1) AS us,
-               rows, regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS q
-        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12""");
-    System.out.println("BENCH statements, " + label + " (calls, total ms, µs/call, rows, query):");
+               round((total_plan_time / calls * 1000)::numeric, 1) AS plan, rows, regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS q
+        FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time DESC LIMIT 12""");
+    System.out.println("BENCH statements, " + label + " (calls, total ms, µs/call, planning µs/call, rows, query):");
     for (Map<String, Object> r : rows) {
-      System.out.printf("BENCH   %8s %7s %9s %8s  %s%n", r.get("calls"), r.get("ms"), r.get("us"), r.get("rows"), r.get("q"));
+      System.out.printf("BENCH   %8s %7s %9s %9s %8s  %s%n", r.get("calls"), r.get("ms"), r.get("us"), r.get("plan"), r.get("rows"),
+          r.get("q"));
     }
   }
 }

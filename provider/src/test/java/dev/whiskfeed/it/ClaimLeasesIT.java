@@ -141,6 +141,19 @@ class ClaimLeasesIT extends WithEventStore {
   }
 
   @Test
+  void theClaimsThatOutcomesDeletedAreVacuumedAway() throws Exception {
+    insert(50);
+    for (int i = 0; i < 50; i++) {
+      ClaimedEvent e = get(claims.claim(pool, "h1", 30_000, FEED, 1)).get(0);
+      get(claims.ack(pool, "h1", List.of(Ack.delivered(e.id(), 202, "a" + i)), List.of(e), new long[] {e.claim()}));
+    }
+    long vacuums = db.queryLong("SELECT pg_stat_get_vacuum_count('whiskfeed.claims'::regclass)");
+    get(claims.vacuumClaims(pool));
+    assertThat(db.queryLong("SELECT pg_stat_get_vacuum_count('whiskfeed.claims'::regclass)")).isEqualTo(vacuums + 1);
+    assertThat(db.queryLong("SELECT count(*) FROM whiskfeed.claims")).isZero();
+  }
+
+  @Test
   void releasingHandsBackEverythingAtOnce() throws Exception {
     insert(5);
     assertThat(get(claims.claim(pool, "h1", 30_000, FEED, 10))).hasSize(5);

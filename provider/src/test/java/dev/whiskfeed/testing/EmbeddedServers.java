@@ -37,7 +37,7 @@ final class EmbeddedServers {
     if (Boolean.getBoolean("bench.statements")) {
       // where the server's time goes, printed by benchmarks run with -Dbench.statements=true
       preload.add("pg_stat_statements");
-      builder.setServerConfig("pg_stat_statements.track", "all");
+      builder.setServerConfig("pg_stat_statements.track", "all").setServerConfig("pg_stat_statements.track_planning", "on");
     }
     String explainMs = System.getProperty("bench.explainMs", "");
     if (!explainMs.isBlank()) {

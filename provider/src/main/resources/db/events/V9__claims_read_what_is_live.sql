@@ -1,12 +1,22 @@
--- Delivery core v2 (issue 19): the look a claim takes before its lock reads the claim index.
+-- Delivery core v2 (issue 19): what a claim and an outcome read no longer grows with what was
+-- delivered since the last vacuum.
 --
--- A claim first looks whether anything is due in its range and returns at once if not (events
--- migration V6). On the claim connection (generic plans) that look was planned as a scan of the
--- pending table in storage order, stopping at the first due row: after a backlog's first deliveries
--- it walked every pending row deleted since the last vacuum, on every claim (EngineBench at
--- batchSize 100: 3.3 ms a look, 55 looks a drain of 100k events; CoreStatementsBench: 0.3 ms a
--- claim of 100 after 20k events). It now asks for the first due event in due order, which the
--- claim index answers from the range's start. The rest of the function is as in V8.
+-- 1. The look a claim takes before its lock (is anything due in its range?) asks for the first due
+--    event in due order. As an EXISTS it was planned, on the claim connection's generic plans, as a
+--    scan of the pending table in storage order, past every row deleted since the last vacuum
+--    (EngineBench at batchSize 100: 3.3 ms a look late in a 100k drain; CoreStatementsBench, claims
+--    of 100 from a 100k backlog: 18-20 us of database CPU per event, 10-12 after).
+-- 2. Every claim inserts a row of whiskfeed.claims and its last outcome deletes it, so at one event
+--    a claim (a quiet feed, batchSize 1) the table holds thousands of dead rows between two runs of
+--    autovacuum. Outcomes found their claims through claims_holder, in a bitmap scan (which never
+--    marks an entry dead) over every claim the holder made since the last vacuum, and each claim
+--    joined its expired leases to that table. Outcomes now find their claims by key, the claim reads
+--    the table for expired leases only when one expired, and the provider vacuums the table after
+--    every thousand claims it settled (ClaimRepository). The holder's other statements (lease
+--    renewal, release) are rare and read the small table whole.
+-- The rest of the claim function is as in events migration V8.
+
+DROP INDEX whiskfeed.claims_holder;
 
 CREATE OR REPLACE FUNCTION whiskfeed.claim(p_holder text, p_lease_ms bigint, p_feeds bigint[], p_n int,
                                 p_floor timestamptz, p_window_ms bigint, p_counts int[])
@@ -37,13 +47,18 @@ BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   INSERT INTO whiskfeed.leases AS l (holder, until) VALUES (p_holder, now() + p_lease_ms * interval '1 millisecond')
   ON CONFLICT (holder) DO UPDATE SET until = EXCLUDED.until;
-  -- the leases that ran out, and their claims (through claims_holder: live claims are not read)
+  -- the leases that ran out, and then (rarely) their claims: the claims table is read only when a
+  -- lease ended, as it holds every claim deleted since the last vacuum
   WITH ended AS (
     DELETE FROM whiskfeed.leases l WHERE l.until <= now() RETURNING l.holder
-  ), gone AS (
-    DELETE FROM whiskfeed.claims c USING ended WHERE c.holder = ended.holder RETURNING c.holder, c.ids, c.dues)
-  SELECT array_agg(h.id), array_agg(h.due), array_agg(gone.holder) INTO v_ids, v_dues, v_prev
-  FROM gone CROSS JOIN LATERAL unnest(gone.ids, gone.dues) AS h(id, due);
+  )
+  SELECT array_agg(ended.holder) INTO v_prev FROM ended;
+  IF v_prev IS NOT NULL THEN
+    WITH gone AS (
+      DELETE FROM whiskfeed.claims c WHERE c.holder = ANY(v_prev) RETURNING c.holder, c.ids, c.dues)
+    SELECT array_agg(h.id), array_agg(h.due), array_agg(gone.holder) INTO v_ids, v_dues, v_prev
+    FROM gone CROSS JOIN LATERAL unnest(gone.ids, gone.dues) AS h(id, due);
+  END IF;
 
   IF p_counts IS NULL THEN
     RETURN QUERY
