@@ -5,7 +5,8 @@
 --    event in due order. As an EXISTS it was planned, on the claim connection's generic plans, as a
 --    scan of the pending table in storage order, past every row deleted since the last vacuum
 --    (EngineBench at batchSize 100: 3.3 ms a look late in a 100k drain; CoreStatementsBench, claims
---    of 100 from a 100k backlog: 18-20 us of database CPU per event, 10-12 after).
+--    of 100 from a 100k backlog: 18-20 us of database CPU per event, 10-12 after). It also skips the
+--    events live claims hold, as the claim itself does.
 -- 2. Every claim inserts a row of whiskfeed.claims and its last outcome deletes it, so at one event
 --    a claim (a quiet feed, batchSize 1) the table holds thousands of dead rows between two runs of
 --    autovacuum. Outcomes found their claims through claims_holder, in a bitmap scan (which never
@@ -30,16 +31,24 @@ DECLARE
   v_prev text[];
   v_from timestamptz := COALESCE(LEAST(p_floor, pg_catalog.now() - p_window_ms * interval '1 millisecond'), '-infinity');
 BEGIN
-  -- The look: the first due event of the claim's range, read from the claim index in due order. As
-  -- an EXISTS over the range, the claim connection's generic plan read the pending table in storage
-  -- order and walked every row deleted since the last vacuum before the first live one (0.3 ms a
-  -- look 20k events into a backlog, 3 ms at 100k). The range is written out, not v_from: with a
-  -- variable there the generic plan read the feeds' pending rows by key (events migration V8).
+  -- The look: the first due event of the claim's range that no live claim holds, read from the claim
+  -- index in due order. As an EXISTS over the range, the claim connection's generic plan read the
+  -- pending table in storage order and walked every row deleted since the last vacuum before the
+  -- first live one. It skips held events, as the claim does: the claim that follows one that found
+  -- work (to see whether there is more) found a quiet feed's only event held by the claim before,
+  -- and took the lock and renewed the lease for nothing. Before the lock the held events may be
+  -- read just before a claim settles: a claim that returns here for that is followed by the one its
+  -- outcome wakes. The range is written out, not v_from: with a variable there the generic plan read
+  -- the feeds' pending rows by key (events migration V8).
   IF (SELECT x.next_attempt_at FROM whiskfeed.pending x
       WHERE x.next_attempt_at <= pg_catalog.now() AND x.feed_id = ANY(p_feeds)
         AND x.next_attempt_at >= CASE WHEN p_counts IS NULL
               THEN COALESCE(LEAST(p_floor, pg_catalog.now() - p_window_ms * interval '1 millisecond'), '-infinity')
               ELSE '-infinity' END
+        AND (x.id, x.next_attempt_at) NOT IN (
+              SELECT h.id, h.due FROM whiskfeed.leases l JOIN whiskfeed.claims k ON k.holder = l.holder
+              CROSS JOIN LATERAL unnest(k.ids, k.dues) AS h(id, due)
+              WHERE l.until > pg_catalog.now() AND (k.top IS NULL OR k.top >= v_from))
       ORDER BY x.next_attempt_at LIMIT 1) IS NULL THEN
     RETURN;
   END IF;
