@@ -4,9 +4,9 @@
 -- 1. The look a claim takes before its lock (is anything due in its range?) asks for the first due
 --    event in due order. As an EXISTS it was planned, on the claim connection's generic plans, as a
 --    scan of the pending table in storage order, past every row deleted since the last vacuum
---    (EngineBench at batchSize 100: 3.3 ms a look late in a 100k drain; CoreStatementsBench, claims
---    of 100 from a 100k backlog: 18-20 us of database CPU per event, 10-12 after). It also skips the
---    events live claims hold, as the claim itself does.
+--    (EngineBench at batchSize 100: 3.3 ms of wall time a look on average in a 100k drain;
+--    CoreStatementsBench, claims of 100 from a 100k backlog: 18-20 us of database CPU per event,
+--    10-12 after). It also skips the events live claims hold, as the claim itself does.
 -- 2. Every claim inserts a row of whiskfeed.claims and its last outcome deletes it, so at one event
 --    a claim (a quiet feed, batchSize 1) the table holds thousands of dead rows between two runs of
 --    autovacuum. Outcomes found their claims through claims_holder, in a bitmap scan (which never
