@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the event store's shape costs Postgres per delivered event, outside the provider: the same
  * backlog written, then claimed and acknowledged in batches by one connection, as fast as it goes,
- * for seven shapes of the store (issue 19, item 1), alternating per round:
+ * for twelve shapes of the store (issue 19, item 1), alternating per round:
  * <ul>
  *   <li>{@code today}: the store before events migration V6, one events table; a lease writes the
  *       row in place (heap-only), an outcome
@@ -35,7 +35,12 @@ import org.junit.jupiter.api.Test;
  *       unlogged table listing the ids and their due times, taken under a claim lock) instead of per event;
  *   <li>{@code pending+outcome, lease per claim} and {@code pending, lease per claim}: the pending
  *       table's two acknowledgements with the lease per claim (the first is the store since events
- *       migration V6).
+ *       migration V6);
+ *   <li>{@code pending, lease per claim, history per event} and {@code … per fire}: delivered = pending
+ *       row deleted, with a history row per event or per fire (the second is the store since V7);
+ *   <li>{@code fire, jsonb from text}, {@code fire, json from text}, {@code fire, table + json data}: the
+ *       V7 shape with the payload written from JSON text (as WAL capture writes it) into a jsonb column,
+ *       a json column, or a text column for the table and a json one for the data.
  * </ul>
  * Figures: the backend's CPU per row written, and per event claimed and acknowledged (read from
  * /proc), with the wall time of the claims and the acknowledgements. Claims read from a floor (the
