@@ -65,7 +65,7 @@ public final class ClaimRepository {
    * beside the key, was planned as a loop over both: 65 ms for an acknowledgement of 500); their
    * {@code next_attempt_at} says when the outcome was written, so no earlier fire is read as a
    * later delivery. The claims none of whose events is held any more ({@code $11}) go in the same
-   * statement. Claims are read by their keys only (events migration V10): the table holds every
+   * statement. Claims are read by their keys only (events migration V9): the table holds every
    * claim deleted since the last vacuum, and a read by holder walked them all.
    */
   private static final String ACK = """
