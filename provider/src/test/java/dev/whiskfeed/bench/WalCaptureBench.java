@@ -32,6 +32,12 @@ import org.junit.jupiter.api.Test;
  * {@code mvn -B -q -pl provider -am verify -Pbench -Dit.test=WalCaptureBench -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}
  * ({@code -Dwhiskfeed.bench.rounds=3 -Dwhiskfeed.bench.rows100=200000 -Dwhiskfeed.bench.rows1=50000}).
+ *
+ * <p>{@code -Dwhiskfeed.bench.source=control} (default) captures a table of the control database
+ * itself, as in embedded mode; {@code own} a table of another database on the same server, named in
+ * {@code WHISKFEED_SOURCES} (the walsender still reads the event store's WAL records, and drops
+ * them as another database's); {@code server} a database on a second Postgres server, so the
+ * source's WAL holds none of the event store's records.
  */
 class WalCaptureBench {
   static final int ROUNDS = Integer.getInteger("whiskfeed.bench.rounds", 3);
@@ -42,38 +48,60 @@ class WalCaptureBench {
    * while the provider runs; "default" sets none.
    */
   static final List<String> VARIANTS = List.of(System.getProperty("whiskfeed.bench.variants", "default").split(";"));
+  static final String ACTIVITY = "SELECT pid, application_name, backend_type FROM pg_stat_activity";
+  static final String SOURCE = System.getProperty("whiskfeed.bench.source", "control");
   static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private final StringBuilder report = new StringBuilder();
+  /** Where the captured table is: the control database or a database of its own. */
+  private TestDatabase source;
 
   @Test
   void decodeAndStore() throws Exception {
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
-        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
-        .setServerConfig("max_wal_senders", "10").start()) {
+    try (EmbeddedPostgres server = server(); EmbeddedPostgres second = SOURCE.equals("server") ? server() : null) {
       TestDatabase admin = new TestDatabase("localhost", server.getPort(), "postgres", "postgres", "postgres");
       admin.execute("CREATE DATABASE bench");
-      measure(new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres"));
+      TestDatabase control = new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres");
+      TestDatabase source = switch (SOURCE) {
+        case "control" -> control;
+        case "own" -> {
+          admin.execute("CREATE DATABASE bench_source");
+          yield new TestDatabase("localhost", server.getPort(), "bench_source", "postgres", "postgres");
+        }
+        case "server" -> new TestDatabase("localhost", second.getPort(), "postgres", "postgres", "postgres");
+        default -> throw new IllegalArgumentException("whiskfeed.bench.source: control, own or server, not " + SOURCE);
+      };
+      measure(control, source);
     }
   }
 
-  private void measure(TestDatabase db) throws Exception {
-    db.execute("CREATE TABLE public.t (id bigserial PRIMARY KEY, customer int NOT NULL, status text NOT NULL,"
+  private static EmbeddedPostgres server() throws java.io.IOException {
+    return EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
+        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
+        .setServerConfig("max_wal_senders", "10").start();
+  }
+
+  private void measure(TestDatabase db, TestDatabase source) throws Exception {
+    this.source = source;
+    source.execute("CREATE TABLE public.t (id bigserial PRIMARY KEY, customer int NOT NULL, status text NOT NULL,"
         + " total numeric(12,2), created_at timestamptz NOT NULL DEFAULT now())");
     Vertx vertx = Vertx.vertx();
     StandInOpenWhisk openwhisk = StandInOpenWhisk.start(vertx);
     try {
       try (Provider provider = start(db, openwhisk)) {
         Api api = new Api(provider.port(), KEY);
-        Api.Response r = api.create("bench", "t", new JsonObject().put("kind", "changes").put("table", "public.t")
-            .put("capture", "wal"));
+        JsonObject params = new JsonObject().put("kind", "changes").put("table", "public.t").put("capture", "wal");
+        if (source != db) params.put("source", "src");
+        Api.Response r = api.create("bench", "t", params);
         if (r.status() != 200) throw new IllegalStateException(r.body());
         Api.Response p = api.pause("bench", "t");
         if (p.status() != 200) throw new IllegalStateException(p.body());
       }
       line("Postgres " + db.query("SHOW server_version").get(0).values().iterator().next() + ", fsync and synchronous "
-          + "commit on, " + Runtime.getRuntime().availableProcessors() + " cores; " + ROUNDS + " rounds; medians (min-max)");
+          + "commit on, captured table in " + (source == db ? "the control database" : SOURCE.equals("own")
+          ? "a database of its own" : "a database on another server") + ", "
+          + Runtime.getRuntime().availableProcessors() + " cores; " + ROUNDS + " rounds; medians (min-max)");
       int[][] shapes = {{100, ROWS_100 / 100}, {1, ROWS_1}};
       int nv = VARIANTS.size();
       double[][][][] out = new double[nv][2][7][ROUNDS];
@@ -111,18 +139,21 @@ class WalCaptureBench {
     }
   }
 
-  private static Provider start(TestDatabase db, StandInOpenWhisk openwhisk) {
-    return TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false"));
+  private Provider start(TestDatabase db, StandInOpenWhisk openwhisk) {
+    if (source == db) return TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false"));
+    return TestProvider.start(db, openwhisk.url(), Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
+        "WHISKFEED_SOURCES", "src=" + source.url(), "WHISKFEED_SOURCE_NAMESPACES", "control=*;src=*"));
   }
 
   /** [rows/s from start, rows/s from first, JVM us/row, reader thread us/row, walsender us/row, provider backends us/row, seconds]. */
   private double[] once(TestDatabase db, StandInOpenWhisk openwhisk, int rowsPerTx, int txs) throws Exception {
     db.execute("TRUNCATE whiskfeed.events");
-    db.execute("VACUUM ANALYZE whiskfeed.events, public.t");
+    db.execute("VACUUM ANALYZE whiskfeed.events");
+    source.execute("VACUUM ANALYZE public.t");
     String sql = rowsPerTx == 1 ? "INSERT INTO public.t (customer, status, total) VALUES (?, 'new', ?)"
         : "INSERT INTO public.t (customer, status, total) SELECT (? + g) % 1000, 'new', ? + g "
           + "FROM generate_series(1, " + rowsPerTx + ") g";
-    try (Connection c = db.connect(); Statement s = c.createStatement(); PreparedStatement p = c.prepareStatement(sql)) {
+    try (Connection c = source.connect(); Statement s = c.createStatement(); PreparedStatement p = c.prepareStatement(sql)) {
       s.execute("SET synchronous_commit = off");
       for (int i = 0; i < txs; i++) {
         p.setInt(1, i % 1000);
@@ -130,7 +161,7 @@ class WalCaptureBench {
         p.executeUpdate();
       }
     }
-    db.execute("CHECKPOINT");
+    source.execute("CHECKPOINT");
     long rows = (long) rowsPerTx * txs;
     long jvm0 = jvmNanos();
     long t0 = System.nanoTime();
@@ -148,7 +179,10 @@ class WalCaptureBench {
       first = firstStored[0] == 0 ? t1 : firstStored[0];
       List<Integer> senders = new ArrayList<>();
       List<Integer> providers = new ArrayList<>();
-      for (Map<String, Object> r : db.query("SELECT pid, application_name, backend_type FROM pg_stat_activity")) {
+      // the provider's connections to either database, and the walsender of the source's slot
+      List<Map<String, Object>> backends = new ArrayList<>(db.query(ACTIVITY));
+      if (!source.url().startsWith(db.url().substring(0, db.url().lastIndexOf('/')))) backends.addAll(source.query(ACTIVITY));
+      for (Map<String, Object> r : backends) {
         int pid = ((Number) r.get("pid")).intValue();
         if ("walsender".equals(r.get("backend_type"))) senders.add(pid);
         else if ("whiskfeed".equals(r.get("application_name"))) providers.add(pid);
