@@ -74,7 +74,17 @@ class ChangesBench {
   static final List<String> CAPTURES = System.getProperty("bench.capture", "").isBlank() ? List.of()
       : List.of(System.getProperty("bench.capture").split(","));
   static final int REPS = Integer.getInteger("bench.reps", 1);
+  /**
+   * {@code -Dbench.sourceServer=true}: the sustained parts' tables are in a database on a second Postgres
+   * server (a source in {@code WHISKFEED_SOURCES}), the control database on the first, as operators
+   * are told to place them for WAL capture (changes-feed.md, "Where to put the control database");
+   * both servers run on this box.
+   */
+  static final boolean SOURCE_SERVER = Boolean.getBoolean("bench.sourceServer");
   private String capture;
+  /** The second server of {@link #SOURCE_SERVER}, started at its first use. */
+  private io.zonky.test.db.postgres.embedded.EmbeddedPostgres sourceServer;
+  private int sourceDatabases;
 
   @Test
   void changesFeed(TestPostgres pg) throws Exception {
@@ -101,7 +111,22 @@ class ChangesBench {
       if (CASES.contains("catchup")) catchUp(pg, receiver);
     } finally {
       vertx.close();
+      if (sourceServer != null) sourceServer.close();
     }
+  }
+
+  /** A fresh database on the second server, durable and with logical decoding as the first. */
+  private TestDatabase sourceDatabase() throws java.io.IOException {
+    if (sourceServer == null) {
+      sourceServer = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
+          .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
+          .setServerConfig("max_wal_senders", "10").start();
+    }
+    String name = "source_" + (++sourceDatabases);
+    new TestDatabase("localhost", sourceServer.getPort(), "postgres", "postgres", "postgres")
+        .execute("CREATE DATABASE " + name);
+    return new TestDatabase("localhost", sourceServer.getPort(), name, "postgres", "postgres");
   }
 
   private static void table(TestDatabase db, String name) {
@@ -110,8 +135,17 @@ class ChangesBench {
   }
 
   private static Provider provider(TestDatabase db, Receiver receiver) {
+    return provider(db, null, receiver);
+  }
+
+  /** {@code source}: a database on another server, the source {@code src}; null: none. */
+  private static Provider provider(TestDatabase db, TestDatabase source, Receiver receiver) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("WHISKFEED_VERIFY_TRIGGERS", "false",
         "WHISKFEED_DB_POOL_SIZE", "8", "WHISKFEED_LEASE_SEC", "30"));
+    if (source != null) {
+      env.put("WHISKFEED_SOURCES", "src=" + source.url());
+      env.put("WHISKFEED_SOURCE_NAMESPACES", "control=*;src=*");
+    }
     // e.g. -Dbench.minFires=256: a fixed number of fires in flight (WHISKFEED_MIN_CONCURRENT_FIRES)
     String minFires = System.getProperty("bench.minFires", "");
     if (!minFires.isBlank()) env.put("WHISKFEED_MIN_CONCURRENT_FIRES", minFires);
@@ -119,9 +153,14 @@ class ChangesBench {
   }
 
   private void changesFeed(Api api, String trigger, String table, int batchSize) {
+    changesFeed(api, trigger, table, batchSize, false);
+  }
+
+  private void changesFeed(Api api, String trigger, String table, int batchSize, boolean fromSource) {
     JsonObject body = new JsonObject().put("kind", "changes").put("table", table).put("events", "INSERT")
         .put("batchSize", batchSize);
     if (capture != null) body.put("capture", capture);
+    if (fromSource) body.put("source", "src");
     Api.Response r = api.create("bench", trigger, body);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
@@ -234,25 +273,29 @@ class ChangesBench {
                          boolean warmUp) throws Exception {
     reset(receiver);
     TestDatabase db = pg.newDatabase("sustained");
+    // the writers' database: the control database, or a source on the second server
+    TestDatabase source = SOURCE_SERVER ? sourceDatabase() : null;
+    TestDatabase written = source != null ? source : db;
     List<String> tables = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       tables.add("public.s" + i);
-      table(db, "public.s" + i);
+      table(written, "public.s" + i);
     }
     ConcurrentHashMap<String, Long> committed = new ConcurrentHashMap<>();
-    try (Provider provider = provider(db, receiver)) {
+    try (Provider provider = provider(db, source, receiver)) {
       Api api = new Api(provider.port(), KEY);
-      for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize);
+      for (int i = 0; i < tables.size(); i++) changesFeed(api, "s" + i, tables.get(i), batchSize, source != null);
       Statements.reset(db);
-      CpuMeter cpu = CpuMeter.start(db);
+      CpuMeter cpu = source != null ? CpuMeter.start(db, source) : CpuMeter.start(db);
       long t0 = System.nanoTime();
-      long rows = Writers.openLoop(db, tables, 16, txRate, rowsPerTx, !ROW_BY_ROW, seconds, committed);
+      long rows = Writers.openLoop(written, tables, 16, txRate, rowsPerTx, !ROW_BY_ROW, seconds, committed);
       double writeSecs = (System.nanoTime() - t0) / 1e9;
       long atWriteEnd = receiver.seen.size();
       waitFor(() -> receiver.seen.size() >= rows, 60);
       double totalSecs = (System.nanoTime() - t0) / 1e9;
       System.out.printf((warmUp ? "BENCH (warm-up, not counted) " : "BENCH ") + "sustained, capture "
-          + (capture == null ? "default" : capture) + ", batchSize %d, %s: "
+          + (capture == null ? "default" : capture) + (source != null ? ", tables on another server" : "")
+          + ", batchSize %d, %s: "
           + "offered %.0f events/s for %.1f s; delivered %d of %d by the end of writing (backlog %d), all after "
           + "%.1f s: %.0f events/s end to end, %d fires, %d duplicates; %s%n",
           batchSize, shape(rowsPerTx), rows / writeSecs, writeSecs, atWriteEnd, rows, rows - atWriteEnd, totalSecs,

@@ -27,7 +27,8 @@ final class CpuMeter {
   static final AtomicLong WRITER_BACKENDS_NANOS = new AtomicLong();
   static final AtomicLong WRITER_THREADS_NANOS = new AtomicLong();
 
-  private final TestDatabase db;
+  /** Where the provider and the writers work (a control database, and a source on another server); empty: no split. */
+  private final List<TestDatabase> dbs;
   private final long jvmStart = jvmNanos();
   private final long machineStart = machineNanos();
   private final long compilerStart = compilerNanos();
@@ -36,19 +37,22 @@ final class CpuMeter {
   private final Map<Integer, Long> providerStart;
   private final Map<Integer, Long> walsenderStart;
 
-  private CpuMeter(TestDatabase db) {
-    this.db = db;
-    this.providerStart = db == null ? Map.of() : providerBackends(db, "application_name = 'whiskfeed'");
-    this.walsenderStart = db == null ? Map.of() : providerBackends(db, "application_name LIKE 'whiskfeed-wal:%'");
+  private CpuMeter(List<TestDatabase> dbs) {
+    this.dbs = dbs;
+    this.providerStart = providerBackends(dbs, "application_name = 'whiskfeed'");
+    this.walsenderStart = providerBackends(dbs, "application_name LIKE 'whiskfeed-wal:%'");
   }
 
   static CpuMeter start() {
-    return new CpuMeter(null);
+    return new CpuMeter(List.of());
   }
 
-  /** Also splits the JVM's and the server's time (see above); {@code db}: where the provider and the writers work. */
-  static CpuMeter start(TestDatabase db) {
-    return new CpuMeter(db);
+  /**
+   * Also splits the JVM's and the server's time (see above); {@code dbs}: where the provider and the
+   * writers work (the control database, and a source database on another server if there is one).
+   */
+  static CpuMeter start(TestDatabase... dbs) {
+    return new CpuMeter(List.of(dbs));
   }
 
   /** "JVM n µs + rest m µs per event" (and the split, when started with the database), or "" where /proc/stat is not available. */
@@ -58,13 +62,13 @@ final class CpuMeter {
     if (machine <= 0 || jvm < 0 || events == 0) return "";
     long rest = Math.max(0, machine - jvm);
     String out = String.format("CPU per event: JVM %.0f µs + rest of machine %.0f µs", jvm / 1e3 / events, rest / 1e3 / events);
-    if (db == null) return out;
+    if (dbs.isEmpty()) return out;
     long provider = 0;
-    for (Map.Entry<Integer, Long> now : providerBackends(db, "application_name = 'whiskfeed'").entrySet()) {
+    for (Map.Entry<Integer, Long> now : providerBackends(dbs, "application_name = 'whiskfeed'").entrySet()) {
       provider += now.getValue() - providerStart.getOrDefault(now.getKey(), 0L);
     }
     long walsender = 0;
-    for (Map.Entry<Integer, Long> now : providerBackends(db, "application_name LIKE 'whiskfeed-wal:%'").entrySet()) {
+    for (Map.Entry<Integer, Long> now : providerBackends(dbs, "application_name LIKE 'whiskfeed-wal:%'").entrySet()) {
       walsender += now.getValue() - walsenderStart.getOrDefault(now.getKey(), 0L);
     }
     long writerBackends = WRITER_BACKENDS_NANOS.get() - writerBackendsStart;
@@ -82,17 +86,19 @@ final class CpuMeter {
     return sum;
   }
 
-  /** The provider's backends whose {@code pg_stat_activity} row matches {@code which}, with their CPU so far. */
-  private static Map<Integer, Long> providerBackends(TestDatabase db, String which) {
+  /** The provider's backends in {@code dbs} whose {@code pg_stat_activity} row matches {@code which}, with their CPU so far. */
+  private static Map<Integer, Long> providerBackends(List<TestDatabase> dbs, String which) {
     Map<Integer, Long> out = new HashMap<>();
-    try {
-      db.query("SELECT pid FROM pg_stat_activity WHERE " + which + " AND datname = current_database()")
-          .forEach(r -> {
-            int pid = ((Number) r.get("pid")).intValue();
-            out.put(pid, processNanos(pid));
-          });
-    } catch (RuntimeException e) {
-      // not a local server, or no rights to see its sessions: no split
+    for (TestDatabase db : dbs) {
+      try {
+        db.query("SELECT pid FROM pg_stat_activity WHERE " + which + " AND datname = current_database()")
+            .forEach(r -> {
+              int pid = ((Number) r.get("pid")).intValue();
+              out.put(pid, processNanos(pid));
+            });
+      } catch (RuntimeException e) {
+        // not a local server, or no rights to see its sessions: no split
+      }
     }
     return out;
   }
