@@ -5,7 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +22,8 @@ final class RowWriter implements AutoCloseable {
   private final int rowsPerCommit;
   private final Duration pause;
   private final long total;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Counted down by {@link #stop()}: the pause between transactions ends at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong next = new AtomicLong(1);
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -57,7 +59,7 @@ final class RowWriter implements AutoCloseable {
   }
 
   void stop() throws InterruptedException {
-    stopped.set(true);
+    stopped.countDown();
     thread.join(30_000);
   }
 
@@ -68,7 +70,7 @@ final class RowWriter implements AutoCloseable {
 
   private void run() {
     Connection c = null;
-    while (!stopped.get() && committed.get() < total) {
+    while (stopped.getCount() > 0 && committed.get() < total) {
       long from = next.get();
       int n = (int) Math.min(rowsPerCommit, total - committed.get());
       try {
@@ -95,12 +97,13 @@ final class RowWriter implements AutoCloseable {
     close(c);
   }
 
+  /** The pause between transactions, cut short by {@link #stop()}. */
   private void pause() {
     try {
-      Thread.sleep(pause.toMillis());
+      stopped.await(pause.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      stopped.set(true);
+      stopped.countDown();
     }
   }
 
