@@ -44,10 +44,7 @@ class BackfillBench {
 
   @Test
   void backfill() throws Exception {
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
-        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
-        .setServerConfig("max_wal_senders", "10").start()) {
+    try (EmbeddedPostgres server = Durability.logicalServer()) {
       TestDatabase admin = new TestDatabase("localhost", server.getPort(), "postgres", "postgres", "postgres");
       admin.execute("CREATE DATABASE bench");
       measure(new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres"));

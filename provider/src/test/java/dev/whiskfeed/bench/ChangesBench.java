@@ -118,10 +118,7 @@ class ChangesBench {
   /** A fresh database on the second server, durable and with logical decoding as the first. */
   private TestDatabase sourceDatabase() throws java.io.IOException {
     if (sourceServer == null) {
-      sourceServer = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
-          .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
-          .setServerConfig("max_wal_senders", "10").start();
+      sourceServer = Durability.logicalServer();
     }
     String name = "source_" + (++sourceDatabases);
     new TestDatabase("localhost", sourceServer.getPort(), "postgres", "postgres", "postgres")

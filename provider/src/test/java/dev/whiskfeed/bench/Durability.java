@@ -17,4 +17,15 @@ final class Durability {
         + db.query("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) AS s FROM pg_settings "
         + "WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers')").get(0).get("s"));
   }
+
+  /**
+   * A Postgres server of the benchmark's own, as the bench profile's (fsync, synchronous commit and
+   * full-page writes on) and with logical decoding: the source or control database on a server apart.
+   */
+  static io.zonky.test.db.postgres.embedded.EmbeddedPostgres logicalServer() throws java.io.IOException {
+    return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
+        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
+        .setServerConfig("max_wal_senders", "10").start();
+  }
 }

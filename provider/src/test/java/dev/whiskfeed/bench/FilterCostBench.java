@@ -52,9 +52,7 @@ class FilterCostBench {
 
   @Test
   void filterCost() throws Exception {
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on").setServerConfig("wal_level", "logical")
-        .setServerConfig("max_replication_slots", "10").setServerConfig("max_wal_senders", "10").start()) {
+    try (EmbeddedPostgres server = Durability.logicalServer()) {
       TestDatabase admin = new TestDatabase("localhost", server.getPort(), "postgres", "postgres", "postgres");
       admin.execute("CREATE DATABASE bench");
       TestDatabase db = new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres");

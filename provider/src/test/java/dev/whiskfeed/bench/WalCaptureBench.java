@@ -53,12 +53,13 @@ class WalCaptureBench {
   static final String KEY = "bench-0000-0000-0000-000000000000:benchkey";
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private final StringBuilder report = new StringBuilder();
-  /** Where the captured table is: the control database or a database of its own. */
+  /** Where the captured table is: the control database, another database of its server, or another server. */
   private TestDatabase source;
 
   @Test
   void decodeAndStore() throws Exception {
-    try (EmbeddedPostgres server = server(); EmbeddedPostgres second = SOURCE.equals("server") ? server() : null) {
+    try (EmbeddedPostgres server = Durability.logicalServer();
+         EmbeddedPostgres second = SOURCE.equals("server") ? Durability.logicalServer() : null) {
       TestDatabase admin = new TestDatabase("localhost", server.getPort(), "postgres", "postgres", "postgres");
       admin.execute("CREATE DATABASE bench");
       TestDatabase control = new TestDatabase("localhost", server.getPort(), "bench", "postgres", "postgres");
@@ -73,13 +74,6 @@ class WalCaptureBench {
       };
       measure(control, source);
     }
-  }
-
-  private static EmbeddedPostgres server() throws java.io.IOException {
-    return EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
-        .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "10")
-        .setServerConfig("max_wal_senders", "10").start();
   }
 
   private void measure(TestDatabase db, TestDatabase source) throws Exception {
@@ -181,7 +175,7 @@ class WalCaptureBench {
       List<Integer> providers = new ArrayList<>();
       // the provider's connections to either database, and the walsender of the source's slot
       List<Map<String, Object>> backends = new ArrayList<>(db.query(ACTIVITY));
-      if (!source.url().startsWith(db.url().substring(0, db.url().lastIndexOf('/')))) backends.addAll(source.query(ACTIVITY));
+      if (SOURCE.equals("server")) backends.addAll(source.query(ACTIVITY));
       for (Map<String, Object> r : backends) {
         int pid = ((Number) r.get("pid")).intValue();
         if ("walsender".equals(r.get("backend_type"))) senders.add(pid);
