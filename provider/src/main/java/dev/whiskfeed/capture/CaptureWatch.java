@@ -79,7 +79,12 @@ public final class CaptureWatch {
         .compose(list -> {
           schedulePolls(list);
           wal.sync(Set.of());
-          return Future.join(list.stream().map(this::checkOne).toList());
+          // one feed at a time: checked all at once, a hundred feeds' catalog queries took every
+          // connection of their store's pool for tens of milliseconds, and the delivery engine's
+          // outcomes queued behind them (a stall of every fire of the store each round)
+          Future<Void> round = Future.succeededFuture();
+          for (Feed feed : list) round = round.compose(v -> checkOne(feed));
+          return round;
         })
         .<Void>mapEmpty()
         .onComplete(ar -> {
