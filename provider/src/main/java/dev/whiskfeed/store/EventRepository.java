@@ -59,8 +59,21 @@ public final class EventRepository {
       RETURNING id""";
   private static final String FIND = COLUMNS + " WHERE e.id = $1";
   private static final String EXISTS = "SELECT 1 FROM whiskfeed.events WHERE id = $1 AND feed_id = $2";
-  private static final String OVER_BACKLOG = """
-      SELECT feed_id FROM whiskfeed.pending GROUP BY feed_id HAVING count(*) > $1""";
+  /**
+   * The feeds of the pending set found by skipping from one to the next through its key (one index
+   * probe a feed), and each counted only up to the cap. A count of the whole set grouped by feed read
+   * every page of it, the dead rows of every delivered event since the last vacuum among them: 60–144
+   * ms after a 20k backlog drained, a stall of the fires around it.
+   */
+  public static final String OVER_BACKLOG = """
+      WITH RECURSIVE f AS (
+        (SELECT p.feed_id FROM whiskfeed.pending p ORDER BY p.feed_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT p.feed_id FROM whiskfeed.pending p WHERE p.feed_id > f.feed_id ORDER BY p.feed_id LIMIT 1)
+        FROM f WHERE f.feed_id IS NOT NULL)
+      SELECT f.feed_id FROM f
+      WHERE f.feed_id IS NOT NULL
+        AND (SELECT count(*) FROM (SELECT 1 FROM whiskfeed.pending p WHERE p.feed_id = f.feed_id LIMIT $1 + 1) x) > $1""";
   /**
    * A feed's pending events, found through the pending set; the set's delete trigger (events
    * migration V6) takes their pending rows with them.

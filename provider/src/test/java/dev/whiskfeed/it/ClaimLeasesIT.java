@@ -140,6 +140,35 @@ class ClaimLeasesIT extends WithEventStore {
     assertThat(plan).contains("Index Scan using pending_claim on pending").doesNotContain("Seq Scan on pending");
   }
 
+  /**
+   * The backlog cap's check (every {@code WHISKFEED_CAPTURE_CHECK_MS}) names the feeds over the cap,
+   * and reads the pending set through its key: a count of the whole set read every row delivered
+   * since the last vacuum, and stalled the fires around it.
+   */
+  @Test
+  void theBacklogCheckNamesTheFeedsOverTheCapAndReadsThePendingSetByKey() throws Exception {
+    insert(20_000);
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT 8, 'MANUAL', '{}' FROM generate_series(1, 3)");
+    db.execute("INSERT INTO whiskfeed.events (feed_id, op, payload) SELECT 9, 'MANUAL', '{}' FROM generate_series(1, 4)");
+    db.execute("DELETE FROM whiskfeed.pending WHERE feed_id = ? AND seq IN (SELECT seq FROM whiskfeed.pending "
+        + "WHERE feed_id = ? ORDER BY seq LIMIT 19990)", FEED_ID, FEED_ID);
+    db.execute("ANALYZE whiskfeed.pending");
+    dev.whiskfeed.store.EventRepository events = new dev.whiskfeed.store.EventRepository();
+
+    assertThat(get(events.overBacklog(pool, 3))).containsExactlyInAnyOrder(FEED_ID, 9L);
+    assertThat(get(events.overBacklog(pool, 4))).containsExactly(FEED_ID);
+    assertThat(get(events.overBacklog(pool, 10))).isEmpty();
+    StringBuilder plan = new StringBuilder();
+    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE over(bigint) AS " + dev.whiskfeed.store.EventRepository.OVER_BACKLOG);
+      try (java.sql.ResultSet r = st.executeQuery("EXPLAIN EXECUTE over(1000000)")) {
+        while (r.next()) plan.append(r.getString(1)).append('\n');
+      }
+    }
+    assertThat(plan).contains("on pending").doesNotContain("Seq Scan on pending");
+  }
+
   @Test
   void theClaimsThatOutcomesDeletedAreVacuumedAway() throws Exception {
     insert(50);
