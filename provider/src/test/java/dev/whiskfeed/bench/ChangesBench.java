@@ -146,6 +146,11 @@ class ChangesBench {
     // e.g. -Dbench.minFires=256: a fixed number of fires in flight (WHISKFEED_MIN_CONCURRENT_FIRES)
     String minFires = System.getProperty("bench.minFires", "");
     if (!minFires.isBlank()) env.put("WHISKFEED_MIN_CONCURRENT_FIRES", minFires);
+    // e.g. -Dbench.env='WHISKFEED_CAPTURE_CHECK_MS=2000;WHISKFEED_LEASE_SEC=60': any other setting of the provider
+    for (String pair : System.getProperty("bench.env", "").split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
     return TestProvider.start(db, receiver.url(), env);
   }
 
@@ -243,6 +248,8 @@ class ChangesBench {
           cpu.perEvent(rows));
       if (Boolean.getBoolean("bench.slow")) {
         long first = committed.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        System.out.printf("BENCH slow: the first commit at %s (wall clock)%n",
+            java.time.Instant.now().minusNanos(System.nanoTime() - first));
         committed.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
             .filter(e -> received.get(e.getKey()) - e.getValue() > 6_000_000L).sorted(Map.Entry.comparingByValue())
             .forEach(e -> System.out.printf("BENCH slow: committed at +%.3f s, fired after %.1f ms%n",

@@ -51,6 +51,12 @@ final class EmbeddedServers {
           .setServerConfig("auto_explain.log_nested_statements", "on");
     }
     if (!preload.isEmpty()) builder.setServerConfig("shared_preload_libraries", String.join(",", preload));
+    // -Dbench.pgConfig='log_autovacuum_min_duration=0;log_checkpoints=on': any other server setting (with
+    // -Dbench.explainMs, what it logs lands in target/postgres-explain too)
+    for (String pair : System.getProperty("bench.pgConfig", "").split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) builder.setServerConfig(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
     // WAL capture (the default where the database allows it): every test database may hold a slot
     builder.setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "200")
         .setServerConfig("max_wal_senders", "40").setServerConfig("max_slot_wal_keep_size", "2GB");
