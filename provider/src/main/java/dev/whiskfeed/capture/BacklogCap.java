@@ -95,8 +95,11 @@ public final class BacklogCap {
     if (checking) return Future.succeededFuture();
     checking = true;
     List<Future<Void>> rounds = new ArrayList<>();
-    rounds.add(feeds.all(control).compose(rows -> Future.join(rows.stream().map(codec::toFeed)
-        .filter(this::disabledLongEnough).map(f -> stopAfterHours(f.id())).toList())).<Void>mapEmpty());
+    // only disabled changes feeds still capturing are decoded (decoding opens sealed secrets on the event loop)
+    rounds.add(feeds.all(control).compose(rows -> Future.join(rows.stream()
+        .filter(r -> FeedKind.parse(r.kind()) == FeedKind.CHANGES && FeedState.parse(r.state()) == FeedState.DISABLED
+            && r.captureStoppedAt() == null)
+        .map(codec::toFeed).filter(this::disabledLongEnough).map(f -> stopAfterHours(f.id())).toList())).<Void>mapEmpty());
     for (EventStore store : List.copyOf(stores.ready())) {
       rounds.add(events.overBacklog(store.pool(), max)
           .compose(ids -> Future.join(ids.stream().map(this::disable).toList()).<Void>mapEmpty()));
