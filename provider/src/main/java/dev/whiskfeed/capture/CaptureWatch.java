@@ -7,6 +7,7 @@ import dev.whiskfeed.feed.FeedCodec;
 import dev.whiskfeed.feed.FeedKind;
 import dev.whiskfeed.feed.FeedState;
 import dev.whiskfeed.store.FeedRepository;
+import dev.whiskfeed.store.StoreRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -82,12 +83,16 @@ public final class CaptureWatch {
         .compose(list -> {
           schedulePolls(list);
           wal.sync(Set.of());
-          // one feed at a time: checked all at once, a hundred feeds' catalog queries took every
+          // one feed at a time per database, databases side by side (one that does not answer holds
+          // up only its own feeds): checked all at once, a hundred feeds' catalog queries took every
           // connection of their store's pool for tens of milliseconds, and the delivery engine's
           // outcomes queued behind them (a stall of every fire of the store each round)
-          Future<Void> round = Future.succeededFuture();
-          for (Feed feed : list) round = round.compose(v -> checkOne(feed));
-          return round;
+          Map<StoreRef, Future<Void>> rounds = new HashMap<>();
+          for (Feed feed : list) {
+            Future<Void> before = rounds.getOrDefault(feed.database(), Future.succeededFuture());
+            rounds.put(feed.database(), before.compose(v -> checkOne(feed)));
+          }
+          return Future.join(List.copyOf(rounds.values()));
         })
         .<Void>mapEmpty()
         .onComplete(ar -> {
