@@ -63,11 +63,16 @@ class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
                 + "WHERE f.trigger = 'orders' AND e.state = 'delivered'") == load);
         long drainMs = (System.nanoTime() - t0) / 1_000_000;
 
+        Instant pausing = Instant.now();
         assertThat(apiB.pause("guest", "tick").status()).isEqualTo(200);
         Instant alarmTo = Instant.now();
-        // the alarm's events up to the pause are delivered too
-        await().atMost(Duration.ofSeconds(60)).until(() -> pendingAlarms(db) == 0);
+        // the alarm's events stored before the pause are delivered too; one stored around it (an
+        // instant due just before the pause, stored by a scheduler running late on a loaded box
+        // after PAUSE answered) waits for UNPAUSE, as a paused feed's events do
+        await().atMost(Duration.ofSeconds(60)).until(() -> pendingAlarms(db, pausing.minusSeconds(1)) == 0);
         long alarmEvents = db.queryLong("SELECT count(*) FROM whiskfeed.events WHERE op = 'ALARM'");
+        long deliveredAlarms = db.queryLong(
+            "SELECT count(*) FROM whiskfeed.event_status WHERE op = 'ALARM' AND state = 'delivered'");
         long instants = alarmFrom.truncatedTo(ChronoUnit.SECONDS).until(alarmTo, ChronoUnit.SECONDS) + 1;
         long sameSecond = db.queryLong("SELECT count(*) FROM (SELECT date_trunc('second', created_at) s "
             + "FROM whiskfeed.events WHERE op = 'ALARM' GROUP BY 1 HAVING count(*) > 1) d");
@@ -85,7 +90,8 @@ class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
         assertThat(Reliability.delivered(fires)).hasSize(load);
         assertThat(overlapping).as("one event fired by two overlapping fires").isEmpty();
         assertThat(alarmEvents).as("at most one event per instant").isLessThanOrEqualTo(instants);
-        assertThat(Reliability.delivered(alarmFires)).hasSize((int) alarmEvents);
+        assertThat(alarmEvents - deliveredAlarms).as("alarm events left pending by the pause").isLessThanOrEqualTo(1);
+        assertThat(Reliability.delivered(alarmFires)).hasSize((int) deliveredAlarms);
         // at least once: an alarm event the killed instance had fired but not yet settled is fired
         // again once its lease expires (its first fire may reach OpenWhisk a moment after the kill),
         // never while another fire of it is in flight
@@ -111,8 +117,10 @@ class TwoInstancesReliabilityIT extends WithStandInOpenWhisk {
     return out;
   }
 
-  static long pendingAlarms(TestDatabase db) {
-    return db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE op = 'ALARM' AND state = 'pending'");
+  /** Pending alarm events stored before {@code before}. */
+  static long pendingAlarms(TestDatabase db, Instant before) {
+    return db.queryLong("SELECT count(*) FROM whiskfeed.event_status WHERE op = 'ALARM' AND state = 'pending' "
+        + "AND created_at < ?", java.sql.Timestamp.from(before));
   }
 
   static long written(TestDatabase db) {
