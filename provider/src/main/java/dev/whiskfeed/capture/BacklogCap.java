@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -95,11 +96,11 @@ public final class BacklogCap {
     if (checking) return Future.succeededFuture();
     checking = true;
     List<Future<Void>> rounds = new ArrayList<>();
-    // only disabled changes feeds still capturing are decoded (decoding opens sealed secrets on the event loop)
+    // read from the rows as stored: decoding a feed opens its sealed secrets, on the event loop
     rounds.add(feeds.all(control).compose(rows -> Future.join(rows.stream()
-        .filter(r -> FeedKind.parse(r.kind()) == FeedKind.CHANGES && FeedState.parse(r.state()) == FeedState.DISABLED
-            && r.captureStoppedAt() == null)
-        .map(codec::toFeed).filter(this::disabledLongEnough).map(f -> stopAfterHours(f.id())).toList())).<Void>mapEmpty());
+        .filter(r -> disabledLongEnough(FeedKind.parse(r.kind()), FeedState.parse(r.state()), r.captureStoppedAt(),
+            r.dateChanged()))
+        .map(r -> stopAfterHours(r.id())).toList())).<Void>mapEmpty());
     for (EventStore store : List.copyOf(stores.ready())) {
       rounds.add(events.overBacklog(store.pool(), max)
           .compose(ids -> Future.join(ids.stream().map(this::disable).toList()).<Void>mapEmpty()));
@@ -114,9 +115,13 @@ public final class BacklogCap {
 
   /** A changes feed disabled, still capturing, since {@code WHISKFEED_DISABLED_CAPTURE_HOURS} or longer. */
   boolean disabledLongEnough(Feed feed) {
-    return feed.kind() == FeedKind.CHANGES && feed.status().state() == FeedState.DISABLED
-        && !feed.status().isCaptureStopped()
-        && !feed.status().dateChanged().plus(disabledCapture).isAfter(clock.instant());
+    return disabledLongEnough(feed.kind(), feed.status().state(), feed.status().captureStoppedAt(),
+        feed.status().dateChanged());
+  }
+
+  private boolean disabledLongEnough(FeedKind kind, FeedState state, Instant captureStoppedAt, Instant dateChanged) {
+    return kind == FeedKind.CHANGES && state == FeedState.DISABLED && captureStoppedAt == null
+        && !dateChanged.plus(disabledCapture).isAfter(clock.instant());
   }
 
   /** Under the trigger's lifecycle lock, with the feed read again (an UPDATE may have re-enabled it). */
