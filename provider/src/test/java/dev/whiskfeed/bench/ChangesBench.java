@@ -147,10 +147,7 @@ class ChangesBench {
     String minFires = System.getProperty("bench.minFires", "");
     if (!minFires.isBlank()) env.put("WHISKFEED_MIN_CONCURRENT_FIRES", minFires);
     // e.g. -Dbench.env='WHISKFEED_CAPTURE_CHECK_MS=2000;WHISKFEED_LEASE_SEC=60': any other setting of the provider
-    for (String pair : System.getProperty("bench.env", "").split(";")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-    }
+    env.putAll(dev.whiskfeed.testing.EmbeddedServers.settings(System.getProperty("bench.env", "")));
     return TestProvider.start(db, receiver.url(), env);
   }
 

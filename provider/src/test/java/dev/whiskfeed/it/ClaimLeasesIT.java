@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.whiskfeed.store.Ack;
 import dev.whiskfeed.store.ClaimRepository;
 import dev.whiskfeed.store.ClaimedEvent;
+import dev.whiskfeed.store.EventRepository;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ class ClaimLeasesIT extends WithEventStore {
     db.execute("DELETE FROM whiskfeed.pending WHERE feed_id = ? AND seq IN (SELECT seq FROM whiskfeed.pending "
         + "WHERE feed_id = ? ORDER BY seq LIMIT 19990)", FEED_ID, FEED_ID);
     db.execute("ANALYZE whiskfeed.pending");
-    dev.whiskfeed.store.EventRepository events = new dev.whiskfeed.store.EventRepository();
+    EventRepository events = new EventRepository();
 
     assertThat(get(events.overBacklog(pool, 3))).containsExactlyInAnyOrder(FEED_ID, 9L);
     assertThat(get(events.overBacklog(pool, 4))).containsExactly(FEED_ID);
@@ -161,7 +162,7 @@ class ClaimLeasesIT extends WithEventStore {
     StringBuilder plan = new StringBuilder();
     try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
       st.execute("SET plan_cache_mode = force_generic_plan");
-      st.execute("PREPARE over(bigint) AS " + dev.whiskfeed.store.EventRepository.OVER_BACKLOG);
+      st.execute("PREPARE over(bigint) AS " + EventRepository.OVER_BACKLOG);
       try (java.sql.ResultSet r = st.executeQuery("EXPLAIN EXECUTE over(1000000)")) {
         while (r.next()) plan.append(r.getString(1)).append('\n');
       }

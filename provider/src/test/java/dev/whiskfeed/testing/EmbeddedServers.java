@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** How the harness configures zonky's embedded Postgres: quiet, and checking passwords like a real server. */
-final class EmbeddedServers {
+public final class EmbeddedServers {
 
   static final String HOST = "localhost";
   static final String SUPER_USER = "postgres";
@@ -53,10 +53,7 @@ final class EmbeddedServers {
     if (!preload.isEmpty()) builder.setServerConfig("shared_preload_libraries", String.join(",", preload));
     // -Dbench.pgConfig='log_autovacuum_min_duration=0;log_checkpoints=on': any other server setting (with
     // -Dbench.explainMs, what it logs lands in target/postgres-explain too)
-    for (String pair : System.getProperty("bench.pgConfig", "").split(";")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) builder.setServerConfig(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-    }
+    settings(System.getProperty("bench.pgConfig", "")).forEach(builder::setServerConfig);
     // WAL capture (the default where the database allows it): every test database may hold a slot
     builder.setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "200")
         .setServerConfig("max_wal_senders", "40").setServerConfig("max_slot_wal_keep_size", "2GB");
@@ -71,6 +68,16 @@ final class EmbeddedServers {
         .setConnectConfig("password", SUPER_PASSWORD)
         .setOutputRedirector(Redirect.appendTo(log.toFile()))
         .setErrorRedirector(Redirect.appendTo(log.toFile()));
+  }
+
+  /** {@code "a=1;b=2"} as a map (a benchmark's list of settings given in one system property). */
+  public static java.util.Map<String, String> settings(String text) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String pair : text.split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return out;
   }
 
   static void deleteTree(Path root) {
