@@ -168,6 +168,18 @@ class WalCaptureIT extends WithStandInOpenWhisk {
   }
 
   @Test
+  void aGracefulStopConfirmsWhatItStoredSoTheNextStartDecodesNoneOfItAgain() throws Exception {
+    f.create("t", changes("public.orders", "wal"));
+    assertThat(f.api.pause("guest", "t").status()).isEqualTo(200);
+    db.execute("INSERT INTO public.orders SELECT g, 'new' FROM generate_series(1, 500) g");
+    String written = String.valueOf(db.query("SELECT pg_current_wal_insert_lsn()::text AS l").get(0).get("l"));
+    await().atMost(WAIT).until(() -> db.queryLong("SELECT count(*) FROM whiskfeed.events") == 500);
+    f.stop(); // at once: the status the reader sends every second has likely not gone out yet
+    assertThat(confirmedPast(written)).as("slot confirmed past the stored changes when the provider stopped: %s",
+        db.query("SELECT confirmed_flush_lsn::text AS c FROM pg_replication_slots")).isTrue();
+  }
+
+  @Test
   void theModeOfAFeedCannotChangeWithoutDeletingIt() {
     f.create("t", changes("public.orders", "wal"));
     Api.Response update = f.api.update("guest", "t", new JsonObject().put("capture", "trigger"));

@@ -281,6 +281,21 @@ public final class SlotReader {
         handle(PgOutputDecoder.decode(buf), now);
         if (batch.size() >= settings.maxBatch()) flush();
       }
+      stopping();
+    }
+
+    /**
+     * A graceful stop stores what it decoded and tells the server how far that got at once, not at
+     * the next status interval, then ends the stream (the server reads the status before the end of
+     * the copy; a connection closed while the server still sends is reset before it reads it), so
+     * whoever reads the slot next starts there instead of decoding, and storing again, what this
+     * session stored.
+     */
+    private void stopping() throws Exception {
+      if (!batch.isEmpty()) flush();
+      if (!inTx) confirm(Math.max(lastCommitEnd, stream.getLastReceiveLSN().asLong()));
+      stream.forceUpdateStatus();
+      stream.close();
     }
 
     private void idle(long now) throws Exception {
@@ -410,7 +425,9 @@ public final class SlotReader {
         if (commit != null) lagMillis = Math.max(0, System.currentTimeMillis() - commit.toEpochMilli());
         if (stored > 0) host.stored(stored);
       }
-      if (!inTx) confirm(lastCommitEnd);
+      // a full batch ends mid-transaction (it fills at a change, before the Commit): the transactions
+      // completed before that one are in this batch or earlier ones, so a backlog confirms as it goes
+      confirm(lastCommitEnd);
     }
 
     /** Confirms up to {@code lsn}; never moves back (pgjdbc's received position can: a Begin carries its first change's). */
