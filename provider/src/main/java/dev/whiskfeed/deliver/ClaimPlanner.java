@@ -28,7 +28,12 @@ import java.util.function.LongSupplier;
  *       the backlog is alone: it is left out again only {@link #EXCLUSION_PAUSE_NS} later.
  *   <li><b>When to look again.</b> At once after a claim that found work, filled its room or left a
  *       backlog out; a claim since the floor that found nothing is followed by a full one within
- *       {@link #FULL_CLAIM_EVERY_NS} of the last.
+ *       {@link #FULL_CLAIM_EVERY_NS} of the last. Events arriving one by one close together (a
+ *       claim took fewer than {@link #FEW} of them within {@link #GATHER_WITHIN_NS} of the last
+ *       claim that found work) are gathered for {@link #GATHER_MS} before the next claim: a claim
+ *       costs the store about what it costs for one event whatever it takes, so at 1,000 events/s
+ *       one claim per event is most of the store's work, while a quiet feed's lone event (100
+ *       events/s and below) is claimed at once.
  * </ul>
  * Event loop only.
  */
@@ -40,6 +45,15 @@ final class ClaimPlanner {
   static final long FULL_CLAIM_EVERY_NS = 1_000_000_000L;
   /** Claims between full ones also read the events due in this last window (ms). */
   static final long RECENT_WINDOW_MS = 2_000;
+  /** A claim that took fewer events than this, close after the claim before that found work... */
+  static final int FEW = 4;
+  /** ...this close (about 200 claims with work a second or more)... */
+  static final long GATHER_WITHIN_NS = 5_000_000L;
+  /**
+   * ...is followed by the next one this much later, not at once ({@code -Dwhiskfeed.claim.gatherMs}, 0:
+   * never; the benchmarks' A/B).
+   */
+  static final long GATHER_MS = Long.getLong("whiskfeed.claim.gatherMs", 1);
 
   /** The bound on held events (queued or in flight) whatever the fire slots and feeds: it is never lower. */
   static final int MIN_HELD = 1000;
@@ -57,9 +71,10 @@ final class ClaimPlanner {
   /**
    * What a claim's result means: {@code lookAgain} at once (it found work, filled its room or left a
    * backlog out); {@code cutShort}: it filled a room smaller than {@link #CLAIM_LIMIT}, so freed room
-   * should wake the next one; {@code fullClaimInMs}: a full claim is due in that many ms (-1: none asked).
+   * should wake the next one; {@code fullClaimInMs}: a full claim is due in that many ms (-1: none asked);
+   * {@code gatherMs}: looking again waits that long for more events to gather (0: at once).
    */
-  record Looked(boolean lookAgain, boolean cutShort, long fullClaimInMs) {}
+  record Looked(boolean lookAgain, boolean cutShort, long fullClaimInMs, long gatherMs) {}
 
   private final LongSupplier nanos;
   /** Feeds that took at least half of the last full claim: left out of every other claim. */
@@ -70,6 +85,8 @@ final class ClaimPlanner {
   private long lastFullClaim;
   private boolean fullNext = true;
   private long lastPlanned = Long.MIN_VALUE / 2;
+  /** When the last claim that found work was planned. */
+  private long lastFound = Long.MIN_VALUE / 2;
 
   ClaimPlanner(LongSupplier nanos) {
     this.nanos = nanos;
@@ -144,7 +161,10 @@ final class ClaimPlanner {
     if (c.excluding() && unordered.isEmpty()) noExclusionUntil = nanos.getAsLong() + EXCLUSION_PAUSE_NS;
     // a claim that left a backlogged feed out and found nothing else is followed by a full one
     boolean lookAgain = total > 0 || filled || c.excluding();
-    return new Looked(lookAgain, filled && c.limit() < CLAIM_LIMIT, fullClaimInMs);
+    // events trickling in close together: let a few gather rather than claim each on its own
+    boolean trickle = total > 0 && total < FEW && c.at() - lastFound < GATHER_WITHIN_NS;
+    if (total > 0) lastFound = c.at();
+    return new Looked(lookAgain, filled && c.limit() < CLAIM_LIMIT, fullClaimInMs, trickle ? GATHER_MS : 0);
   }
 
   private static Instant newestDue(List<ClaimedEvent> claimed) {

@@ -43,6 +43,8 @@ final class StoreWorker implements StoreLeases.Listener {
     CLAIMING,
     /** A wake came while a claim was in flight: claims again right after it. */
     CLAIMING_AGAIN,
+    /** Events trickle in: the next claim waits a moment for more (a wake meanwhile changes nothing). */
+    GATHERING,
     /** Stopped while a claim was in flight: what it takes is still dispatched, nothing is claimed after it. */
     STOPPING,
     STOPPED;
@@ -96,7 +98,7 @@ final class StoreWorker implements StoreLeases.Listener {
     switch (state) {
       case READY, STARVED -> claim();
       case CLAIMING, CLAIMING_AGAIN -> state = State.CLAIMING_AGAIN;
-      case STOPPING, STOPPED -> { }
+      case GATHERING, STOPPING, STOPPED -> { }
     }
   }
 
@@ -128,7 +130,7 @@ final class StoreWorker implements StoreLeases.Listener {
       ClaimPlanner.Looked looked = planner.claimed(plan, ar.result().unordered(), got.size());
       if (looked.fullClaimInMs() >= 0) fullClaimIn(looked.fullClaimInMs());
       if (looked.cutShort() && state == State.READY) state = State.STARVED;
-      took(got, looked.lookAgain() || again, plan.at());
+      took(got, looked.lookAgain() || again, looked.gatherMs(), plan.at());
     });
   }
 
@@ -141,7 +143,7 @@ final class StoreWorker implements StoreLeases.Listener {
     });
   }
 
-  private void took(List<ClaimedEvent> got, boolean lookAgain, long claimedAt) {
+  private void took(List<ClaimedEvent> got, boolean lookAgain, long gatherMs, long claimedAt) {
     if (!got.isEmpty()) {
       doorbell.foundWork();
       StoreLeases.Taken taken = leases.take(got, claimedAt);
@@ -151,7 +153,15 @@ final class StoreWorker implements StoreLeases.Listener {
     // Claim again at once after any claim that found work, while its fires are in flight: what
     // committed during this claim waits one claim, not one whole claim-fire-acknowledge cycle.
     // The first claim that finds nothing arms the doorbell, so a quiet store costs no polling.
-    if (lookAgain) {
+    if (lookAgain && gatherMs > 0 && state == State.READY) {
+      state = State.GATHERING;
+      vertx.setTimer(gatherMs, id -> {
+        if (state == State.GATHERING) {
+          state = State.READY;
+          wake();
+        }
+      });
+    } else if (lookAgain) {
       vertx.runOnContext(v -> wake());
     } else {
       doorbell.idle();

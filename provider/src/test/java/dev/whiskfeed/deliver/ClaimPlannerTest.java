@@ -200,4 +200,28 @@ class ClaimPlannerTest {
     assertThat(planner.worthClaiming(1, 1000)).as("another feed's new event waits no longer").isTrue();
     assertThat(planner.worthClaiming(0, 1000)).isFalse();
   }
+
+  @Test
+  void eventsTricklingInCloseTogetherGatherForAMillisecondWhileALoneEventIsClaimedAgainAtOnce() {
+    ClaimPlanner.Looked lone = planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 1)), 1);
+    assertThat(lone.lookAgain()).isTrue();
+    assertThat(lone.gatherMs()).as("the first event after a quiet moment").isZero();
+    now += 10 * MS; // 100 events/s: one event every 10 ms
+    assertThat(planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 2)), 1).gatherMs()).isZero();
+    now += 1 * MS;  // 1,000 events/s
+    assertThat(planner.claimed(planner.plan(100, FEEDS), List.of(event(2, 3)), 1).gatherMs())
+        .isEqualTo(ClaimPlanner.GATHER_MS);
+  }
+
+  @Test
+  void aClaimThatTookSeveralEventsOrNoneLooksAgainWithoutWaiting() {
+    planner.claimed(planner.plan(100, FEEDS), List.of(event(1, 1)), 1);
+    now += MS;
+    List<ClaimedEvent> several = List.of(event(1, 2), event(2, 2), event(3, 2), event(1, 3));
+    assertThat(planner.claimed(planner.plan(100, FEEDS), several, ClaimPlanner.FEW).gatherMs()).isZero();
+    now += MS;
+    ClaimPlanner.Looked none = planner.claimed(planner.plan(100, FEEDS), List.of(), 0);
+    assertThat(none.lookAgain()).isFalse();
+    assertThat(none.gatherMs()).isZero();
+  }
 }
