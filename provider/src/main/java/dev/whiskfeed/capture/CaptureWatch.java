@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public final class CaptureWatch {
   private final Map<String, long[]> pollTimers = new HashMap<>(); // store -> {timer id, interval ms}
   private long timer = -1;
   private boolean checking;
+  private String lastSkip;
 
   public CaptureWatch(Vertx vertx, Pool control, FeedRepository feeds, FeedCodec codec, ChangesRules rules,
                       Duration every, Consumer<String> wakeStore) {
@@ -83,14 +85,19 @@ public final class CaptureWatch {
         .compose(list -> {
           schedulePolls(list);
           wal.sync(Set.of());
-          // one feed at a time per database, databases side by side (one that does not answer holds
-          // up only its own feeds): checked all at once, a hundred feeds' catalog queries took every
+          // the feeds of one database together, with one catalog query for all their tables and one
+          // for all their triggers, databases side by side (one that does not answer holds up only
+          // its own feeds): checked all at once, a hundred feeds' catalog queries took every
           // connection of their store's pool for tens of milliseconds, and the delivery engine's
-          // outcomes queued behind them (a stall of every fire of the store each round)
+          // outcomes queued behind them; checked one at a time, their two hundred queries kept a
+          // busy store busier for most of a second every round
+          Map<List<Object>, List<Feed>> groups = new LinkedHashMap<>();
+          for (Feed feed : list) groups.computeIfAbsent(poolOf(feed), k -> new ArrayList<>()).add(feed);
           Map<StoreRef, Future<Void>> rounds = new HashMap<>();
-          for (Feed feed : list) {
-            Future<Void> before = rounds.getOrDefault(feed.database(), Future.succeededFuture());
-            rounds.put(feed.database(), before.compose(v -> checkOne(feed)));
+          for (List<Feed> group : groups.values()) {
+            StoreRef database = group.get(0).database();
+            Future<Void> before = rounds.getOrDefault(database, Future.succeededFuture());
+            rounds.put(database, before.compose(v -> checkAll(group)));
           }
           return Future.join(List.copyOf(rounds.values()));
         })
@@ -103,23 +110,62 @@ public final class CaptureWatch {
         });
   }
 
-  private Future<Void> checkOne(Feed feed) {
-    return problem(feed).compose(p -> p.isEmpty() ? Future.succeededFuture() : disable(feed))
-        .recover(e -> {
-          // an unreachable store is the delivery engine's to report; look again next round
-          LOG.debug("capture check of {} skipped: {}", feed.feedId(), e.getMessage());
-          return Future.succeededFuture();
-        });
+  /** Feeds whose catalog reads share a pool: their database, and whether it is opened as their event store. */
+  private static List<Object> poolOf(Feed feed) {
+    return List.of(feed.database(), feed.eventStore().equals(feed.database()));
+  }
+
+  /** Feeds of one database and pool: their tables and triggers read at once, then each judged in turn. */
+  private Future<Void> checkAll(List<Feed> group) {
+    List<TableName> tables = group.stream().map(ChangesRules::tableOf).toList();
+    List<Long> triggered = group.stream().filter(f -> !WalCapture.isWal(f)).map(Feed::id).toList();
+    return sources.client(group.get(0)).compose(c -> Catalog.tables(c, tables)
+        .compose(found -> Catalog.triggers(c, triggered).compose(installed -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < group.size(); i++) {
+            Feed feed = group.get(i);
+            Optional<Catalog.Table> table = found.get(i);
+            chain = chain.compose(v -> problem(c, feed, table, installed.getOrDefault(feed.id(), List.of()))
+                .compose(p -> p.isEmpty() ? Future.<Void>succeededFuture() : disable(feed))
+                .recover(e -> skipped(feed, e)));
+          }
+          return chain;
+        })))
+        .recover(e -> skipped(group.get(0), e));
+  }
+
+  /**
+   * An unreachable store is the delivery engine's to report; look again next round. Said once as a
+   * warning per distinct error, so a check that cannot run at all is seen, not retried in silence.
+   */
+  private Future<Void> skipped(Feed feed, Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.equals(lastSkip)) {
+      LOG.debug("capture check of {} skipped: {}", feed.feedId(), message);
+    } else {
+      LOG.warn("{} {} {}", kv("event", "capture.check.skipped"), kv("feed", feed.feedId().toString()), kv("error", message));
+    }
+    lastSkip = message;
+    return Future.succeededFuture();
   }
 
   /** What is wrong with the feed's capture, if anything. */
   Future<Optional<String>> problem(Feed feed) {
     TableName table = ChangesRules.tableOf(feed);
     return sources.client(feed).compose(c -> Catalog.table(c, table)
-        .compose(t -> t.isEmpty() || !t.get().isTable()
-            ? Future.succeededFuture(Optional.of("table " + table.display() + " no longer exists (dropped or renamed)"))
-            : WalCapture.isWal(feed) ? walProblem(c, feed, t.get())
-            : Catalog.triggers(c, feed.id()).map(installed -> problem(feed, t.get(), installed))));
+        .compose(t -> (t.isPresent() && t.get().isTable() && !WalCapture.isWal(feed)
+            ? Catalog.triggers(c, feed.id()) : Future.succeededFuture(List.<Catalog.InstalledTrigger>of()))
+            .compose(installed -> problem(c, feed, t, installed))));
+  }
+
+  /** The verdict on a feed from what the catalog says of its table and its triggers. */
+  private static Future<Optional<String>> problem(io.vertx.sqlclient.SqlClient c, Feed feed, Optional<Catalog.Table> t,
+                                                  List<Catalog.InstalledTrigger> installed) {
+    if (t.isEmpty() || !t.get().isTable()) {
+      return Future.succeededFuture(Optional.of("table " + ChangesRules.tableOf(feed).display()
+          + " no longer exists (dropped or renamed)"));
+    }
+    return WalCapture.isWal(feed) ? walProblem(c, feed, t.get()) : Future.succeededFuture(problem(feed, t.get(), installed));
   }
 
   static Optional<String> problem(Feed feed, Catalog.Table t, List<Catalog.InstalledTrigger> installed) {

@@ -6,7 +6,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What capture reads from a store's catalog: the table, its columns, the provider role's rights, installed triggers. */
@@ -35,18 +37,21 @@ final class Catalog {
   /** A capture trigger found on a table. {@code enabled} is false after ALTER TABLE … DISABLE TRIGGER. */
   record InstalledTrigger(String name, String schema, String table, boolean enabled) {}
 
-  // exact spelling first, then the name SQL would fold an unquoted part to
-  private static final String TABLE = """
-      SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
+  // per name asked for (its place in the arrays): the exact spelling first, then the name SQL would
+  // fold an unquoted part to
+  private static final String TABLES = """
+      SELECT DISTINCT ON (w.i) w.i, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
              ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns,
              pg_catalog.has_table_privilege(c.oid, 'TRIGGER') AS can_trigger,
              pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owns,
              current_user::text AS role
-      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE (n.nspname = $1 AND c.relname = $2) OR (n.nspname = $3 AND c.relname = $4)
-      ORDER BY (n.nspname = $1 AND c.relname = $2) DESC
-      LIMIT 1""";
+      FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]),
+                      pg_catalog.unnest($4::text[])) WITH ORDINALITY AS w(s, t, fs, ft, i)
+      JOIN pg_catalog.pg_namespace n ON n.nspname = w.s OR n.nspname = w.fs
+      JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+       AND ((n.nspname = w.s AND c.relname = w.t) OR (n.nspname = w.fs AND c.relname = w.ft))
+      ORDER BY w.i, (n.nspname = w.s AND c.relname = w.t) DESC""";
 
   private static final String RIGHTS = """
       SELECT current_user::text AS role, pg_catalog.current_database()::text AS database,
@@ -55,12 +60,14 @@ final class Catalog {
              pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE') AS may_create_schema
       FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_namespace s ON s.nspname = 'whiskfeed'""";
 
+  // the triggers calling each feed's capture function, by feed
   private static final String TRIGGERS = """
-      SELECT tg.tgname::text AS name, n.nspname::text AS schema, c.relname::text AS table, tg.tgenabled <> 'D' AS enabled
-      FROM pg_catalog.pg_trigger tg
+      SELECT f.feed, tg.tgname::text AS name, n.nspname::text AS schema, c.relname::text AS table,
+             tg.tgenabled <> 'D' AS enabled
+      FROM ROWS FROM (pg_catalog.unnest($1::bigint[]), pg_catalog.unnest($2::text[])) AS f(feed, fn)
+      JOIN pg_catalog.pg_trigger tg ON tg.tgfoid = pg_catalog.to_regprocedure(f.fn)
       JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE tg.tgfoid = pg_catalog.to_regprocedure($1)""";
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace""";
 
   // the primary key's columns in key order, each with its type as SQL spells it (quoted where needed)
   private static final String PRIMARY_KEY = """
@@ -116,16 +123,35 @@ final class Catalog {
   }
 
   static Future<Optional<Table>> table(SqlClient c, TableName name) {
-    TableName folded = name.folded();
-    return c.preparedQuery(TABLE).execute(Tuple.of(name.schema(), name.name(), folded.schema(), folded.name()))
-        .map(rows -> {
-          var it = rows.iterator();
-          if (!it.hasNext()) return Optional.empty();
-          Row r = it.next();
-          return Optional.of(new Table(r.getString("schema"), r.getString("name"), r.getString("kind"),
-              Arrays.asList(r.getArrayOfStrings("columns")), r.getBoolean("can_trigger"), r.getBoolean("owns"),
-              r.getString("role")));
-        });
+    return tables(c, List.of(name)).map(found -> found.get(0));
+  }
+
+  /** Each of {@code names} as the catalog knows it (empty: no such table), in one query. */
+  static Future<List<Optional<Table>>> tables(SqlClient c, List<TableName> names) {
+    int n = names.size();
+    String[] schemas = new String[n];
+    String[] tables = new String[n];
+    String[] foldedSchemas = new String[n];
+    String[] foldedTables = new String[n];
+    for (int i = 0; i < n; i++) {
+      TableName name = names.get(i);
+      TableName folded = name.folded();
+      schemas[i] = name.schema();
+      tables[i] = name.name();
+      foldedSchemas[i] = folded.schema();
+      foldedTables[i] = folded.name();
+    }
+    Tuple arrays = Tuple.tuple().addArrayOfString(schemas).addArrayOfString(tables).addArrayOfString(foldedSchemas)
+        .addArrayOfString(foldedTables);
+    return c.preparedQuery(TABLES).execute(arrays).map(rows -> {
+      List<Optional<Table>> out = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Table>empty()));
+      for (Row r : rows) {
+        out.set(r.getLong("i").intValue() - 1, Optional.of(new Table(r.getString("schema"), r.getString("name"),
+            r.getString("kind"), Arrays.asList(r.getArrayOfStrings("columns")), r.getBoolean("can_trigger"),
+            r.getBoolean("owns"), r.getString("role"))));
+      }
+      return out;
+    });
   }
 
   static Future<Rights> rights(SqlClient c) {
@@ -137,10 +163,18 @@ final class Catalog {
   }
 
   static Future<List<InstalledTrigger>> triggers(SqlClient c, long feedId) {
-    return c.preparedQuery(TRIGGERS).execute(Tuple.of(CaptureDdl.function(feedId))).map(rows -> {
-      List<InstalledTrigger> out = new ArrayList<>();
-      rows.forEach(r -> out.add(new InstalledTrigger(r.getString("name"), r.getString("schema"), r.getString("table"),
-          r.getBoolean("enabled"))));
+    return triggers(c, List.of(feedId)).map(found -> found.getOrDefault(feedId, List.of()));
+  }
+
+  /** The capture triggers of each of {@code feedIds} (a feed with none is left out), in one query. */
+  static Future<Map<Long, List<InstalledTrigger>>> triggers(SqlClient c, List<Long> feedIds) {
+    if (feedIds.isEmpty()) return Future.succeededFuture(Map.of());
+    Long[] ids = feedIds.toArray(Long[]::new);
+    String[] functions = feedIds.stream().map(CaptureDdl::function).toArray(String[]::new);
+    return c.preparedQuery(TRIGGERS).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfString(functions)).map(rows -> {
+      Map<Long, List<InstalledTrigger>> out = new HashMap<>();
+      rows.forEach(r -> out.computeIfAbsent(r.getLong("feed"), k -> new ArrayList<>()).add(new InstalledTrigger(
+          r.getString("name"), r.getString("schema"), r.getString("table"), r.getBoolean("enabled"))));
       return out;
     });
   }

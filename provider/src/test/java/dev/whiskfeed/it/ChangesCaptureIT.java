@@ -142,8 +142,14 @@ class ChangesCaptureIT extends WithStandInOpenWhisk {
   void aDroppedTableOrAHandDroppedTriggerDisablesTheFeed() {
     db.execute("CREATE TABLE public.a (id int PRIMARY KEY)");
     db.execute("CREATE TABLE public.b (id int PRIMARY KEY)");
+    db.execute("CREATE TABLE public.\"Cased\" (id int PRIMARY KEY)");
     f.create("onA", changes("public.a").put("capture", "trigger"));
     f.create("onB", changes("public.b").put("capture", "trigger"));
+    db.execute("CREATE TABLE public.lowered (id int PRIMARY KEY)");
+    // checked in the same round, with the same two catalog queries: sound feeds are left alone,
+    // whether their table is named exactly or as SQL folds an unquoted name
+    f.create("onCased", changes("public.\"Cased\"").put("capture", "trigger"));
+    f.create("onLowered", changes("public.Lowered").put("capture", "trigger"));
     db.execute("DROP TABLE public.a");
     db.execute("DROP TRIGGER whiskfeed_" + db.queryLong("SELECT id FROM whiskfeed.feeds WHERE trigger = 'onB'")
         + "_update ON public.b");
@@ -152,8 +158,16 @@ class ChangesCaptureIT extends WithStandInOpenWhisk {
         .contains("table public.a no longer exists");
     assertThat(f.read("onB").getJsonObject("status").getJsonObject("reason").getString("message"))
         .contains("_update is missing from table public.b");
+    assertThat(state("onCased")).isEqualTo("active");
+    assertThat(state("onLowered")).isEqualTo("active");
+    db.execute("INSERT INTO public.\"Cased\" VALUES (1)");
+    db.execute("INSERT INTO public.lowered VALUES (2)");
+    f.awaitRow("onCased", 1);
+    f.awaitRow("onLowered", 2);
     f.delete("onA");
     f.delete("onB");
+    f.delete("onCased");
+    f.delete("onLowered");
     assertThat(f.captureFunctions()).isZero();
     assertThat(f.captureTriggers()).isZero();
   }
