@@ -91,8 +91,8 @@ public final class CaptureWatch {
           // connection of their store's pool for tens of milliseconds, and the delivery engine's
           // outcomes queued behind them; checked one at a time, their two hundred queries kept a
           // busy store busier for most of a second every round
-          Map<List<Object>, List<Feed>> groups = new LinkedHashMap<>();
-          for (Feed feed : list) groups.computeIfAbsent(poolOf(feed), k -> new ArrayList<>()).add(feed);
+          Map<CatalogPool, List<Feed>> groups = new LinkedHashMap<>();
+          for (Feed feed : list) groups.computeIfAbsent(CatalogPool.of(feed), k -> new ArrayList<>()).add(feed);
           Map<StoreRef, Future<Void>> rounds = new HashMap<>();
           for (List<Feed> group : groups.values()) {
             StoreRef database = group.get(0).database();
@@ -111,8 +111,10 @@ public final class CaptureWatch {
   }
 
   /** Feeds whose catalog reads share a pool: their database, and whether it is opened as their event store. */
-  private static List<Object> poolOf(Feed feed) {
-    return List.of(feed.database(), feed.eventStore().equals(feed.database()));
+  private record CatalogPool(StoreRef database, boolean eventStore) {
+    static CatalogPool of(Feed feed) {
+      return new CatalogPool(feed.database(), feed.eventStore().equals(feed.database()));
+    }
   }
 
   /** Feeds of one database and pool: their tables and triggers read at once, then each judged in turn. */
