@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * transaction arrived: a feed created just before that transaction committed is then found,
  * while the changes of a table nobody captures do not cost a read each.
  */
-final class FeedLookup {
+final class FeedLookup implements ChangeAssembler.Feeds {
   /** Reads the source's WAL feeds now (blocking). */
   interface Loader {
     List<WalFeed> load() throws Exception;
@@ -31,7 +31,8 @@ final class FeedLookup {
   }
 
   /** Feeds changed: read them again before the next lookup (any thread). */
-  void invalidate() {
+  @Override
+  public void invalidate() {
     stale = true;
   }
 
@@ -51,7 +52,8 @@ final class FeedLookup {
   }
 
   /** The feeds of the table, for a change whose transaction arrived at {@code txReceivedAt} (nano clock). */
-  List<WalFeed> feedsOf(String schema, String table, long txReceivedAt) throws Exception {
+  @Override
+  public List<WalFeed> feedsOf(String schema, String table, long txReceivedAt) throws Exception {
     if (stale) load();
     List<WalFeed> feeds = byTable.get(key(schema, table));
     if (feeds == null && loadedAt < txReceivedAt) {

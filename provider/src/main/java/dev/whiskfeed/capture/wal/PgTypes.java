@@ -21,7 +21,7 @@ import java.util.Map;
  * thread-safe. Answers are cached per OID; {@link #clear()} forgets them when the catalog may have
  * changed (a composite gained an attribute), e.g. on each pgoutput Relation message.
  */
-public final class PgTypes {
+public final class PgTypes implements ChangeAssembler.Types {
   /** Postgres' FirstNormalObjectId: OIDs below it are built in. */
   private static final long FIRST_NORMAL_OID = 16384;
   private static final Map<Long, PgType> BUILTIN = builtins();
@@ -68,17 +68,20 @@ public final class PgTypes {
    *     to_jsonb calls that cast, whose result cannot be derived from the text output
    * @throws SQLException when the catalog cannot be read
    */
+  @Override
   public PgType resolve(int oid) throws SQLException {
     return resolve(Integer.toUnsignedLong(oid));
   }
 
   /** Forgets every answer, for when types may have changed. */
+  @Override
   public void clear() {
     cache.clear();
     filterTypes.clear();
   }
 
   /** How a row filter compares a column of type {@code oid}: by its base type, through any domains. */
+  @Override
   public FilterType filterType(int oid) throws SQLException {
     long id = Integer.toUnsignedLong(oid);
     if (id < FIRST_NORMAL_OID) return FilterType.of(id, false);

@@ -2,7 +2,6 @@ package dev.whiskfeed.capture.wal;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import dev.whiskfeed.capture.ChangesParams.Op;
 import dev.whiskfeed.config.DbUrl;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -11,10 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
@@ -72,7 +68,6 @@ public final class SlotReader {
   private volatile boolean running;
   private volatile State state = State.STOPPED;
   private volatile String slot;
-  private volatile Instant lastCommit;
   private volatile long lagMillis;
   private volatile String lastProblem;
   private Thread thread;
@@ -130,11 +125,6 @@ public final class SlotReader {
   /** How far the stored events trail the log: since the commit of the last stored transaction; 0 when caught up. */
   public double lagSeconds() {
     return state == State.HOLDING ? lagMillis / 1000.0 : 0;
-  }
-
-  /** Commit time of the last transaction read, or null. */
-  public Instant lastCommit() {
-    return lastCommit;
   }
 
   public boolean running() {
@@ -246,26 +236,17 @@ public final class SlotReader {
     }
   }
 
-  /** One session's reading loop: decode, filter, batch, store, confirm. */
+  /** One session's reading loop: decode, assemble events, store them in batches, confirm. */
   private final class Consumer {
     private final PGReplicationStream stream;
-    private final PgTypes types;
+    private final ChangeAssembler changes;
     private final EventWriter writer;
-    private final Map<Integer, Relation> relations = new HashMap<>();
-    private final Map<Integer, Integer> counters = new HashMap<>();
-    private final Map<Long, WalFilter> filters = new HashMap<>();
-    private final List<EventWriter.Event> batch = new ArrayList<>();
-    private boolean inTx;
-    private long txLsn;
-    private long txReceivedAt;
-    private String txTime;
-    private long lastCommitEnd;
     private long confirmed;
     private long lastMessageAt = System.nanoTime();
 
     Consumer(PGReplicationStream stream, PgTypes types, EventWriter writer) {
       this.stream = stream;
-      this.types = types;
+      this.changes = new ChangeAssembler(feeds, types);
       this.writer = writer;
     }
 
@@ -278,8 +259,8 @@ public final class SlotReader {
           continue;
         }
         lastMessageAt = now;
-        handle(PgOutputDecoder.decode(buf), now);
-        if (batch.size() >= settings.maxBatch()) flush();
+        changes.accept(PgOutputDecoder.decode(buf), now);
+        if (changes.pending() >= settings.maxBatch()) flush();
       }
       stopping();
     }
@@ -292,142 +273,37 @@ public final class SlotReader {
      * session stored.
      */
     private void stopping() throws Exception {
-      if (!batch.isEmpty()) flush();
-      if (!inTx) confirm(Math.max(lastCommitEnd, stream.getLastReceiveLSN().asLong()));
+      flush();
+      if (!changes.inTransaction()) confirm(Math.max(changes.lastCommitEnd(), stream.getLastReceiveLSN().asLong()));
       stream.forceUpdateStatus();
       stream.close();
     }
 
     private void idle(long now) throws Exception {
-      if (!batch.isEmpty()) flush();
-      if (!inTx) {
+      if (changes.pending() > 0) flush();
+      if (!changes.inTransaction()) {
         lagMillis = 0; // everything sent so far is stored
         // nothing of ours is pending: everything the server sent so far is done with, up to the WAL
         // end its keepalives report (changes of tables nobody captures, the shutdown checkpoint a
         // stopping server waits to see confirmed); pgjdbc reports it at the next status update or
         // keepalive reply
-        confirm(Math.max(lastCommitEnd, stream.getLastReceiveLSN().asLong()));
+        confirm(Math.max(changes.lastCommitEnd(), stream.getLastReceiveLSN().asLong()));
+        if (feeds.stale()) feeds.load();
       }
-      if (feeds.stale() && !inTx) feeds.load();
       // a short nap right after traffic, a longer one when idle: latency against wake-ups
       LockSupport.parkNanos(now - lastMessageAt < 1_000_000_000L ? 500_000L : 5_000_000L);
     }
 
-    private void handle(PgOutput.Message m, long receivedAt) throws Exception {
-      if (m instanceof PgOutput.Begin b) {
-        inTx = true;
-        txLsn = b.finalLsn();
-        txReceivedAt = receivedAt;
-        txTime = b.commitTime().toString();
-        counters.clear();
-      } else if (m instanceof PgOutput.Commit c) {
-        inTx = false;
-        lastCommitEnd = c.endLsn();
-        lastCommit = c.commitTime();
-      } else if (m instanceof PgOutput.Relation r) {
-        relations.put(r.oid(), relation(r));
-      } else if (m instanceof PgOutput.Insert i) {
-        change(i.relationOid(), Op.INSERT, null, ChangeEncoder.texts(i.newTuple(), null), true);
-      } else if (m instanceof PgOutput.Update u) {
-        // without REPLICA IDENTITY FULL (a partition) the old row is absent, or its key columns only
-        String[] old = u.oldTuple() == null ? null : ChangeEncoder.texts(u.oldTuple(), null);
-        String[] now = ChangeEncoder.texts(u.newTuple(), u.oldIsKeyOnly() ? null : old);
-        change(u.relationOid(), Op.UPDATE, old, now, !u.oldIsKeyOnly());
-      } else if (m instanceof PgOutput.Delete d) {
-        change(d.relationOid(), Op.DELETE, ChangeEncoder.texts(d.oldTuple(), null), null, !d.oldIsKeyOnly());
-      } else if (m instanceof PgOutput.Truncate t) {
-        for (int oid : t.relationOids()) truncate(oid);
-      } else if (m instanceof PgOutput.LogicalMessage lm && WalDdl.MESSAGE_PREFIX.equals(lm.prefix())) {
-        feeds.invalidate(); // a feed changed: the changes after this mark see it
-      }
-      // Origin and Type messages carry nothing to capture
-    }
-
-    private Relation relation(PgOutput.Relation r) throws SQLException {
-      types.clear(); // a Relation message follows DDL: a composite type may have changed too
-      List<String> names = new ArrayList<>(r.columns().size());
-      List<PgType> columnTypes = new ArrayList<>(r.columns().size());
-      for (PgOutput.Column c : r.columns()) {
-        names.add(c.name());
-        columnTypes.add(type(r, c));
-      }
-      List<Integer> oids = new ArrayList<>(r.columns().size());
-      for (PgOutput.Column c : r.columns()) oids.add(c.typeOid());
-      return new Relation(r.oid(), r.schema(), r.name(), names, columnTypes, oids);
-    }
-
-    /**
-     * A column type added after CREATE that WAL capture cannot print (a cast to json decides its
-     * JSON) is printed as its text, never stopping the reader; the capture check disables the feed.
-     */
-    private PgType type(PgOutput.Relation r, PgOutput.Column c) throws SQLException {
-      try {
-        return types.resolve(c.typeOid());
-      } catch (dev.whiskfeed.error.WhiskfeedException e) {
-        LOG.warn("{} {} {} {}", kv("event", "capture.column.unprintable"), kv("table", r.schema() + "." + r.name()),
-            kv("column", c.name()), kv("error", e.getMessage()));
-        return PgType.STRING;
-      }
-    }
-
-    private void change(int relationOid, Op op, String[] old, String[] now, boolean oldIsWhole) throws Exception {
-      Relation rel = relation(relationOid);
-      int index = counters.merge(relationOid, 1, Integer::sum) - 1;
-      for (WalFeed feed : feedsOf(rel)) {
-        if (feed.where() != null && !filter(feed, rel).matches(op == Op.DELETE ? old : now)) continue;
-        String payload = ChangeEncoder.encode(rel, feed, op, old, now, oldIsWhole);
-        if (payload != null) add(feed, index, op.name(), payload);
-      }
-    }
-
-    /** The feed's row filter bound to the relation's columns, bound again when either changed. */
-    private WalFilter filter(WalFeed feed, Relation rel) throws Exception {
-      WalFilter f = filters.get(feed.id());
-      if (f == null || !f.boundTo(feed.where(), rel)) {
-        f = WalFilter.bind(feed.where(), rel, i -> types.filterType(rel.typeOid(i)));
-        if (!f.bound()) {
-          LOG.warn("{} {} {}", kv("event", "capture.filter.unbound"), kv("feed", feed.id()),
-              kv("table", rel.schema() + "." + rel.name()));
-        }
-        filters.put(feed.id(), f);
-      }
-      return f;
-    }
-
-    private void truncate(int relationOid) throws Exception {
-      Relation rel = relation(relationOid);
-      int index = counters.merge(relationOid, 1, Integer::sum) - 1;
-      for (WalFeed feed : feedsOf(rel)) {
-        String payload = ChangeEncoder.truncate(rel, feed);
-        if (payload != null) add(feed, index, "TRUNCATE", payload);
-      }
-    }
-
-    private Relation relation(int oid) {
-      Relation rel = relations.get(oid);
-      if (rel == null) throw new IllegalStateException("change of relation " + oid + " before its Relation message");
-      return rel;
-    }
-
-    private void add(WalFeed feed, int index, String op, String payload) {
-      batch.add(new EventWriter.Event(EventIds.of(txLsn, feed.id(), index), feed.id(), op, payload, txTime));
-    }
-
-    private List<WalFeed> feedsOf(Relation rel) throws Exception {
-      return feeds.feedsOf(rel.schema(), rel.name(), txReceivedAt);
-    }
-
     private void flush() throws SQLException {
-      if (!batch.isEmpty()) {
-        int stored = writer.write(batch);
-        batch.clear();
-        Instant commit = lastCommit;
+      if (changes.pending() > 0) {
+        int stored = writer.write(changes.take());
+        Instant commit = changes.lastCommit();
         if (commit != null) lagMillis = Math.max(0, System.currentTimeMillis() - commit.toEpochMilli());
         if (stored > 0) host.stored(stored);
       }
       // a full batch ends mid-transaction (it fills at a change, before the Commit): the transactions
       // completed before that one are in this batch or earlier ones, so a backlog confirms as it goes
-      confirm(lastCommitEnd);
+      confirm(changes.lastCommitEnd());
     }
 
     /** Confirms up to {@code lsn}; never moves back (pgjdbc's received position can: a Begin carries its first change's). */
