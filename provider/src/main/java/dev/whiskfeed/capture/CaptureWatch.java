@@ -117,23 +117,37 @@ public final class CaptureWatch {
     }
   }
 
-  /** Feeds of one database and pool: their tables and triggers read at once, then each judged in turn. */
+  /**
+   * Feeds of one database and pool: their tables, the triggers of the trigger-captured ones and the
+   * column types of the WAL-captured ones' tables read at once, then each feed judged in turn.
+   */
   private Future<Void> checkAll(List<Feed> group) {
     List<TableName> tables = group.stream().map(ChangesRules::tableOf).toList();
     List<Long> triggered = group.stream().filter(f -> !WalCapture.isWal(f)).map(Feed::id).toList();
     return sources.client(group.get(0)).compose(c -> Catalog.tables(c, tables)
-        .compose(found -> Catalog.triggers(c, triggered).compose(installed -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (int i = 0; i < group.size(); i++) {
-            Feed feed = group.get(i);
-            Optional<Catalog.Table> table = found.get(i);
-            chain = chain.compose(v -> problem(c, feed, table, installed.getOrDefault(feed.id(), List.of()))
-                .compose(p -> p.isEmpty() ? Future.<Void>succeededFuture() : disable(feed))
-                .recover(e -> skipped(feed, e)));
-          }
-          return chain;
-        })))
+        .compose(found -> Catalog.triggers(c, triggered)
+            .compose(installed -> SlotAdmin.unprintable(c, walTables(group, found)).compose(unprintable -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (int i = 0; i < group.size(); i++) {
+                Feed feed = group.get(i);
+                Optional<Catalog.Table> table = found.get(i);
+                Optional<String> problem = problem(feed, table, installed.getOrDefault(feed.id(), List.of()),
+                    table.map(t -> unprintable.getOrDefault(t.tableName(), List.of())).orElse(List.of()));
+                if (problem.isPresent()) chain = chain.compose(v -> disable(feed).recover(e -> skipped(feed, e)));
+              }
+              return chain;
+            }))))
         .recover(e -> skipped(group.get(0), e));
+  }
+
+  /** The tables of the group's WAL feeds that exist, whose column types the check reads. */
+  private static List<TableName> walTables(List<Feed> group, List<Optional<Catalog.Table>> found) {
+    List<TableName> out = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      Optional<Catalog.Table> t = found.get(i);
+      if (WalCapture.isWal(group.get(i)) && t.isPresent() && t.get().isTable()) out.add(t.get().tableName());
+    }
+    return out;
   }
 
   /**
@@ -151,23 +165,29 @@ public final class CaptureWatch {
     return Future.succeededFuture();
   }
 
-  /** What is wrong with the feed's capture, if anything. */
+  /** What is wrong with the feed's capture, if anything: the check of one feed, read afresh. */
   Future<Optional<String>> problem(Feed feed) {
     TableName table = ChangesRules.tableOf(feed);
-    return sources.client(feed).compose(c -> Catalog.table(c, table)
-        .compose(t -> (t.isPresent() && t.get().isTable() && !WalCapture.isWal(feed)
-            ? Catalog.triggers(c, feed.id()) : Future.succeededFuture(List.<Catalog.InstalledTrigger>of()))
-            .compose(installed -> problem(c, feed, t, installed))));
+    boolean wal = WalCapture.isWal(feed);
+    return sources.client(feed).compose(c -> Catalog.table(c, table).compose(t -> {
+      boolean present = t.isPresent() && t.get().isTable();
+      Future<List<Catalog.InstalledTrigger>> installed = present && !wal ? Catalog.triggers(c, feed.id())
+          : Future.succeededFuture(List.of());
+      return installed.compose(i -> (present && wal ? SlotAdmin.unprintable(c, t.get().tableName())
+          : Future.succeededFuture(List.<String>of())).map(types -> problem(feed, t, i, types)));
+    }));
   }
 
-  /** The verdict on a feed from what the catalog says of its table and its triggers. */
-  private static Future<Optional<String>> problem(io.vertx.sqlclient.SqlClient c, Feed feed, Optional<Catalog.Table> t,
-                                                  List<Catalog.InstalledTrigger> installed) {
+  /**
+   * The verdict on a feed from what the catalog says of its table, of its triggers (trigger
+   * capture) and of the column types of its table that WAL capture cannot print (WAL capture).
+   */
+  static Optional<String> problem(Feed feed, Optional<Catalog.Table> t, List<Catalog.InstalledTrigger> installed,
+                                  List<String> unprintable) {
     if (t.isEmpty() || !t.get().isTable()) {
-      return Future.succeededFuture(Optional.of("table " + ChangesRules.tableOf(feed).display()
-          + " no longer exists (dropped or renamed)"));
+      return Optional.of("table " + ChangesRules.tableOf(feed).display() + " no longer exists (dropped or renamed)");
     }
-    return WalCapture.isWal(feed) ? walProblem(c, feed, t.get()) : Future.succeededFuture(problem(feed, t.get(), installed));
+    return WalCapture.isWal(feed) ? walProblem(feed, t.get(), unprintable) : problem(feed, t.get(), installed);
   }
 
   static Optional<String> problem(Feed feed, Catalog.Table t, List<Catalog.InstalledTrigger> installed) {
@@ -188,13 +208,12 @@ public final class CaptureWatch {
   }
 
   /** A named column is gone, or a column's type is one WAL capture cannot print (added after CREATE). */
-  private static Future<Optional<String>> walProblem(io.vertx.sqlclient.SqlClient c, Feed feed, Catalog.Table t) {
+  private static Optional<String> walProblem(Feed feed, Catalog.Table t, List<String> unprintable) {
     Optional<String> columns = columnsProblem(feed, t);
-    if (columns.isPresent()) return Future.succeededFuture(columns);
-    return SlotAdmin.unprintable(c, t.tableName()).map(types -> types.isEmpty() ? Optional.<String>empty()
-        : Optional.of("table " + t.tableName().display() + " now has a column of type " + String.join(", ", types)
-            + ", which WAL capture cannot print as trigger capture does (drop the column, or DELETE the feed and "
-            + "CREATE it with capture trigger)"));
+    if (columns.isPresent() || unprintable.isEmpty()) return columns;
+    return Optional.of("table " + t.tableName().display() + " now has a column of type " + String.join(", ", unprintable)
+        + ", which WAL capture cannot print as trigger capture does (drop the column, or DELETE the feed and "
+        + "CREATE it with capture trigger)");
   }
 
   /** A column the feed names is gone (both capture modes). */

@@ -17,7 +17,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,10 +63,18 @@ final class SlotAdmin {
 
   /** Column types of the table that WAL capture cannot print as trigger capture does (none: empty). */
   static Future<List<String>> unprintable(SqlClient c, TableName table) {
-    return c.preparedQuery(WalDdl.UNPRINTABLE_TYPES).execute(Tuple.of(Sql.qualified(table.schema(), table.name())))
+    return unprintable(c, List.of(table)).map(found -> found.getOrDefault(table, List.of()));
+  }
+
+  /** As {@link #unprintable(SqlClient, TableName)}, for several tables of one database in one query; a table with none is absent. */
+  static Future<Map<TableName, List<String>>> unprintable(SqlClient c, List<TableName> tables) {
+    Map<String, TableName> byName = new HashMap<>();
+    for (TableName t : tables) byName.put(Sql.qualified(t.schema(), t.name()), t);
+    if (byName.isEmpty()) return Future.succeededFuture(Map.of());
+    return c.preparedQuery(WalDdl.UNPRINTABLE_TYPES).execute(Tuple.tuple().addArrayOfString(byName.keySet().toArray(String[]::new)))
         .map(rows -> {
-          List<String> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getString("type")));
+          Map<TableName, List<String>> out = new HashMap<>();
+          rows.forEach(r -> out.computeIfAbsent(byName.get(r.getString("tbl")), k -> new ArrayList<>()).add(r.getString("type")));
           return out;
         });
   }

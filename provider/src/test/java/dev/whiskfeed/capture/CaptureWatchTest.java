@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What the periodic check calls a broken capture, on catalog answers made up here. */
@@ -57,6 +58,30 @@ class CaptureWatchTest {
         new InstalledTrigger("whiskfeed_9_truncate", "public", "users", true));
     assertThat(CaptureWatch.problem(feed(config()), USERS, disabled))
         .contains("capture trigger whiskfeed_9_insert on table public.users was disabled");
+  }
+
+  @Test
+  void aWalFeedIsJudgedByItsColumnsAndTheTypesWalCaptureCannotPrintNotByTriggers() {
+    Feed wal = feed(config().put("capture", "wal"));
+    assertThat(CaptureWatch.problem(wal, Optional.of(USERS), List.of(), List.of())).isEmpty();
+    assertThat(CaptureWatch.problem(wal, Optional.of(USERS), List.of(), List.of("tag", "inventory_item")))
+        .contains("table public.users now has a column of type tag, inventory_item, which WAL capture cannot print as "
+            + "trigger capture does (drop the column, or DELETE the feed and CREATE it with capture trigger)");
+    Feed named = feed(config().put("capture", "wal").put("columns", new JsonArray().add("gone")));
+    assertThat(CaptureWatch.problem(named, Optional.of(USERS), List.of(), List.of("tag")))
+        .as("a column it names comes first")
+        .contains("column gone of table public.users named in columns no longer exists (dropped or renamed)");
+  }
+
+  @Test
+  void aTableThatIsGoneOrNoLongerATableIsAProblemInBothModes() {
+    Catalog.Table view = new Catalog.Table("public", "users", "v", List.of("id", "name"), true, true, "app");
+    for (Feed f : List.of(feed(config()), feed(config().put("capture", "wal")))) {
+      assertThat(CaptureWatch.problem(f, Optional.empty(), List.of(), List.of()))
+          .contains("table public.users no longer exists (dropped or renamed)");
+      assertThat(CaptureWatch.problem(f, Optional.of(view), List.of(), List.of()))
+          .contains("table public.users no longer exists (dropped or renamed)");
+    }
   }
 
   @Test

@@ -243,12 +243,15 @@ class WalCaptureIT extends WithStandInOpenWhisk {
         .isEqualTo("trigger");
     // such a column added later: the reader goes on (other feeds keep firing), the capture check disables the feed
     f.create("orders", changes("public.orders", "wal"));
+    db.execute("CREATE TABLE public.sound (id int PRIMARY KEY, note text)");
+    f.create("sound", changes("public.sound", "wal")); // checked in the same round, with the same query
     db.execute("ALTER TABLE public.orders ADD COLUMN tags public.tag[]");
     db.execute("INSERT INTO public.orders VALUES (1, 'x', '{a}')");
     f.create("items", changes("public.tagged", "trigger"));
     await().atMost(WAIT).until(() -> "disabled".equals(state("orders")));
     assertThat(f.read("orders").getJsonObject("status").getJsonObject("reason").getString("message"))
         .contains("now has a column of type tag, which WAL capture cannot print");
+    assertThat(state("sound")).isEqualTo("active");
     db.execute("CREATE TABLE public.plain (id int PRIMARY KEY)");
     f.create("plain", changes("public.plain", "wal"));
     db.execute("INSERT INTO public.plain VALUES (7)");

@@ -32,28 +32,29 @@ public final class WalDdl {
              (SELECT count(*) FROM pg_catalog.pg_replication_slots)::int AS used_slots""";
 
   /**
-   * The column types of table {@code $1} (its quoted, qualified name) that WAL capture cannot print
-   * as {@code to_jsonb} does: a user type with a cast to json or jsonb ({@code to_jsonb} calls the
-   * cast, whose result the type's text does not tell), and int2vector/oidvector, found through
-   * domains, arrays and composite types.
+   * The column types of the tables {@code $1} (their quoted, qualified names) that WAL capture cannot
+   * print as {@code to_jsonb} does, by table: a user type with a cast to json or jsonb
+   * ({@code to_jsonb} calls the cast, whose result the type's text does not tell), and
+   * int2vector/oidvector, found through domains, arrays and composite types. A table with none has
+   * no row.
    */
   public static final String UNPRINTABLE_TYPES = """
-      WITH RECURSIVE t(oid) AS (
-        SELECT a.atttypid FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+      WITH RECURSIVE t(tbl, oid) AS (
+        SELECT q.tbl, a.atttypid FROM pg_catalog.unnest($1::text[]) AS q(tbl)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = pg_catalog.to_regclass(q.tbl) AND a.attnum > 0 AND NOT a.attisdropped
         UNION
-        SELECT n.next FROM t JOIN pg_catalog.pg_type y ON y.oid = t.oid
+        SELECT t.tbl, n.next FROM t JOIN pg_catalog.pg_type y ON y.oid = t.oid
         CROSS JOIN LATERAL (
           SELECT NULLIF(y.typbasetype, 0)
           UNION ALL SELECT CASE WHEN y.typlen = -1 THEN NULLIF(y.typelem, 0) END
           UNION ALL SELECT a2.atttypid FROM pg_catalog.pg_attribute a2
                     WHERE y.typrelid <> 0 AND a2.attrelid = y.typrelid AND a2.attnum > 0 AND NOT a2.attisdropped) n(next)
         WHERE n.next IS NOT NULL)
-      SELECT pg_catalog.format_type(t.oid, NULL) AS type FROM t
+      SELECT t.tbl, pg_catalog.format_type(t.oid, NULL) AS type FROM t
       WHERE t.oid IN (22, 30)
          OR (t.oid >= 16384 AND EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
                                          WHERE c.castsource = t.oid AND c.casttarget IN (114, 3802)))
-      ORDER BY 1""";
+      ORDER BY 1, 2""";
 
   /** Created before the slot: pgoutput looks the publication up as of each change it decodes. */
   public static final String CREATE_PUBLICATION = """
