@@ -20,9 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class ChangesRules implements KindRules {
   private static final Logger LOG = LoggerFactory.getLogger(ChangesRules.class);
 
-  private static final String WHISKFEED = "whiskfeed";
   private final SourceDatabases sources;
   private final WalCapture wal;
   private final SourceAccess access;
@@ -109,7 +106,7 @@ public final class ChangesRules implements KindRules {
                     .compose(capture -> checkFilter(c, p.where(), table.orElse(null))
                         .map(where -> new Inspected(table.orElse(null), capture, where)))),
             inspected -> inspected.capture() == Capture.TRIGGER))
-        .map(in -> new Inspected(check(p, in.table(), in.capture()), in.capture(), in.where()))
+        .map(in -> new Inspected(CapturableTable.check(p, in.table(), in.capture()), in.capture(), in.where()))
         .compose(in -> in.capture() == Capture.WAL ? wal.prepare(p.databaseRef()).map(in) : Future.succeededFuture(in))
         .map(in -> validated(p, in.table(), in.capture(), in.where(), input.secrets()));
   }
@@ -201,68 +198,13 @@ public final class ChangesRules implements KindRules {
 
   /** A stored WAL feed's table, checked again inside the installing transaction. */
   static Catalog.Table checkedWal(Feed feed, Catalog.Table t) {
-    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.WAL);
-  }
-
-  /**
-   * The table the feed names, checked: it exists, is a table, has the named columns, and the
-   * provider's role owns it (to set its replica identity, or drop the capture trigger again) and,
-   * for trigger capture, may create triggers on it.
-   */
-  static Catalog.Table check(ChangesParams p, Catalog.Table t, Capture capture) {
-    if (t == null) throw WhiskfeedException.invalid("table " + p.table().display() + " does not exist");
-    if (reservedSchema(t.schema())) {
-      throw WhiskfeedException.invalid("table " + t.tableName().display() + " cannot be captured: schema "
-          + Sql.displayIdentifier(t.schema()) + " belongs to " + (t.schema().equals(WHISKFEED) ? "whiskfeed" : "Postgres"));
-    }
-    if (!t.isTable()) {
-      throw WhiskfeedException.invalid(t.tableName().display() + " is " + kindName(t.kind()) + ", not a table");
-    }
-    if (capture == Capture.TRIGGER && !t.canTrigger()) {
-      throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
-          + " lacks the TRIGGER privilege on table " + t.tableName().display()
-          + ", needed to create the capture trigger (GRANT TRIGGER ON " + t.tableName().display() + " TO "
-          + Sql.displayIdentifier(t.role()) + ")");
-    }
-    if (!t.owns()) {
-      throw new WhiskfeedException(ErrorCode.FORBIDDEN, "whiskfeed's database role " + t.role()
-          + " does not own table " + t.tableName().display() + (capture == Capture.WAL
-              ? ": Postgres lets only the table's owner set its replica identity and publish it (GRANT the owner role TO "
-              : ": Postgres lets only the table's owner drop the capture trigger again (GRANT the owner role TO ")
-          + Sql.displayIdentifier(t.role()) + ")");
-    }
-    return t;
-  }
-
-  /**
-   * Schemas no feed may capture: whiskfeed's own (a trigger on its event table would capture its own
-   * events, one on its feeds table would hand out sealed keys) and Postgres' catalogs.
-   */
-  static boolean reservedSchema(String schema) {
-    return schema.equals(WHISKFEED) || schema.equals("information_schema") || schema.startsWith("pg_");
-  }
-
-  /** The catalog's spelling of each named column: exact first, then as SQL folds an unquoted name. */
-  static List<String> columns(String param, List<String> names, Catalog.Table t) {
-    List<String> out = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    for (String name : names) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      String found = t.columns().contains(name) ? name : t.columns().contains(lower) ? lower : null;
-      if (found == null) unknown.add(name);
-      else if (!out.contains(found)) out.add(found);
-    }
-    if (!unknown.isEmpty()) {
-      throw WhiskfeedException.invalid(param + ": table " + t.tableName().display() + " has no column"
-          + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown));
-    }
-    return out;
+    return CapturableTable.check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.WAL);
   }
 
   private static Validated validated(ChangesParams p, Catalog.Table t, Capture capture, RowFilter where,
                                      JsonObject storedSecrets) {
-    List<String> columns = columns("columns", p.columns(), t);
-    List<String> payloadColumns = columns("payloadColumns", p.payloadColumns(), t);
+    List<String> columns = CapturableTable.columns("columns", p.columns(), t);
+    List<String> payloadColumns = CapturableTable.columns("payloadColumns", p.payloadColumns(), t);
     JsonObject config = new JsonObject()
         .put("table", t.tableName().display())
         .put("events", new JsonArray(p.events().stream().map(Enum::name).toList()));
@@ -313,7 +255,7 @@ public final class ChangesRules implements KindRules {
 
   /** The table of a stored feed, checked again inside the installing transaction. */
   private static Catalog.Table checked(Feed feed, Catalog.Table t) {
-    return check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.TRIGGER);
+    return CapturableTable.check(ChangesParams.parse(feed.kindConfig(), Set.of(), feed.secrets()), t, Capture.TRIGGER);
   }
 
   static TableName tableOf(Feed feed) {
@@ -388,17 +330,5 @@ public final class ChangesRules implements KindRules {
     }
     if (state != null) return new WhiskfeedException(ErrorCode.CONFLICT, "could not " + doing + ": " + e.getMessage());
     return e;
-  }
-
-  private static String kindName(String relkind) {
-    return switch (relkind) {
-      case "v" -> "a view";
-      case "m" -> "a materialized view";
-      case "f" -> "a foreign table";
-      case "S" -> "a sequence";
-      case "i", "I" -> "an index";
-      case "c" -> "a composite type";
-      default -> "not a plain table";
-    };
   }
 }
