@@ -125,19 +125,25 @@ public final class CaptureWatch {
     List<TableName> tables = group.stream().map(ChangesRules::tableOf).toList();
     List<Long> triggered = group.stream().filter(f -> !WalCapture.isWal(f)).map(Feed::id).toList();
     return sources.client(group.get(0)).compose(c -> Catalog.tables(c, tables)
-        .compose(found -> Catalog.triggers(c, triggered)
-            .compose(installed -> SlotAdmin.unprintable(c, walTables(group, found)).compose(unprintable -> {
-              Future<Void> chain = Future.succeededFuture();
-              for (int i = 0; i < group.size(); i++) {
-                Feed feed = group.get(i);
-                Optional<Catalog.Table> table = found.get(i);
-                Optional<String> problem = problem(feed, table, installed.getOrDefault(feed.id(), List.of()),
-                    table.map(t -> unprintable.getOrDefault(t.tableName(), List.of())).orElse(List.of()));
-                if (problem.isPresent()) chain = chain.compose(v -> disable(feed).recover(e -> skipped(feed, e)));
-              }
-              return chain;
-            }))))
+            .compose(found -> Catalog.triggers(c, triggered)
+                .compose(installed -> SlotAdmin.unprintable(c, walTables(group, found))
+                    .compose(unprintable -> disableBroken(group, found, installed, unprintable)))))
         .recover(e -> skipped(group.get(0), e));
+  }
+
+  /** Each feed of the group judged on what the catalog said, and disabled in turn when broken. */
+  private Future<Void> disableBroken(List<Feed> group, List<Optional<Catalog.Table>> found,
+                                     Map<Long, List<Catalog.InstalledTrigger>> installed,
+                                     Map<TableName, List<String>> unprintable) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < group.size(); i++) {
+      Feed feed = group.get(i);
+      Optional<Catalog.Table> table = found.get(i);
+      Optional<String> problem = problem(feed, table, installed.getOrDefault(feed.id(), List.of()),
+          table.map(t -> unprintable.getOrDefault(t.tableName(), List.of())).orElse(List.of()));
+      if (problem.isPresent()) chain = chain.compose(v -> disable(feed).recover(e -> skipped(feed, e)));
+    }
+    return chain;
   }
 
   /** The tables of the group's WAL feeds that exist, whose column types the check reads. */

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class Catalog {
     Tuple arrays = Tuple.tuple().addArrayOfString(schemas).addArrayOfString(tables).addArrayOfString(foldedSchemas)
         .addArrayOfString(foldedTables);
     return c.preparedQuery(TABLES).execute(arrays).map(rows -> {
-      List<Optional<Table>> out = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Table>empty()));
+      List<Optional<Table>> out = new ArrayList<>(Collections.nCopies(n, Optional.<Table>empty()));
       for (Row r : rows) {
         out.set(r.getLong("i").intValue() - 1, Optional.of(new Table(r.getString("schema"), r.getString("name"),
             r.getString("kind"), Arrays.asList(r.getArrayOfStrings("columns")), r.getBoolean("can_trigger"),
